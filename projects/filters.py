@@ -1,0 +1,220 @@
+"""
+One FilterSet per entity. The public pages and the REST API use these same classes, so a
+filter means the same thing (and refuses the same bad input) wherever it is used.
+"""
+
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Enterprise,
+    EnterpriseKind,
+    Honour,
+    InstituteKind,
+    Project,
+    RenewalZone,
+    ResearchInstitute,
+    Sector,
+    SectorTier,
+    SigningEvent,
+    ZoneKind,
+)
+from .models.base import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+from .stages import Stage
+
+SEARCH_MAX_LENGTH = 100
+MAX_MONEY = Decimal(10) ** (MONEY_MAX_DIGITS - MONEY_DECIMAL_PLACES) - 1
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class OrderingChoiceFilter(django_filters.ChoiceFilter):
+    """``ordering=<key>`` over a whitelist: key -> (label, ORM ordering).
+
+    Every ordering ends on the primary key, so paging a changing table is stable. Without the
+    parameter the model's default ordering applies (it also ends on a unique column).
+    """
+
+    def __init__(self, orderings: dict[str, tuple], **kwargs):
+        self.orderings = orderings
+        kwargs.setdefault("label", _("排序"))
+        kwargs.setdefault("help_text", format_lazy("{}{}", _("可选值："), ", ".join(orderings)))
+        super().__init__(choices=[(key, label) for key, (label, _order) in orderings.items()], **kwargs)
+
+    def filter(self, qs, value):
+        if value in self.orderings:
+            return qs.order_by(*self.orderings[value][1])
+        return qs
+
+
+def by_name_orderings() -> dict[str, tuple]:
+    return {"name": (_("名称"), ("name", "id")), "-updated_at": (_("最近更新"), ("-updated_at", "-id"))}
+
+
+class LedgerFilterSet(django_filters.FilterSet):
+    """Keyword search and incremental sync, shared by every entity.
+
+    Subclasses name ``search_fields``: ORM paths searched with ``icontains``, which finds
+    Chinese substrings.
+    """
+
+    search_fields: tuple[str, ...] = ("name",)
+
+    q = django_filters.CharFilter(
+        label=_("关键词"), method="filter_search", max_length=SEARCH_MAX_LENGTH,
+        help_text=_("在名称等字段中查找（支持中文片段）。"),
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label=_("更新时间不早于"),
+        help_text=_("ISO 8601 时间，如 2026-02-10T00:00:00+08:00；用于增量同步。"),
+    )
+
+    def search_condition(self, value: str) -> Q:
+        condition = Q()
+        for path in self.search_fields:
+            condition |= Q(**{f"{path}__icontains": value})
+        return condition
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(self.search_condition(value))
+
+
+class ProjectFilterSet(LedgerFilterSet):
+    search_fields = ("name", "name_en", "summary", "code")
+    ordering = OrderingChoiceFilter(
+        {
+            "-signed_on": (_("最新签约"), (F("signed_on").desc(nulls_last=True), "-id")),
+            "signed_on": (_("最早签约"), (F("signed_on").asc(nulls_last=True), "id")),
+            "-total_investment": (_("投资额从大到小"), (F("total_investment").desc(nulls_last=True), "-id")),
+            "total_investment": (_("投资额从小到大"), (F("total_investment").asc(nulls_last=True), "id")),
+            **by_name_orderings(),
+        }
+    )
+
+    sector = django_filters.ModelChoiceFilter(
+        label=_("产业领域"), queryset=Sector.objects.all(), to_field_name="slug", method="filter_sector",
+        help_text=_("产业领域的网址标识；包含其下级领域。"),
+    )
+    stage = django_filters.MultipleChoiceFilter(label=_("项目阶段"), choices=Stage.choices)
+    zone = django_filters.ModelChoiceFilter(
+        label=_("所在片区"), queryset=RenewalZone.objects.public(), to_field_name="slug", field_name="zone"
+    )
+    event = django_filters.ModelChoiceFilter(
+        label=_("签约活动"), queryset=SigningEvent.objects.public(), to_field_name="slug",
+        field_name="signing_event",
+    )
+    investor = django_filters.ModelChoiceFilter(
+        label=_("投资方"), queryset=Enterprise.objects.public(), to_field_name="slug", method="filter_investor"
+    )
+    honour = django_filters.ModelChoiceFilter(
+        label=_("投资方荣誉"), queryset=Honour.objects.all(), to_field_name="slug", method="filter_honour",
+        help_text=_("如 fortune-global-500（世界500强）。"),
+    )
+    year = IntegerFilter(
+        label=_("签约年份"), field_name="signed_on", lookup_expr="year", min_value=1978, max_value=2100
+    )
+    investment_min = django_filters.NumberFilter(
+        label=_("总投资不低于（万元）"), field_name="total_investment", lookup_expr="gte",
+        min_value=0, max_value=MAX_MONEY, max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES,
+    )
+    investment_max = django_filters.NumberFilter(
+        label=_("总投资不高于（万元）"), field_name="total_investment", lookup_expr="lte",
+        min_value=0, max_value=MAX_MONEY, max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES,
+    )
+    headquarters = django_filters.BooleanFilter(label=_("总部项目"), field_name="is_headquarters")
+
+    class Meta:
+        model = Project
+        fields = ["q", "sector", "stage", "zone", "event", "investor", "honour", "year", "headquarters"]
+
+    def search_condition(self, value: str) -> Q:
+        investor_match = Project.investors.through.objects.filter(
+            project_id=OuterRef("pk"), enterprise__name__icontains=value
+        )
+        return super().search_condition(value) | Q(Exists(investor_match))
+
+    def filter_sector(self, queryset, name, value):
+        return queryset.filter(sector_id__in=Sector.objects.descendant_ids([value.pk]))
+
+    def filter_investor(self, queryset, name, value):
+        through = Project.investors.through.objects.filter(project_id=OuterRef("pk"), enterprise=value)
+        return queryset.filter(Exists(through))
+
+    def filter_honour(self, queryset, name, value):
+        through = Project.investors.through.objects.filter(project_id=OuterRef("pk"), enterprise__honours=value)
+        return queryset.filter(Exists(through))
+
+
+class EnterpriseFilterSet(LedgerFilterSet):
+    search_fields = ("name", "name_en", "short_name")
+    ordering = OrderingChoiceFilter(by_name_orderings())
+
+    kind = django_filters.ChoiceFilter(label=_("企业性质"), choices=EnterpriseKind.choices)
+    honour = django_filters.ModelChoiceFilter(
+        label=_("荣誉"), queryset=Honour.objects.all(), to_field_name="slug", field_name="honours"
+    )
+    province = django_filters.CharFilter(label=_("省份"), max_length=20)
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "kind", "honour", "province"]
+
+
+class SectorFilterSet(LedgerFilterSet):
+    ordering = OrderingChoiceFilter({"position": (_("默认"), ("position", "name", "id")), **by_name_orderings()})
+
+    tier = django_filters.ChoiceFilter(label=_("产业层级"), choices=SectorTier.choices)
+    parent = django_filters.ModelChoiceFilter(
+        label=_("上级领域"), queryset=Sector.objects.all(), to_field_name="slug"
+    )
+
+    class Meta:
+        model = Sector
+        fields = ["q", "tier", "parent"]
+
+
+class SigningEventFilterSet(LedgerFilterSet):
+    ordering = OrderingChoiceFilter(
+        {"-held_on": (_("最新"), ("-held_on", "-id")), "held_on": (_("最早"), ("held_on", "id")), **by_name_orderings()}
+    )
+
+    year = IntegerFilter(label=_("年份"), field_name="held_on", lookup_expr="year", min_value=1978, max_value=2100)
+
+    class Meta:
+        model = SigningEvent
+        fields = ["q", "year"]
+
+
+class ResearchInstituteFilterSet(LedgerFilterSet):
+    search_fields = ("name", "name_en", "focus_areas", "partners")
+    ordering = OrderingChoiceFilter(by_name_orderings())
+
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=InstituteKind.choices)
+    zone = django_filters.ModelChoiceFilter(
+        label=_("所在片区"), queryset=RenewalZone.objects.public(), to_field_name="slug"
+    )
+
+    class Meta:
+        model = ResearchInstitute
+        fields = ["q", "kind", "zone"]
+
+
+class RenewalZoneFilterSet(LedgerFilterSet):
+    search_fields = ("name", "name_en", "positioning")
+    ordering = OrderingChoiceFilter(by_name_orderings())
+
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=ZoneKind.choices)
+
+    class Meta:
+        model = RenewalZone
+        fields = ["q", "kind"]

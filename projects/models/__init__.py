@@ -1,0 +1,28 @@
+from .base import DatePrecision, PublishableModel, ReviewStatus, TimeStampedModel, format_date
+from .enterprises import Enterprise, EnterpriseKind, Honour
+from .events import SigningEvent
+from .places import BuildStatus, DevelopmentModel, InstituteKind, RenewalZone, ResearchInstitute, ZoneKind
+from .projects import Project, ProjectMilestone
+from .sectors import Sector, SectorTier
+
+__all__ = [
+    "BuildStatus",
+    "DatePrecision",
+    "DevelopmentModel",
+    "Enterprise",
+    "EnterpriseKind",
+    "Honour",
+    "InstituteKind",
+    "Project",
+    "ProjectMilestone",
+    "PublishableModel",
+    "RenewalZone",
+    "ResearchInstitute",
+    "ReviewStatus",
+    "Sector",
+    "SectorTier",
+    "SigningEvent",
+    "TimeStampedModel",
+    "ZoneKind",
+    "format_date",
+]

@@ -1,0 +1,69 @@
+"""Building blocks shared by every ledger model."""
+
+import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Money is kept in 万元 (ten thousand yuan) as exact decimals; 1 亿元 = 10,000 万元.
+MONEY_MAX_DIGITS = 14
+MONEY_DECIMAL_PLACES = 2
+WAN_PER_YI = 10_000
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a stored date the source actually gave (a report may say only "2025年")."""
+
+    DAY = "day", _("日")
+    MONTH = "month", _("月")
+    YEAR = "year", _("年")
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已审核")
+
+
+def format_date(value: datetime.date | None, precision: str = DatePrecision.DAY) -> str:
+    """Render a date no more precisely than the source gave it, in Chinese style."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{value.year}年"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year}年{value.month}月"
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def public(self):
+        """Records the public may see: published ones only."""
+        return self.filter(is_published=True)
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class PublishableModel(TimeStampedModel):
+    """A ledger record with a public slug, a review workflow and an optimistic-locking version."""
+
+    slug = models.SlugField(_("网址标识"), max_length=120, unique=True, allow_unicode=False)
+    is_published = models.BooleanField(_("已发布"), default=False, db_index=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    review_status = models.CharField(
+        _("审核状态"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+    )
+    review_comment = models.TextField(_("审核意见"), blank=True)
+    version = models.PositiveIntegerField(_("版本号"), default=1, editable=False)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True

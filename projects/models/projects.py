@@ -1,0 +1,245 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ..stages import STAGE_DATE_FIELDS, Stage, required_fields
+from .base import (
+    MONEY_DECIMAL_PLACES,
+    MONEY_MAX_DIGITS,
+    DatePrecision,
+    PublishableModel,
+    PublishableQuerySet,
+    TimeStampedModel,
+    format_date,
+)
+
+# Pairs of milestone dates that must not run backwards (earlier, later).
+_DATE_ORDER = [
+    (earlier, later)
+    for i, earlier in enumerate(STAGE_DATE_FIELDS.values())
+    for later in list(STAGE_DATE_FIELDS.values())[i + 1 :]
+]
+
+
+def _money_field(verbose_name):
+    return models.DecimalField(
+        verbose_name, max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, null=True, blank=True,
+        help_text=_("单位：万元（1 亿元 = 10,000 万元）；未公布时留空。"),
+    )
+
+
+def _precision_field(verbose_name):
+    return models.CharField(verbose_name, max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY)
+
+
+class ProjectQuerySet(PublishableQuerySet):
+    def with_list_relations(self):
+        """What a list of projects shows: sector, event, zone and investors, in a fixed number of queries."""
+        return self.select_related("sector", "signing_event", "zone").prefetch_related("investors")
+
+    def with_detail_relations(self):
+        return self.with_list_relations().prefetch_related(
+            "institutes", "milestones", "investors__honours", "investors__parent"
+        )
+
+
+class Project(PublishableModel):
+    """An investment project (招商项目): the heart of the ledger."""
+
+    code = models.CharField(
+        _("项目编号"), max_length=20, blank=True, help_text=_("如 QS-2026-0001，电话沟通时引用。")
+    )
+    name = models.CharField(_("项目名称"), max_length=160)
+    name_en = models.CharField(_("英文名称"), max_length=300, blank=True)
+    investors = models.ManyToManyField(
+        "projects.Enterprise", verbose_name=_("投资方"), blank=True, related_name="projects"
+    )
+    sector = models.ForeignKey(
+        "projects.Sector", verbose_name=_("产业领域"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    signing_event = models.ForeignKey(
+        "projects.SigningEvent", verbose_name=_("签约活动"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    zone = models.ForeignKey(
+        "projects.RenewalZone", verbose_name=_("所在片区/载体"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="projects",
+    )
+    institutes = models.ManyToManyField(
+        "projects.ResearchInstitute", verbose_name=_("合作研究院"), blank=True, related_name="projects"
+    )
+    address = models.CharField(_("项目地址"), max_length=200, blank=True)
+    total_investment = _money_field(_("总投资（万元）"))
+    funds_in_place = _money_field(_("到位资金（万元）"))
+    is_headquarters = models.BooleanField(_("总部项目"), default=False)
+    summary = models.CharField(_("摘要"), max_length=300, blank=True)
+    summary_en = models.CharField(_("英文摘要"), max_length=600, blank=True)
+    description = models.TextField(_("项目介绍"), blank=True)
+    description_en = models.TextField(_("英文介绍"), blank=True)
+    stage = models.CharField(_("项目阶段"), max_length=16, choices=Stage.choices, default=Stage.NEGOTIATING)
+    signed_on = models.DateField(_("签约日期"), null=True, blank=True)
+    signed_on_precision = _precision_field(_("签约日期精度"))
+    registered_on = models.DateField(_("注册落户日期"), null=True, blank=True)
+    registered_on_precision = _precision_field(_("注册日期精度"))
+    started_on = models.DateField(_("开工日期"), null=True, blank=True)
+    started_on_precision = _precision_field(_("开工日期精度"))
+    production_on = models.DateField(_("投产日期"), null=True, blank=True)
+    production_on_precision = _precision_field(_("投产日期精度"))
+    planned_jobs = models.PositiveIntegerField(_("计划就业人数"), null=True, blank=True)
+    land_area_mu = models.DecimalField(_("用地面积（亩）"), max_digits=10, decimal_places=2, null=True, blank=True)
+    public_note = models.TextField(_("公开说明"), blank=True)
+    # Staff-only below: never on a public page, the anonymous API or an export.
+    responsible_unit = models.CharField(_("责任单位"), max_length=80, blank=True)
+    responsible_person = models.CharField(_("责任人/包保领导"), max_length=80, blank=True)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("招商专员"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="projects",
+    )
+    staff_note = models.TextField(_("内部备注"), blank=True, help_text=_("谈判情况等，仅工作人员可见。"))
+    obstacles = models.TextField(_("问题清单"), blank=True, help_text=_("项目推进中的问题及责任单位，仅工作人员可见。"))
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("招商项目")
+        verbose_name_plural = _("招商项目")
+        ordering = [models.F("signed_on").desc(nulls_last=True), "-id"]
+        permissions = [
+            ("publish_project", _("可以发布/撤回项目")),
+            ("change_project_final_stage", _("可以将项目设为已投产或终止")),
+        ]
+        indexes = [
+            models.Index(fields=["stage", "is_published"], name="project_stage_published_idx"),
+            models.Index(fields=["signed_on"], name="project_signed_on_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(name__gt=""), name="project_name_not_empty"),
+            models.CheckConstraint(condition=models.Q(slug__gt=""), name="project_slug_not_empty"),
+            models.UniqueConstraint(fields=["code"], condition=~models.Q(code=""), name="project_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(total_investment__isnull=True) | models.Q(total_investment__gte=0),
+                name="project_total_investment_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(funds_in_place__isnull=True) | models.Q(funds_in_place__gte=0),
+                name="project_funds_in_place_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(funds_in_place__isnull=True)
+                | models.Q(total_investment__isnull=True)
+                | models.Q(funds_in_place__lte=models.F("total_investment")),
+                name="project_funds_within_total",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(land_area_mu__isnull=True) | models.Q(land_area_mu__gt=0),
+                name="project_land_area_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stage__in=Stage.values), name="project_stage_valid"
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{earlier}__isnull": True})
+                    | models.Q(**{f"{later}__isnull": True})
+                    | models.Q(**{f"{earlier}__lte": models.F(later)}),
+                    name=f"project_{earlier}_before_{later}",
+                )
+                for earlier, later in _DATE_ORDER
+            ],
+            *[
+                models.CheckConstraint(
+                    condition=~models.Q(stage=stage) | models.Q(**{f"{date_field}__isnull": False}),
+                    name=f"project_{stage}_needs_{date_field}",
+                )
+                for stage, date_field in STAGE_DATE_FIELDS.items()
+            ],
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:project_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        """The database constraints again, as messages an office worker can act on."""
+        super().clean()
+        errors: dict[str, list] = {}
+        if self.total_investment is not None and self.total_investment < 0:
+            errors.setdefault("total_investment", []).append(_("总投资不能为负数。"))
+        if self.funds_in_place is not None and self.funds_in_place < 0:
+            errors.setdefault("funds_in_place", []).append(_("到位资金不能为负数。"))
+        if (
+            self.funds_in_place is not None
+            and self.total_investment is not None
+            and self.funds_in_place > self.total_investment
+        ):
+            errors.setdefault("funds_in_place", []).append(_("到位资金不能超过总投资。"))
+        for earlier, later in _DATE_ORDER:
+            first, second = getattr(self, earlier), getattr(self, later)
+            if first and second and first > second:
+                errors.setdefault(later, []).append(
+                    _("%(later)s不能早于%(earlier)s。")
+                    % {
+                        "later": self._meta.get_field(later).verbose_name,
+                        "earlier": self._meta.get_field(earlier).verbose_name,
+                    }
+                )
+        for name in required_fields(self.stage):
+            if name == "investors":
+                continue  # many-to-many: checked by the form and the services, which see the new value.
+            if getattr(self, name) in (None, ""):
+                errors.setdefault(name, []).append(
+                    _("项目阶段为“%(stage)s”时必须填写%(field)s。")
+                    % {"stage": self.get_stage_display(), "field": self._meta.get_field(name).verbose_name}
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def signed_display(self) -> str:
+        return format_date(self.signed_on, self.signed_on_precision)
+
+    @property
+    def registered_display(self) -> str:
+        return format_date(self.registered_on, self.registered_on_precision)
+
+    @property
+    def started_display(self) -> str:
+        return format_date(self.started_on, self.started_on_precision)
+
+    @property
+    def production_display(self) -> str:
+        return format_date(self.production_on, self.production_on_precision)
+
+
+class ProjectMilestone(TimeStampedModel):
+    """A dated stage change: together they are the project's timeline."""
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="milestones")
+    stage = models.CharField(_("阶段"), max_length=16, choices=Stage.choices)
+    date = models.DateField(_("日期"), null=True, blank=True)
+    date_precision = _precision_field(_("日期精度"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("项目节点")
+        verbose_name_plural = _("项目节点")
+        ordering = [models.F("date").asc(nulls_last=True), "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(stage__in=Stage.values), name="milestone_stage_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.project} · {self.get_stage_display()} {self.date_display}"
+
+    @property
+    def date_display(self) -> str:
+        return format_date(self.date, self.date_precision)

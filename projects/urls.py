@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("projects/", views.project_list, name="project_list"),
+    path("projects/<slug:slug>/", views.project_detail, name="project_detail"),
+    path("events/", views.event_list, name="event_list"),
+    path("events/<slug:slug>/", views.event_detail, name="event_detail"),
+    path("institutes/", views.institute_list, name="institute_list"),
+    path("institutes/<slug:slug>/", views.institute_detail, name="institute_detail"),
+    path("zones/", views.zone_list, name="zone_list"),
+    path("zones/<slug:slug>/", views.zone_detail, name="zone_detail"),
+]
