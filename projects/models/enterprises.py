@@ -1,7 +1,10 @@
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..validators import CreditCodeField
 from .base import PublishableModel, PublishableQuerySet, TimeStampedModel
 
 
@@ -46,8 +49,8 @@ class Enterprise(PublishableModel):
     name = models.CharField(_("企业名称"), max_length=120, unique=True)
     name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     short_name = models.CharField(_("简称"), max_length=40, blank=True)
-    credit_code = models.CharField(
-        _("统一社会信用代码"), max_length=18, blank=True,
+    credit_code = CreditCodeField(
+        _("统一社会信用代码"), blank=True,
         help_text=_("18 位统一社会信用代码；报道未给出时留空。"),
     )
     province = models.CharField(_("所在省份"), max_length=20, blank=True)
@@ -72,6 +75,10 @@ class Enterprise(PublishableModel):
             models.CheckConstraint(condition=models.Q(name__gt=""), name="enterprise_name_not_empty"),
             models.CheckConstraint(condition=models.Q(slug__gt=""), name="enterprise_slug_not_empty"),
             models.CheckConstraint(condition=~models.Q(parent=models.F("pk")), name="enterprise_not_own_parent"),
+            models.CheckConstraint(
+                condition=models.Q(credit_code="") | Exact(Length("credit_code"), 18),
+                name="enterprise_credit_code_18_chars",
+            ),
             models.UniqueConstraint(
                 fields=["credit_code"], condition=~models.Q(credit_code=""), name="enterprise_credit_code_unique"
             ),
