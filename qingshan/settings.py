@@ -137,3 +137,17 @@ REST_FRAMEWORK = {
 
 # Money is stored in 万元 (ten thousand yuan) everywhere; 1 亿元 = 10,000 万元.
 MONEY_UNIT = "万元"
+
+# Progress alerts (进度预警): days without a milestone or update before a live project turns
+# yellow, then red. See projects/alerts.py.
+PROGRESS_ALERT_YELLOW_DAYS = int(os.environ.get("QS_PROGRESS_ALERT_YELLOW_DAYS", "60"))
+PROGRESS_ALERT_RED_DAYS = int(os.environ.get("QS_PROGRESS_ALERT_RED_DAYS", "90"))
+
+# E-mail: off unless DJANGO_EMAIL_HOST is set (then `progress_alerts` mails each officer).
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_HOST_CONFIGURED = bool(os.environ.get("DJANGO_EMAIL_HOST"))
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")

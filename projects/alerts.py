@@ -1,0 +1,88 @@
+"""
+Progress alerts (进度预警): a live project that has had no milestone and no update for a while.
+
+A project is *live* while someone still owes it work: 在谈, 已签约, 已注册落户, 已开工. Its last
+activity is the later of its last update and its last recorded milestone. Silent for
+``PROGRESS_ALERT_YELLOW_DAYS`` days (60 by default) it is yellow, for ``PROGRESS_ALERT_RED_DAYS``
+(90) red. Projects in production, on hold or terminated carry no alert.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Project, ProjectMilestone
+from .stages import Stage
+
+LIVE_STAGES: tuple[str, ...] = (Stage.NEGOTIATING, Stage.SIGNED, Stage.REGISTERED, Stage.STARTED)
+
+
+class AlertColour(models.TextChoices):
+    RED = "red", _("红色预警")
+    YELLOW = "yellow", _("黄色预警")
+    GREEN = "green", _("正常推进")
+    NONE = "none", _("不预警（已投产、暂缓或终止）")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    yellow_days: int
+    red_days: int
+
+
+def thresholds() -> Thresholds:
+    """The thresholds in force, from settings (``PROGRESS_ALERT_YELLOW_DAYS`` / ``_RED_DAYS``)."""
+    yellow = int(getattr(settings, "PROGRESS_ALERT_YELLOW_DAYS", 60))
+    red = int(getattr(settings, "PROGRESS_ALERT_RED_DAYS", 90))
+    return Thresholds(yellow_days=yellow, red_days=max(red, yellow))
+
+
+def with_alert(queryset: models.QuerySet[Project], *, now: datetime.datetime | None = None) -> models.QuerySet:
+    """Annotate ``last_activity`` (datetime) and ``alert_colour`` (an ``AlertColour`` value)."""
+    now = now or timezone.now()
+    limits = thresholds()
+    latest_milestone = (
+        ProjectMilestone.objects.filter(project_id=models.OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+    )
+    return queryset.annotate(
+        last_activity=Greatest("updated_at", Coalesce(models.Subquery(latest_milestone), "updated_at")),
+    ).annotate(
+        alert_colour=models.Case(
+            models.When(~models.Q(stage__in=LIVE_STAGES), then=models.Value(AlertColour.NONE)),
+            models.When(
+                last_activity__lt=now - datetime.timedelta(days=limits.red_days), then=models.Value(AlertColour.RED)
+            ),
+            models.When(
+                last_activity__lt=now - datetime.timedelta(days=limits.yellow_days),
+                then=models.Value(AlertColour.YELLOW),
+            ),
+            default=models.Value(AlertColour.GREEN),
+            output_field=models.CharField(),
+        )
+    )
+
+
+def filter_by_colour(
+    queryset: models.QuerySet[Project], colour: str, *, now: datetime.datetime | None = None
+) -> models.QuerySet:
+    return with_alert(queryset, now=now).filter(alert_colour=colour)
+
+
+def alerted_projects(*, now: datetime.datetime | None = None) -> models.QuerySet:
+    """Red and yellow projects, reddest and longest silent first, with what a weekly list shows."""
+    return (
+        with_alert(Project.objects.select_related("officer", "sector"), now=now)
+        .filter(alert_colour__in=[AlertColour.RED, AlertColour.YELLOW])
+        .order_by(models.F("officer__username").asc(nulls_last=True), "alert_colour", "last_activity", "id")
+    )
+
+
+def days_silent(project: Project, *, now: datetime.datetime | None = None) -> int:
+    """Whole days since the project's last activity (needs ``with_alert``)."""
+    now = now or timezone.now()
+    return (now - project.last_activity).days
