@@ -1,16 +1,51 @@
-"""Public ambassador pages. Placeholders until the public-site work lands."""
+"""Public ambassador pages: public fields only (never phone, email or staff notes), public leads only."""
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
+from projects.views import bad_request_page, filter_errors, has_nul, paginate
+
+from . import selectors
+from .filters import AmbassadorFilterSet
 from .models import Ambassador
 
-
-def ambassador_list(request):
-    names = Ambassador.objects.public().values_list("name", flat=True)
-    return HttpResponse("\n".join(names), content_type="text/plain; charset=utf-8")
+AMBASSADORS_PER_PAGE = 60
 
 
-def ambassador_detail(request, slug):
-    ambassador = get_object_or_404(Ambassador.objects.public(), slug=slug)
-    return HttpResponse(ambassador.name, content_type="text/plain; charset=utf-8")
+@require_safe
+def ambassador_list(request: HttpRequest) -> HttpResponse:
+    if has_nul(request):
+        return bad_request_page(request, _("查询条件中含有不允许的字符。"))
+    filterset = AmbassadorFilterSet(request.GET or None, queryset=selectors.public_ambassadors())
+    errors = filter_errors(filterset) if filterset.is_bound and not filterset.is_valid() else []
+    page = paginate(request, filterset.qs, AMBASSADORS_PER_PAGE)
+    context = {
+        "filterset": filterset,
+        "filter_errors": errors,
+        "page": page,
+        "groups": selectors.ambassadors_by_cohort(page.object_list),
+    }
+    return render(request, "ambassadors/ambassador_list.html", context, status=400 if errors else 200)
+
+
+@require_safe
+def ambassador_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        ambassador = selectors.public_ambassadors().get(slug=slug)
+    except Ambassador.DoesNotExist as exc:
+        raise Http404(_("没有找到该招商大使。")) from exc
+    leads = selectors.public_leads(ambassador)
+    cohort = ambassador.cohort if ambassador.cohort is not None and ambassador.cohort.is_published else None
+    enterprise = (
+        ambassador.enterprise if ambassador.enterprise is not None and ambassador.enterprise.is_published else None
+    )
+    context = {
+        "ambassador": ambassador,
+        "cohort": cohort,
+        "enterprise": enterprise,
+        "leads": leads,
+        "projects": selectors.projects_from_leads(leads),
+    }
+    return render(request, "ambassadors/ambassador_detail.html", context)

@@ -25,7 +25,8 @@ from .models import (
     ZoneKind,
 )
 from .models.base import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
-from .stages import Stage
+from .stages import MAIN_PATH, Stage
+from .yardsticks import reached_stage_condition, same_year_condition, signed_condition, started_condition, with_years
 
 SEARCH_MAX_LENGTH = 100
 MAX_MONEY = Decimal(10) ** (MONEY_MAX_DIGITS - MONEY_DECIMAL_PLACES) - 1
@@ -132,6 +133,13 @@ class ProjectFilterSet(LedgerFilterSet):
         min_value=0, max_value=MAX_MONEY, max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES,
     )
     headquarters = django_filters.BooleanFilter(label=_("总部项目"), field_name="is_headquarters")
+    # The yardsticks' own definitions, so every headline figure links to the list it counts.
+    signed = django_filters.BooleanFilter(label=_("已签约"), method="filter_signed")
+    started = django_filters.BooleanFilter(label=_("已开工"), method="filter_started")
+    same_year = django_filters.BooleanFilter(label=_("当年签约当年开工"), method="filter_same_year")
+    reached = django_filters.ChoiceFilter(
+        label=_("已达到阶段"), choices=[(stage, Stage(stage).label) for stage in MAIN_PATH], method="filter_reached"
+    )
 
     class Meta:
         model = Project
@@ -153,6 +161,19 @@ class ProjectFilterSet(LedgerFilterSet):
     def filter_honour(self, queryset, name, value):
         through = Project.investors.through.objects.filter(project_id=OuterRef("pk"), enterprise__honours=value)
         return queryset.filter(Exists(through))
+
+    def filter_signed(self, queryset, name, value):
+        return queryset.filter(signed_condition()) if value else queryset.exclude(signed_condition())
+
+    def filter_started(self, queryset, name, value):
+        return queryset.filter(started_condition()) if value else queryset.exclude(started_condition())
+
+    def filter_same_year(self, queryset, name, value):
+        queryset = with_years(queryset)
+        return queryset.filter(same_year_condition()) if value else queryset.exclude(same_year_condition())
+
+    def filter_reached(self, queryset, name, value):
+        return queryset.filter(reached_stage_condition(value))
 
 
 class EnterpriseFilterSet(LedgerFilterSet):

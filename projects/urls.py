@@ -1,11 +1,14 @@
 from django.urls import path
 
 from . import views
+from .feeds import LatestProjectsFeed
 
 app_name = "projects"
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("projects/", views.project_list, name="project_list"),
+    path("projects/feed/", LatestProjectsFeed(), name="project_feed"),
     path("projects/<slug:slug>/", views.project_detail, name="project_detail"),
     path("events/", views.event_list, name="event_list"),
     path("events/<slug:slug>/", views.event_detail, name="event_detail"),

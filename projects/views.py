@@ -1,28 +1,232 @@
-"""Public pages. Placeholders until the public-site work lands; they show published records only."""
+"""
+Public pages: published records and public fields only.
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+Reads go through ``projects.selectors`` (fixed query counts, unpublished relations hidden) and
+``projects.yardsticks`` (the headline figures); list filters through the shared FilterSets, so a
+filter means the same here as in the API. Bad input never raises: a filter value that does not
+validate is reported on the page (status 400) and ignored, a page number past the end is a 404.
+"""
 
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from . import selectors, yardsticks
+from .charts import Bar, bar_chart, funnel_chart
+from .filters import (
+    ProjectFilterSet,
+    RenewalZoneFilterSet,
+    ResearchInstituteFilterSet,
+    SigningEventFilterSet,
+)
 from .models import Project, RenewalZone, ResearchInstitute, SigningEvent
+from .stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
+from .templatetags.qingshan import list_url, localized, money
+
+LIST_PAGE_SIZE = 50
 
 
-def _list(model):
-    def view(request):
-        names = model.objects.public().values_list("name", flat=True)
-        return HttpResponse("\n".join(names), content_type="text/plain; charset=utf-8")
-
-    return view
+def has_nul(request: HttpRequest) -> bool:
+    """A NUL character anywhere in the query string (databases refuse it in text)."""
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists())
 
 
-def _detail(model):
-    def view(request, slug):
-        obj = get_object_or_404(model.objects.public(), slug=slug)
-        return HttpResponse(obj.name, content_type="text/plain; charset=utf-8")
-
-    return view
+def bad_request_page(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "400.html", {"message": message}, status=400)
 
 
-project_list, project_detail = _list(Project), _detail(Project)
-event_list, event_detail = _list(SigningEvent), _detail(SigningEvent)
-institute_list, institute_detail = _list(ResearchInstitute), _detail(ResearchInstitute)
-zone_list, zone_detail = _list(RenewalZone), _detail(RenewalZone)
+def paginate(request: HttpRequest, queryset: QuerySet | list, per_page: int):
+    """The requested page; a page number that is not a number or is past the end is a 404."""
+    paginator = Paginator(queryset, per_page)
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as exc:
+        raise Http404(_("没有这一页。")) from exc
+
+
+def filter_errors(filterset) -> list[str]:
+    """The filter form's errors as "label: message" lines an ordinary reader understands."""
+    lines = []
+    for name, messages in filterset.form.errors.items():
+        field = filterset.form.fields.get(name)
+        label = field.label if field is not None else name
+        lines.extend(f"{label}：{message}" for message in messages)
+    return lines
+
+
+def filtered_list(request: HttpRequest, filterset_class, queryset: QuerySet, *, template: str, per_page: int,
+                  extra: dict | None = None) -> HttpResponse:
+    """A list page run through its FilterSet, paginated; invalid filters reported with status 400."""
+    if has_nul(request):
+        return bad_request_page(request, _("查询条件中含有不允许的字符。"))
+    filterset = filterset_class(request.GET or None, queryset=queryset)
+    errors = filter_errors(filterset) if filterset.is_bound and not filterset.is_valid() else []
+    page = paginate(request, filterset.qs, per_page)
+    context = {"filterset": filterset, "filter_errors": errors, "page": page, "objects": page.object_list}
+    context.update(extra or {})
+    return render(request, template, context, status=400 if errors else 200)
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    figures = yardsticks.headline_figures()
+    projects_url = reverse("projects:project_list")
+    sector_bars = [
+        Bar(
+            label=localized(item.sector),
+            value=item.investment_wan,
+            value_text=money(item.investment_wan),
+            url=list_url(projects_url, sector=item.sector.slug, signed="true"),
+        )
+        for item in selectors.investment_by_top_sector()
+    ]
+    funnel_bars = [
+        Bar(label=str(step.label), value=step.count, value_text=str(step.count),
+            url=list_url(projects_url, reached=step.stage))
+        for step in yardsticks.stage_funnel()
+    ]
+    context = {
+        "figures": figures,
+        "projects_url": projects_url,
+        "sector_bars": sector_bars,
+        "sector_chart": bar_chart(
+            chart_id="chart-sector", title=_("签约投资额（按产业领域）"),
+            description=_("已发布的已签约项目总投资，按一级产业领域汇总。"), bars=sector_bars,
+        ) if sector_bars else None,
+        "funnel_bars": funnel_bars,
+        "funnel_chart": funnel_chart(
+            chart_id="chart-funnel", title=_("项目推进漏斗"),
+            description=_("已发布项目中达到各阶段的项目数。"), bars=funnel_bars,
+        ) if any(bar.value for bar in funnel_bars) else None,
+        "latest_event": selectors.latest_event(),
+        "latest_projects": selectors.latest_projects(),
+    }
+    return render(request, "home.html", context)
+
+
+@require_safe
+def project_list(request: HttpRequest) -> HttpResponse:
+    if has_nul(request):
+        return bad_request_page(request, _("查询条件中含有不允许的字符。"))
+    filterset = ProjectFilterSet(request.GET or None, queryset=selectors.project_list_queryset())
+    errors = filter_errors(filterset) if filterset.is_bound and not filterset.is_valid() else []
+    page = paginate(request, filterset.qs, selectors.PROJECTS_PER_PAGE)
+    projects = selectors.hide_unpublished_relations(page.object_list)
+    active = {key for key, values in request.GET.lists() if key != "page" and any(values)}
+    context = {
+        "filterset": filterset,
+        "filter_errors": errors,
+        "page": page,
+        "projects": projects,
+        "choices": selectors.filter_choices(),
+        "params": request.GET,
+        "selected_stages": request.GET.getlist("stage"),
+        "has_filters": bool(active),
+        "advanced_open": bool(active - {"q", "ordering"}),
+    }
+    return render(request, "projects/project_list.html", context, status=400 if errors else 200)
+
+
+@require_safe
+def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        project = selectors.project_detail(slug)
+    except Project.DoesNotExist as exc:
+        raise Http404(_("没有找到该项目。")) from exc
+    return render(request, "projects/project_detail.html", {"project": project, "timeline": timeline(project)})
+
+
+def timeline(project: Project) -> list[dict]:
+    """The main-path steps after 在谈, each with its date (as precise as the source) and whether reached."""
+    current = MAIN_PATH.index(project.stage) if project.stage in MAIN_PATH else -1
+    steps = []
+    for index, stage in enumerate(MAIN_PATH[1:], start=1):
+        date_field = STAGE_DATE_FIELDS[stage]
+        date = getattr(project, date_field)
+        steps.append(
+            {
+                "stage": stage,
+                "label": Stage(stage).label,
+                "date": date,
+                "precision": getattr(project, f"{date_field}_precision"),
+                "reached": date is not None or index <= current,
+                "current": project.stage == stage,
+            }
+        )
+    return steps
+
+
+@require_safe
+def event_list(request: HttpRequest) -> HttpResponse:
+    return filtered_list(request, SigningEventFilterSet, selectors.public_events(),
+                         template="projects/event_list.html", per_page=LIST_PAGE_SIZE)
+
+
+@require_safe
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        event = selectors.public_events().get(slug=slug)
+    except SigningEvent.DoesNotExist as exc:
+        raise Http404(_("没有找到该签约活动。")) from exc
+    return render(request, "projects/event_detail.html", {"event": event, "projects": selectors.event_projects(event)})
+
+
+@require_safe
+def institute_list(request: HttpRequest) -> HttpResponse:
+    return filtered_list(request, ResearchInstituteFilterSet, selectors.public_institutes(),
+                         template="projects/institute_list.html", per_page=LIST_PAGE_SIZE)
+
+
+@require_safe
+def institute_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        institute = selectors.public_institutes().get(slug=slug)
+    except ResearchInstitute.DoesNotExist as exc:
+        raise Http404(_("没有找到该研究院。")) from exc
+    zone = institute.zone if institute.zone is not None and institute.zone.is_published else None
+    context = {"institute": institute, "zone": zone, "projects": selectors.institute_projects(institute)}
+    return render(request, "projects/institute_detail.html", context)
+
+
+@require_safe
+def zone_list(request: HttpRequest) -> HttpResponse:
+    return filtered_list(request, RenewalZoneFilterSet, selectors.public_zones(),
+                         template="projects/zone_list.html", per_page=LIST_PAGE_SIZE)
+
+
+@require_safe
+def zone_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        zone = selectors.public_zones().get(slug=slug)
+    except RenewalZone.DoesNotExist as exc:
+        raise Http404(_("没有找到该片区。")) from exc
+    context = {
+        "zone": zone,
+        "projects": selectors.zone_projects(zone),
+        "institutes": list(selectors.zone_institutes(zone)),
+    }
+    return render(request, "projects/zone_detail.html", context)
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    return render(request, "robots.txt", {"sitemap_url": sitemap_url}, content_type="text/plain; charset=utf-8")
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", {"request_path": request.path}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The friendly 500 page, rendered without the request context (which may be what failed)."""
+    try:
+        body = loader.get_template("500.html").render({})
+    except Exception:  # the error page itself must never fail
+        body = "<!doctype html><title>500</title><h1>Server error / 服务器错误</h1>"
+    return HttpResponse(body, status=500)

@@ -1,7 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+
+from projects.sitemaps import SITEMAPS
+from projects.views import robots_txt
 
 admin.site.site_header = _("青山区招商项目管理系统")
 admin.site.site_title = _("青山区招商局后台")
@@ -10,9 +14,14 @@ admin.site.index_title = _("招商项目库")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("projects.urls")),
     path("", include("ambassadors.urls")),
 ]
+
+handler404 = "projects.views.page_not_found"
+handler500 = "projects.views.server_error"
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns

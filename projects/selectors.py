@@ -1,0 +1,196 @@
+"""
+Reads for the public pages. Every function returns published records only, carries its own
+select_related/prefetch_related (so a page runs a fixed number of queries whatever the row count),
+and hides related records that are not published themselves (an unpublished investor, event, zone
+or institute never reaches a page through a published project).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from .models import Enterprise, Honour, Project, RenewalZone, ResearchInstitute, Sector, SigningEvent
+from .stages import Stage
+from .yardsticks import signed_condition
+
+PROJECTS_PER_PAGE = 20
+LATEST_PROJECTS = 6
+
+
+def public_investors() -> QuerySet[Enterprise]:
+    return Enterprise.objects.public().select_related("parent").prefetch_related("honours")
+
+
+def _with_public_relations(queryset: QuerySet[Project]) -> QuerySet[Project]:
+    """Projects with their sector, event, zone and published investors (``public_investors``)."""
+    return queryset.select_related("sector", "sector__parent", "signing_event", "zone").prefetch_related(
+        Prefetch("investors", queryset=public_investors(), to_attr="public_investors")
+    )
+
+
+def hide_unpublished_relations(projects: Iterable[Project]) -> list[Project]:
+    """Set ``public_event`` and ``public_zone``: the event and zone when published, else None."""
+    projects = list(projects)
+    for project in projects:
+        event, zone = project.signing_event, project.zone
+        project.public_event = event if event is not None and event.is_published else None
+        project.public_zone = zone if zone is not None and zone.is_published else None
+    return projects
+
+
+def project_list_queryset() -> QuerySet[Project]:
+    """The base of the project list (the FilterSet narrows and orders it)."""
+    return _with_public_relations(Project.objects.public())
+
+
+def latest_projects(*, limit: int = LATEST_PROJECTS) -> list[Project]:
+    """The most recently published projects."""
+    queryset = project_list_queryset().order_by("-published_at", "-id")[:limit]
+    return hide_unpublished_relations(queryset)
+
+
+def project_detail(slug: str) -> Project:
+    """A published project with everything its page shows; raises Project.DoesNotExist."""
+    project = (
+        _with_public_relations(Project.objects.public())
+        .prefetch_related(
+            Prefetch("institutes", queryset=ResearchInstitute.objects.public(), to_attr="public_institutes"),
+            "milestones",
+        )
+        .get(slug=slug)
+    )
+    return hide_unpublished_relations([project])[0]
+
+
+def public_events() -> QuerySet[SigningEvent]:
+    """Published events with their recorded figures (published projects only) and sectors."""
+    return (
+        SigningEvent.objects.public()
+        .with_recorded_figures(public_only=True)
+        .prefetch_related("sectors")
+        .order_by("-held_on", "-id")
+    )
+
+
+def latest_event() -> SigningEvent | None:
+    return public_events().order_by("-held_on", "-id").first()
+
+
+def event_projects(event: SigningEvent) -> list[Project]:
+    queryset = project_list_queryset().filter(signing_event=event).order_by("name", "id")
+    return hide_unpublished_relations(queryset)
+
+
+def public_institutes() -> QuerySet[ResearchInstitute]:
+    return ResearchInstitute.objects.public().select_related("zone")
+
+
+def institute_projects(institute: ResearchInstitute) -> list[Project]:
+    queryset = project_list_queryset().filter(institutes=institute).order_by("name", "id")
+    return hide_unpublished_relations(queryset)
+
+
+def public_zones() -> QuerySet[RenewalZone]:
+    return RenewalZone.objects.public().annotate(
+        public_project_count=Count("projects", filter=Q(projects__is_published=True), distinct=True),
+        public_institute_count=Count("institutes", filter=Q(institutes__is_published=True), distinct=True),
+    ).order_by("kind", "name", "id")
+
+
+def zone_projects(zone: RenewalZone) -> list[Project]:
+    queryset = project_list_queryset().filter(zone=zone).order_by("name", "id")
+    return hide_unpublished_relations(queryset)
+
+
+def zone_institutes(zone: RenewalZone) -> QuerySet[ResearchInstitute]:
+    return ResearchInstitute.objects.public().filter(zone=zone).order_by("name", "id")
+
+
+@dataclass
+class SectorOption:
+    """A sector in the filter menu, indented by its depth in the tree."""
+
+    sector: Sector
+    depth: int
+
+    @property
+    def indent(self) -> str:
+        """Visual indentation for a <select> option (options cannot be styled reliably)."""
+        return "\u3000" * self.depth + "└ " if self.depth else ""
+
+
+def sector_options() -> list[SectorOption]:
+    """Every sector in tree order (parents before their children), in one query."""
+    sectors = list(Sector.objects.order_by("position", "name", "id"))
+    by_parent: dict[int | None, list[Sector]] = {}
+    for sector in sectors:
+        by_parent.setdefault(sector.parent_id, []).append(sector)
+    known = {sector.pk for sector in sectors}
+    options: list[SectorOption] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for sector in by_parent.get(parent_id, []):
+            options.append(SectorOption(sector=sector, depth=depth))
+            if depth < 10:
+                walk(sector.pk, depth + 1)
+
+    walk(None, 0)
+    # Sectors whose parent is missing (cannot happen with PROTECT, but never drop a row silently).
+    for parent_id, children in by_parent.items():
+        if parent_id is not None and parent_id not in known:
+            options.extend(SectorOption(sector=sector, depth=0) for sector in children)
+    return options
+
+
+@dataclass(frozen=True)
+class SectorInvestment:
+    sector: Sector
+    investment_wan: Decimal
+    project_count: int
+
+
+def _root_of(sector: Sector, sectors: dict[int, Sector]) -> Sector:
+    seen: set[int] = set()
+    while sector.parent_id is not None and sector.parent_id in sectors and sector.pk not in seen:
+        seen.add(sector.pk)
+        sector = sectors[sector.parent_id]
+    return sector
+
+
+def investment_by_top_sector(*, queryset: QuerySet[Project] | None = None) -> list[SectorInvestment]:
+    """Signed investment of published projects rolled up to the top-level sector, largest first.
+
+    Two queries: the sector tree, and one aggregate grouped by sector.
+    """
+    projects = Project.objects.public() if queryset is None else queryset
+    sectors = {sector.pk: sector for sector in Sector.objects.all()}
+    rows = (
+        projects.filter(signed_condition(), sector__isnull=False)
+        .values("sector_id")
+        .annotate(total=Sum("total_investment"), count=Count("pk"))
+        .order_by()
+    )
+    totals: dict[int, tuple[Decimal, int]] = {}
+    for row in rows:
+        root = _root_of(sectors[row["sector_id"]], sectors)
+        total, count = totals.get(root.pk, (Decimal("0"), 0))
+        totals[root.pk] = (total + (row["total"] or Decimal("0")), count + row["count"])
+    result = [
+        SectorInvestment(sector=sectors[pk], investment_wan=total, project_count=count)
+        for pk, (total, count) in totals.items()
+    ]
+    result.sort(key=lambda item: (-item.investment_wan, -item.project_count, item.sector.position, item.sector.name))
+    return result
+
+
+def filter_choices() -> dict:
+    """The menus of the project filter form (published zones and events only), a fixed number of queries."""
+    return {
+        "sectors": sector_options(),
+        "zones": list(RenewalZone.objects.public().order_by("kind", "name")),
+        "events": list(SigningEvent.objects.public().order_by("-held_on", "name")),
+        "honours": list(Honour.objects.order_by("position", "name")),
+        "stages": Stage.choices,
+    }

@@ -1,0 +1,188 @@
+"""
+The office's headline figures (考核指标), computed from the ledger so any figure can be reproduced.
+
+Definitions (the public site uses PUBLISHED projects only; the admin dashboard may pass its own
+queryset):
+
+- a project is *signed* when it has a signing date (``signed_on``), whatever its current stage
+  (a signed project later put on hold or terminated still counts as signed that year);
+- a project has *started* (开工) when it has a start or production date, or its current stage is
+  已开工 or 已投产 (see ``reached_stage_condition``);
+- 签约额 (signed investment) is the sum of ``total_investment`` (万元) of signed projects; projects
+  whose amount was never published count as zero (the number of such projects is reported too);
+- 开工率 (start rate) is started signed projects / signed projects, as a percentage;
+- 当年签约当年开工 (signed and started in the same year) counts signed projects whose start date
+  falls in the calendar year of their signing date.
+
+Each function takes an optional ``queryset``: the projects to measure. Without it, the published
+projects are measured.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from .models import Project
+from .money import wan_to_yi
+from .stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
+
+PERCENT_PLACES = Decimal("0.1")
+
+
+def public_projects() -> QuerySet[Project]:
+    """The projects the public may see, and so the only ones the public figures count."""
+    return Project.objects.public()
+
+
+def _projects(queryset: QuerySet[Project] | None) -> QuerySet[Project]:
+    return public_projects() if queryset is None else queryset
+
+
+def reached_stage_condition(stage: str) -> Q:
+    """Projects that have reached ``stage`` of the main path.
+
+    A project has reached a stage when its current stage is that one or a later one, or when it
+    carries the date of that stage or of any later one (stages may be skipped, e.g. 已签约 → 已开工,
+    and a project put on hold keeps the dates it reached). So the funnel never widens downwards.
+    """
+    index = MAIN_PATH.index(stage)
+    if index == 0:
+        return Q(pk__isnull=False)  # every project was negotiated first, whatever became of it.
+    condition = Q(stage__in=MAIN_PATH[index:])
+    for later in MAIN_PATH[index:]:
+        date_field = STAGE_DATE_FIELDS.get(later)
+        if date_field:
+            condition |= Q(**{f"{date_field}__isnull": False})
+    return condition
+
+
+def signed_condition() -> Q:
+    return Q(signed_on__isnull=False)
+
+
+def started_condition() -> Q:
+    return reached_stage_condition(Stage.STARTED)
+
+
+def same_year_condition() -> Q:
+    """Signed and started in the same calendar year (needs both dates)."""
+    return Q(signed_on__isnull=False, started_on__isnull=False, _signed_year=F("_started_year"))
+
+
+def with_years(queryset: QuerySet[Project]) -> QuerySet[Project]:
+    """Annotate ``_signed_year`` and ``_started_year`` so same-year conditions can be expressed."""
+    return queryset.annotate(_signed_year=ExtractYear("signed_on"), _started_year=ExtractYear("started_on"))
+
+
+def signed_and_started_same_year(queryset: QuerySet[Project]) -> QuerySet[Project]:
+    """The projects of ``queryset`` signed and started in the same calendar year."""
+    return with_years(queryset).filter(same_year_condition())
+
+
+def percentage(part: int, whole: int) -> Decimal | None:
+    """``part / whole`` as a percentage with one decimal; None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(PERCENT_PLACES)
+
+
+@dataclass(frozen=True)
+class HeadlineFigures:
+    """The figures on the home page; every one reproducible with the filters it links to."""
+
+    year: int
+    signed_this_year: int
+    signed_total: int
+    signed_investment_wan: Decimal
+    signed_without_amount: int
+    started_of_signed: int
+    start_rate_percent: Decimal | None
+    signed_and_started_same_year: int
+
+    @property
+    def signed_investment_yi(self) -> Decimal:
+        return wan_to_yi(self.signed_investment_wan)
+
+
+def current_year(today: datetime.date | None = None) -> int:
+    return (today or timezone.localdate()).year
+
+
+def headline_figures(
+    *, queryset: QuerySet[Project] | None = None, today: datetime.date | None = None
+) -> HeadlineFigures:
+    """All headline figures in one query."""
+    year = current_year(today)
+    signed = signed_condition()
+    figures = with_years(_projects(queryset)).aggregate(
+        signed_total=Count("pk", filter=signed),
+        signed_this_year=Count("pk", filter=signed & Q(signed_on__year=year)),
+        signed_investment=Sum("total_investment", filter=signed),
+        signed_without_amount=Count("pk", filter=signed & Q(total_investment__isnull=True)),
+        started_of_signed=Count("pk", filter=signed & started_condition()),
+        same_year=Count("pk", filter=same_year_condition()),
+    )
+    return HeadlineFigures(
+        year=year,
+        signed_this_year=figures["signed_this_year"],
+        signed_total=figures["signed_total"],
+        signed_investment_wan=figures["signed_investment"] or Decimal("0"),
+        signed_without_amount=figures["signed_without_amount"],
+        started_of_signed=figures["started_of_signed"],
+        start_rate_percent=percentage(figures["started_of_signed"], figures["signed_total"]),
+        signed_and_started_same_year=figures["same_year"],
+    )
+
+
+def signed_count(*, year: int | None = None, queryset: QuerySet[Project] | None = None) -> int:
+    """Projects signed (in ``year`` when given)."""
+    qs = _projects(queryset).filter(signed_condition())
+    if year is not None:
+        qs = qs.filter(signed_on__year=year)
+    return qs.count()
+
+
+def signed_investment_wan(*, year: int | None = None, queryset: QuerySet[Project] | None = None) -> Decimal:
+    """Total investment of signed projects in 万元 (in ``year`` when given); unpublished amounts count as 0."""
+    qs = _projects(queryset).filter(signed_condition())
+    if year is not None:
+        qs = qs.filter(signed_on__year=year)
+    return qs.aggregate(total=Sum("total_investment"))["total"] or Decimal("0")
+
+
+def start_rate_percent(*, queryset: QuerySet[Project] | None = None) -> Decimal | None:
+    """开工率: share of signed projects that have started, in percent (None when nothing is signed)."""
+    figures = _projects(queryset).aggregate(
+        signed=Count("pk", filter=signed_condition()),
+        started=Count("pk", filter=signed_condition() & started_condition()),
+    )
+    return percentage(figures["started"], figures["signed"])
+
+
+def signed_and_started_same_year_count(
+    *, year: int | None = None, queryset: QuerySet[Project] | None = None
+) -> int:
+    """当年签约当年开工: projects signed and started in the same year (that year, when given)."""
+    qs = signed_and_started_same_year(_projects(queryset))
+    if year is not None:
+        qs = qs.filter(signed_on__year=year)
+    return qs.count()
+
+
+@dataclass(frozen=True)
+class StageCount:
+    stage: str
+    label: str
+    count: int
+
+
+def stage_funnel(*, queryset: QuerySet[Project] | None = None) -> list[StageCount]:
+    """How many projects have reached each stage of the main path (在谈 → 已投产), in one query."""
+    figures = _projects(queryset).aggregate(
+        **{stage: Count("pk", filter=reached_stage_condition(stage)) for stage in MAIN_PATH}
+    )
+    return [StageCount(stage=stage, label=Stage(stage).label, count=figures[stage]) for stage in MAIN_PATH]

@@ -1,0 +1,171 @@
+"""The public pages: what a visitor sees, in Chinese and English, published records only."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from projects.stages import Stage
+from tests.factories import ProjectFactory, SectorFactory
+from tests.site_world import build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def test_home_shows_headline_figures_linked_to_their_lists(client, world):
+    response = client.get("/")
+    assert response.status_code == 200
+    page = text(response)
+    # Two signed projects, 30 亿元 signed (one amount unpublished), one of two started: 50.0%.
+    assert "30" in page and "50.0%" in page
+    assert "/projects/?signed=true&amp;started=true" in page
+    assert "/projects/?same_year=true" in page
+    assert "<svg" in page and "测试新材料" in page  # the sector chart rolls the sub-sector up
+    assert "测试招商引资大会" in page  # latest conference
+    assert "测试碳纤维生产基地项目" in page  # newest projects
+
+
+def test_home_empty_state(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "暂无已发布的项目" in text(response)
+
+
+def test_project_list_filters_by_sector_including_sub_sectors(client, world):
+    page = text(client.get("/projects/", {"sector": world.parent_sector.slug}))
+    assert "测试碳纤维生产基地项目" in page
+    assert "测试数据标注总部项目" not in page
+
+
+@pytest.mark.parametrize(
+    ("params", "expected", "absent"),
+    [
+        ({"stage": Stage.STARTED}, "测试碳纤维生产基地项目", "测试数据标注总部项目"),
+        ({"year": "2026"}, "测试数据标注总部项目", "测试碳纤维生产基地项目"),
+        ({"headquarters": "true"}, "测试数据标注总部项目", "测试碳纤维生产基地项目"),
+        ({"honour": "fortune-global-500"}, "测试碳纤维生产基地项目", "测试数据标注总部项目"),
+        ({"investment_min": "200000"}, "测试碳纤维生产基地项目", "测试数据标注总部项目"),
+        ({"zone": "test-park"}, "测试碳纤维生产基地项目", "测试数据标注总部项目"),
+        ({"q": "华中地区"}, "测试碳纤维生产基地项目", "测试数据标注总部项目"),  # Chinese substring of the summary
+        ({"q": "海亮"}, "测试碳纤维生产基地项目", "测试数据标注总部项目"),  # investor name
+        ({"same_year": "true"}, "测试碳纤维生产基地项目", "测试数据标注总部项目"),
+    ],
+)
+def test_project_list_filters(client, world, params, expected, absent):
+    response = client.get("/projects/", params)
+    assert response.status_code == 200
+    page = text(response)
+    assert expected in page
+    assert absent not in page
+
+
+def test_project_list_keeps_filter_state_in_the_form(client, world):
+    page = text(client.get("/projects/", {"q": "测试", "sector": "test-digital", "stage": "signed"}))
+    assert 'value="测试"' in page
+    assert 'value="test-digital" selected' in page
+    assert 'value="signed" checked' in page
+
+
+def test_project_list_sorts_by_investment(client, world):
+    ProjectFactory(name="测试大额项目", total_investment=Decimal("900000"))
+    page = text(client.get("/projects/", {"ordering": "-total_investment"}))
+    assert page.index("测试大额项目") < page.index("测试碳纤维生产基地项目")
+
+
+def test_project_list_empty_state(client, world):
+    response = client.get("/projects/", {"q": "没有这个项目"})
+    assert response.status_code == 200
+    assert "没有符合条件的项目" in text(response)
+    assert "清除全部条件" in text(response)
+
+
+def test_project_list_paginates(client):
+    sector = SectorFactory()
+    for _ in range(25):
+        ProjectFactory(sector=sector)
+    first = text(client.get("/projects/"))
+    assert "第 1 页，共 2 页" in first
+    assert client.get("/projects/", {"page": 2}).status_code == 200
+
+
+def test_project_detail_shows_facts_and_timeline_no_more_precise_than_the_source(client, world):
+    response = client.get(world.started.get_absolute_url())
+    assert response.status_code == 200
+    page = text(response)
+    assert "测试海亮集团" in page and "测试世界500强" in page
+    assert "测试招商引资大会" in page and "测试新材料产业园" in page and "测试高分子研究院" in page
+    assert "30 亿元" in page
+    assert "2025年3月" in page  # signed: month precision
+    assert "2025年6月" not in page and "2025年" in page  # started: year precision only
+    assert "尚未到达" in page  # in production not yet
+
+
+def test_unknown_project_is_a_friendly_404(client, world):
+    response = client.get("/projects/no-such-project/")
+    assert response.status_code == 404
+    assert "没有找到这个页面" in text(response)
+
+
+def test_english_names_with_chinese_fallback(client, world):
+    client.cookies["django_language"] = "en"
+    page = text(client.get(world.started.get_absolute_url()))
+    assert "Test carbon-fibre base" in page
+    assert "Test Hailiang Group" in page
+    assert "Mar 2025" in page
+    assert "CNY 3 billion" in page
+    # No English name entered: the Chinese one is shown.
+    assert "测试高分子研究院" in page
+
+
+def test_language_switcher_sets_english(client, world):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/projects/"})
+    assert response.status_code == 302
+    page = text(client.get("/projects/"))
+    assert '<html lang="en">' in page
+
+
+def test_event_pages_show_announced_and_recorded_figures(client, world):
+    page = text(client.get("/events/"))
+    assert "测试招商引资大会" in page
+    page = text(client.get(world.event.get_absolute_url()))
+    assert "16 个" in page and "176.6 亿元" in page  # announced
+    assert "2 个" in page and "30 亿元" in page  # recorded (published projects)
+    assert "测试数据标注总部项目" in page
+
+
+def test_institute_and_zone_pages_list_what_is_located_there(client, world):
+    page = text(client.get(world.institute.get_absolute_url()))
+    assert "2026年" in page and "2026年1月" not in page
+    assert "测试碳纤维生产基地项目" in page and "测试新材料产业园" in page
+    page = text(client.get(world.zone.get_absolute_url()))
+    assert "测试高分子研究院" in page and "测试碳纤维生产基地项目" in page
+    assert "测试新材料产业园" in text(client.get("/zones/"))
+    assert "测试高分子研究院" in text(client.get("/institutes/"))
+
+
+def test_sitemap_robots_and_feed(client, world):
+    sitemap = text(client.get("/sitemap.xml"))
+    assert world.started.get_absolute_url() in sitemap and world.ambassador.get_absolute_url() in sitemap
+    robots = client.get("/robots.txt")
+    assert robots["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in text(robots)
+    feed = client.get(reverse("projects:project_feed"))
+    assert feed["Content-Type"].startswith("application/atom+xml")
+    assert "测试碳纤维生产基地项目" in text(feed)
+
+
+def test_signed_in_same_year_excludes_other_years(client, world):
+    ProjectFactory(name="测试跨年开工项目", stage=Stage.STARTED, signed_on=datetime.date(2024, 5, 1),
+                   started_on=datetime.date(2025, 1, 1))
+    page = text(client.get("/projects/", {"same_year": "true"}))
+    assert "测试跨年开工项目" not in page
