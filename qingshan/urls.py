@@ -7,11 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from projects.sitemaps import SITEMAPS
 from projects.views import robots_txt
 
+from . import health
+
 admin.site.site_header = _("青山区招商项目管理系统")
 admin.site.site_title = _("青山区招商局后台")
 admin.site.index_title = _("招商项目库")
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
@@ -21,7 +25,8 @@ urlpatterns = [
 ]
 
 handler404 = "projects.views.page_not_found"
-handler500 = "projects.views.server_error"
+# A database outage anywhere in the stack answers 503; anything else gets projects.views.server_error.
+handler500 = "qingshan.middleware.server_error"
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns

@@ -1,0 +1,111 @@
+"""Request logging and a fast, self-healing failure mode when the database is unavailable."""
+
+import logging
+import sys
+import time
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template import loader
+from django.utils.module_loading import import_string
+
+from .logging import new_request_id, reset_request_id, set_request_id
+
+request_logger = logging.getLogger("qingshan.request")
+db_logger = logging.getLogger("qingshan.db")
+
+# Errors that mean "the database cannot be reached right now", as opposed to a bug in a query.
+DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+# The public site's own 500 page, used for every other unhandled error.
+SITE_SERVER_ERROR = "projects.views.server_error"
+
+
+class RequestLogMiddleware:
+    """Give each request an id (``X-Request-ID``) and log one line for it: method, path, status, duration.
+
+    Outermost middleware, so the duration covers everything Django does for the request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = new_request_id(request.headers.get("X-Request-ID"))
+        request.request_id = request_id
+        token = set_request_id(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            response["X-Request-ID"] = request_id
+            status = response.status_code
+            request_logger.log(
+                logging.ERROR if status >= 500 else logging.INFO,
+                "%s %s %s %.1fms",
+                request.method,
+                request.path,
+                status,
+                duration_ms,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": status,
+                    "duration_ms": duration_ms,
+                    "remote_addr": request.META.get("REMOTE_ADDR", ""),
+                },
+            )
+            return response
+        finally:
+            reset_request_id(token)
+
+
+FALLBACK_503 = "<!doctype html><title>503</title><h1>服务暂时不可用 · Service temporarily unavailable</h1>"
+
+
+def database_unavailable_response(request: HttpRequest | None = None) -> HttpResponse:
+    """The 503 page. Rendered without context processors: nothing on it may touch the database."""
+    try:
+        body = loader.render_to_string("503.html")
+    except Exception:  # the error page itself must never fail
+        body = FALLBACK_503
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def is_database_unavailable(exc: BaseException | None) -> bool:
+    return isinstance(exc, DATABASE_UNAVAILABLE_ERRORS) or (
+        isinstance(exc, DatabaseError) and isinstance(exc.__cause__, DATABASE_UNAVAILABLE_ERRORS)
+    )
+
+
+class DatabaseUnavailableMiddleware:
+    """Turn "database unreachable" into an immediate 503 page instead of a traceback.
+
+    Nothing needs restarting when the database comes back: Django drops a broken connection at the
+    end of the request (``CONN_HEALTH_CHECKS`` also checks a persistent one before reuse), and the
+    next request connects afresh. ``connect_timeout`` in DATABASES OPTIONS bounds how long a connect
+    attempt to an unreachable host may take. Errors raised outside the view (in other middleware)
+    reach :func:`server_error` below, which does the same.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_database_unavailable(exception):
+            return None
+        db_logger.warning("Database unavailable: %s", exception, extra={"path": request.path})
+        return database_unavailable_response(request)
+
+
+def server_error(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """handler500: a 503 page if the unhandled error was the database being away, else the 500 page."""
+    if is_database_unavailable(sys.exc_info()[1]):
+        return database_unavailable_response(request)
+    return import_string(SITE_SERVER_ERROR)(request, *args, **kwargs)
