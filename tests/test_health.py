@@ -43,12 +43,13 @@ def test_readyz_reports_database_and_migrations(client, db):
 
 def test_readyz_is_not_ready_while_a_migration_is_pending(client, db):
     # Forget that the first projects migration was applied, as on a server whose code is newer than its schema.
-    MigrationRecorder.Migration.objects.filter(app="projects", name="0001_initial").delete()
+    MigrationRecorder.Migration.objects.filter(app="projects").delete()
     response = client.get("/readyz")
     assert response.status_code == 503
     body = response.json()
     assert body["migrations"] == "pending"
     assert "projects.0001_initial" in body["pending_migrations"]
+    assert all(name.startswith("projects.") for name in body["pending_migrations"])
 
 
 def test_every_response_carries_a_request_id_and_is_logged_as_one_json_object(client, db):
