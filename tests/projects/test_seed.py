@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from ambassadors.models import Ambassador, Cohort, Lead, LeadStatus
 from projects.models import (
@@ -20,14 +21,21 @@ from projects.models import (
 )
 from projects.stages import Stage
 
-pytestmark = pytest.mark.django_db
-
 REPORT = Path(__file__).resolve().parents[3] / "shared" / "seed" / "qingshan-2026-investment-conference.txt"
 
 
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Load the seed once for the module, in a transaction rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_seed", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded():
-    call_command("load_seed", verbosity=0)
+def db_seeded(seeded, db):
+    """Each test runs in its own savepoint inside the seeded module transaction."""
 
 
 def _counts():
@@ -36,7 +44,7 @@ def _counts():
     return {m.__name__: m.objects.count() for m in models}
 
 
-def test_conference_carries_the_announced_figures(seeded):
+def test_conference_carries_the_announced_figures(db_seeded):
     event = SigningEvent.objects.get(slug="qingshan-2026-investment-conference")
     assert event.name == "青山区2026年招商引资大会"
     assert event.held_on == datetime.date(2026, 2, 10)
@@ -52,13 +60,13 @@ def test_conference_carries_the_announced_figures(seeded):
     assert recorded.recorded_total_investment is None
 
 
-def test_no_project_has_an_invented_amount(seeded):
+def test_no_project_has_an_invented_amount(db_seeded):
     assert not Project.objects.filter(total_investment__isnull=False).exists()
     assert not Project.objects.filter(funds_in_place__isnull=False).exists()
     assert not Enterprise.objects.exclude(credit_code="").exists()
 
 
-def test_named_projects_have_the_reported_stage_and_investor(seeded):
+def test_named_projects_have_the_reported_stage_and_investor(db_seeded):
     hailiang = Project.objects.get(slug="hailiang-industrial-cooperation")
     assert hailiang.stage == Stage.SIGNED and hailiang.signed_on == datetime.date(2026, 2, 10)
     assert list(hailiang.investors.values_list("name", flat=True)) == ["海亮集团"]
@@ -76,13 +84,13 @@ def test_named_projects_have_the_reported_stage_and_investor(seeded):
     assert (conba.province, conba.city) == ("浙江", "杭州")
 
 
-def test_group_structure(seeded):
+def test_group_structure(db_seeded):
     assert Enterprise.objects.get(slug="sumec").parent.name == "国机集团"
     assert Enterprise.objects.get(slug="cuec").parent.name == "国机集团"
     assert Enterprise.objects.get(slug="qingling-zhijie").parent.name == "武汉金控集团"
 
 
-def test_five_institutes_along_the_nanmu_river_and_the_pilot_base(seeded):
+def test_five_institutes_along_the_nanmu_river_and_the_pilot_base(db_seeded):
     institutes = ResearchInstitute.objects.filter(kind=InstituteKind.INSTITUTE)
     assert institutes.count() == 5
     assert set(institutes.values_list("zone__name", flat=True)) == {"楠姆片"}
@@ -93,14 +101,14 @@ def test_five_institutes_along_the_nanmu_river_and_the_pilot_base(seeded):
     assert pilot.address == "化工三路"
 
 
-def test_cohorts_ambassadors_and_leads(seeded):
+def test_cohorts_ambassadors_and_leads(db_seeded):
     assert dict(Cohort.objects.values_list("year", "announced_size")) == {2025: 12, 2026: 15}
     assert set(Ambassador.objects.values_list("name", flat=True)) == {"连厚舫", "向晓红"}
     leads = dict(Lead.objects.filter(ambassador__name="连厚舫").values_list("target_name", "status"))
     assert leads == {"洛阳中硅": LeadStatus.CONTACTED, "中冶长城": LeadStatus.INTENTION}
 
 
-def test_sector_tree_of_the_335_system(seeded):
+def test_sector_tree_of_the_335_system(db_seeded):
     steel = Sector.objects.get(slug="steel")
     assert steel.get_tier_display() == "主导产业"
     assert list(steel.children.values_list("name", flat=True)) == ["硅钢供应链"]
@@ -108,7 +116,7 @@ def test_sector_tree_of_the_335_system(seeded):
         "算力芯片", "数据标注"}
 
 
-def test_every_seeded_name_appears_in_the_report(seeded):
+def test_every_seeded_name_appears_in_the_report(db_seeded):
     """Guards against invented entities: each enterprise, ambassador and institute is named in the report."""
     text = REPORT.read_text(encoding="utf-8") if REPORT.exists() else None
     if text is None:
@@ -122,7 +130,7 @@ def test_every_seeded_name_appears_in_the_report(seeded):
     assert missing == []
 
 
-def test_running_twice_changes_nothing(seeded):
+def test_running_twice_changes_nothing(db_seeded):
     before = _counts()
     stamps = dict(Project.objects.values_list("slug", "updated_at"))
     call_command("load_seed", verbosity=0)
@@ -130,7 +138,7 @@ def test_running_twice_changes_nothing(seeded):
     assert dict(Project.objects.values_list("slug", "updated_at")) == stamps
 
 
-def test_seed_does_not_overwrite_a_staff_edit(seeded):
+def test_seed_does_not_overwrite_a_staff_edit(db_seeded):
     Project.objects.filter(slug="heyuan-gas").update(summary="工作人员修改")
     call_command("load_seed", verbosity=0)
     assert Project.objects.get(slug="heyuan-gas").summary == "工作人员修改"
