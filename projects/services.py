@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from qingshan.cache import public_pages_changed
+
 from . import stages
 from .models import DatePrecision, Enterprise, Project, ProjectMilestone
 from .slugs import unique_slug
@@ -97,6 +99,7 @@ def project_save(
                 milestone_record(project=project, stage=stage, user=user)
     if old_stage != project.stage:
         milestone_record(project=project, stage=project.stage, user=user, note=milestone_note)
+    public_pages_changed()
     return project
 
 
@@ -121,4 +124,5 @@ def milestone_record(
     )
     milestone.full_clean()
     milestone.save()
+    public_pages_changed()
     return milestone

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "qingshan.cache.PublicPageCacheMiddleware",
     "qingshan.middleware.DatabaseUnavailableMiddleware",
 ]
 
@@ -240,8 +241,11 @@ elif CACHE_URL and not CACHE_URL.startswith("locmem://"):
     raise ImproperlyConfigured("CACHE_URL must start with redis://, rediss://, unix://, locmem:// or dummy://.")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qingshan"}}
-# How long a rendered public page may be served from the cache (writes invalidate it at once).
-PUBLIC_CACHE_SECONDS = int(os.environ.get("DJANGO_PUBLIC_CACHE_SECONDS", "300"))
+# How long a rendered public page may be served from the cache (qingshan/cache.py); the write
+# services invalidate it at once. On by default only with a shared cache: per-process memory
+# caches of several gunicorn workers would not all hear of a write.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("DJANGO_PUBLIC_CACHE_SECONDS", "300" if CACHE_URL else "0"))
+PUBLIC_CACHE_NAMESPACES = ("projects", "ambassadors")
 
 # Logging: plain text on a laptop; one JSON object per line (and per request) with
 # DJANGO_LOG_FORMAT=json. Everything goes to stderr, where gunicorn/systemd collect it.

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from projects.sitemaps import SITEMAPS
 from projects.views import robots_txt
@@ -17,7 +19,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch is a POST form on every public page. Exempt from CSRF (switching a visitor's
+    # language is harmless) so that pages carry no per-visitor token and can be cached (qingshan/cache.py).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("projects.urls")),

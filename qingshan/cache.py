@@ -1,0 +1,117 @@
+"""Cached public pages, invalidated by the write services.
+
+Anonymous GET requests to the public site (``PUBLIC_CACHE_NAMESPACES``) are answered from the cache
+for up to ``PUBLIC_CACHE_SECONDS``. Every cache key carries a *version*; the write services call
+:func:`public_pages_changed` after any write the public could see (publish, change, unpublish), which
+bumps the version when the transaction commits, so every cached page is out of date at once,
+on every app server sharing the cache (CACHE_URL). Old entries simply expire.
+
+Nothing here uses signals: a write that should show on the site goes through a service, and the
+service says so.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+
+logger = logging.getLogger("qingshan.cache")
+
+VERSION_KEY = "public-pages:version"
+
+
+def public_cache_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A fresh start (or an evicted key) must never reuse an old version number: start from the clock.
+        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+        version = cache.get(VERSION_KEY, 0)
+    return version
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet: the next reader starts a new one
+        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+    except Exception:
+        logger.exception("Could not invalidate the public page cache; pages may be stale for %ss",
+                         settings.PUBLIC_CACHE_SECONDS)
+
+
+def public_pages_changed() -> None:
+    """Call from a write service after a change the public may see; takes effect on commit."""
+    transaction.on_commit(_bump)
+
+
+def page_cache_key(request: HttpRequest, version: int) -> str:
+    path_hash = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    return f"public-page:{version}:{language}:{request.scheme}:{request.get_host()}:{path_hash}"
+
+
+class PublicPageCacheMiddleware:
+    """Serve anonymous GETs of public pages from the cache; store 200 responses that set no cookie."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        key = getattr(request, "_public_cache_key", None)
+        if key and self._storable(response):
+            if hasattr(response, "render") and not response.is_rendered:
+                response.add_post_render_callback(lambda r: self._store(key, r))
+            else:
+                self._store(key, response)
+            response["X-Cache"] = "miss"
+        return response
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        if not self._cacheable(request):
+            return None
+        try:
+            key = page_cache_key(request, public_cache_version())
+            cached = cache.get(key)
+        except Exception:  # a cache outage must not take the site down
+            logger.exception("Page cache unavailable")
+            return None
+        if cached is not None:
+            cached["X-Cache"] = "hit"
+            return cached
+        request._public_cache_key = key
+        return None
+
+    @staticmethod
+    def _cacheable(request: HttpRequest) -> bool:
+        match = request.resolver_match
+        return (
+            settings.PUBLIC_CACHE_SECONDS > 0
+            and request.method == "GET"
+            and match is not None
+            and match.namespace in settings.PUBLIC_CACHE_NAMESPACES
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES  # staff see live pages
+            and "Authorization" not in request.headers
+        )
+
+    @staticmethod
+    def _storable(response: HttpResponse) -> bool:
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies  # e.g. a CSRF cookie: per-visitor, never shared
+            and "private" not in cache_control
+            and "no-store" not in cache_control
+        )
+
+    @staticmethod
+    def _store(key: str, response: HttpResponse) -> None:
+        try:
+            cache.set(key, response, settings.PUBLIC_CACHE_SECONDS)
+        except Exception:
+            logger.exception("Could not store a page in the cache")
