@@ -18,7 +18,7 @@ AMBASSADORS_PER_PAGE = 60
 def ambassador_list(request: HttpRequest) -> HttpResponse:
     if has_nul(request):
         return bad_request_page(request, _("查询条件中含有不允许的字符。"))
-    filterset = AmbassadorFilterSet(request.GET or None, queryset=selectors.public_ambassadors())
+    filterset = AmbassadorFilterSet(request.GET or None, queryset=selectors.public_ambassadors(), request=request)
     errors = filter_errors(filterset) if filterset.is_bound and not filterset.is_valid() else []
     page = paginate(request, filterset.qs, AMBASSADORS_PER_PAGE)
     context = {

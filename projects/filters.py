@@ -145,9 +145,19 @@ class ProjectFilterSet(LedgerFilterSet):
         model = Project
         fields = ["q", "sector", "stage", "zone", "event", "investor", "honour", "year", "headquarters"]
 
+    def visible_investors(self) -> Q:
+        """Investor links a search or filter may match: published investors only, unless staff ask.
+
+        Otherwise a search for an unpublished investor's name would reveal its published projects.
+        """
+        user = getattr(self.request, "user", None)
+        if user is not None and user.is_staff:
+            return Q()
+        return Q(enterprise__is_published=True)
+
     def search_condition(self, value: str) -> Q:
         investor_match = Project.investors.through.objects.filter(
-            project_id=OuterRef("pk"), enterprise__name__icontains=value
+            self.visible_investors(), project_id=OuterRef("pk"), enterprise__name__icontains=value
         )
         return super().search_condition(value) | Q(Exists(investor_match))
 
@@ -159,7 +169,9 @@ class ProjectFilterSet(LedgerFilterSet):
         return queryset.filter(Exists(through))
 
     def filter_honour(self, queryset, name, value):
-        through = Project.investors.through.objects.filter(project_id=OuterRef("pk"), enterprise__honours=value)
+        through = Project.investors.through.objects.filter(
+            self.visible_investors(), project_id=OuterRef("pk"), enterprise__honours=value
+        )
         return queryset.filter(Exists(through))
 
     def filter_signed(self, queryset, name, value):

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from . import selectors, yardsticks
@@ -64,7 +65,7 @@ def filtered_list(request: HttpRequest, filterset_class, queryset: QuerySet, *, 
     """A list page run through its FilterSet, paginated; invalid filters reported with status 400."""
     if has_nul(request):
         return bad_request_page(request, _("查询条件中含有不允许的字符。"))
-    filterset = filterset_class(request.GET or None, queryset=queryset)
+    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
     errors = filter_errors(filterset) if filterset.is_bound and not filterset.is_valid() else []
     page = paginate(request, filterset.qs, per_page)
     context = {"filterset": filterset, "filter_errors": errors, "page": page, "objects": page.object_list}
@@ -72,19 +73,29 @@ def filtered_list(request: HttpRequest, filterset_class, queryset: QuerySet, *, 
     return render(request, template, context, status=400 if errors else 200)
 
 
+def project_count_text(count: int, amount: str = "") -> str:
+    """``3 个项目`` or ``30 亿元 · 3 个项目``."""
+    counted = ngettext("%(count)d 个项目", "%(count)d 个项目", count) % {"count": count}
+    return f"{amount} · {counted}" if amount else counted
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     figures = yardsticks.headline_figures()
     projects_url = reverse("projects:project_list")
+    by_sector = selectors.investment_by_top_sector()
+    # Most single projects have no published amount: when none has, chart how many were signed instead.
+    by_amount = any(item.investment_wan for item in by_sector)
     sector_bars = [
         Bar(
             label=localized(item.sector),
-            value=item.investment_wan,
-            value_text=money(item.investment_wan),
+            value=item.investment_wan if by_amount else item.project_count,
+            value_text=project_count_text(item.project_count, money(item.investment_wan) if by_amount else ""),
             url=list_url(projects_url, sector=item.sector.slug, signed="true"),
         )
-        for item in selectors.investment_by_top_sector()
+        for item in by_sector
     ]
+    sector_title = _("签约投资额（按产业领域）") if by_amount else _("签约项目数（按产业领域）")
     funnel_bars = [
         Bar(label=str(step.label), value=step.count, value_text=str(step.count),
             url=list_url(projects_url, reached=step.stage))
@@ -94,9 +105,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "figures": figures,
         "projects_url": projects_url,
         "sector_bars": sector_bars,
+        "sector_title": sector_title,
+        "sector_by_amount": by_amount,
         "sector_chart": bar_chart(
-            chart_id="chart-sector", title=_("签约投资额（按产业领域）"),
-            description=_("已发布的已签约项目总投资，按一级产业领域汇总。"), bars=sector_bars,
+            chart_id="chart-sector", title=sector_title,
+            description=_("已发布的已签约项目，按一级产业领域汇总。"), bars=sector_bars,
         ) if sector_bars else None,
         "funnel_bars": funnel_bars,
         "funnel_chart": funnel_chart(
@@ -113,7 +126,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def project_list(request: HttpRequest) -> HttpResponse:
     if has_nul(request):
         return bad_request_page(request, _("查询条件中含有不允许的字符。"))
-    filterset = ProjectFilterSet(request.GET or None, queryset=selectors.project_list_queryset())
+    filterset = ProjectFilterSet(request.GET or None, queryset=selectors.project_list_queryset(), request=request)
     errors = filter_errors(filterset) if filterset.is_bound and not filterset.is_valid() else []
     page = paginate(request, filterset.qs, selectors.PROJECTS_PER_PAGE)
     projects = selectors.hide_unpublished_relations(page.object_list)
