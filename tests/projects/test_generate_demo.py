@@ -1,0 +1,111 @@
+"""The demo-data generator, run small: deterministic, valid, visibly synthetic, and harmless to real records."""
+
+from collections import Counter
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from ambassadors.models import Ambassador, Lead, LeadStatus
+from projects.management.commands.generate_demo import MARK
+from projects.models import Enterprise, Project, ProjectMilestone, RenewalZone, Sector, SigningEvent
+from projects.services import project_stage_errors
+from projects.stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
+from tests.factories import EnterpriseFactory, ProjectFactory, SectorFactory
+
+pytestmark = pytest.mark.django_db
+
+N = 500
+
+
+def generate(seed: int = 1, **options) -> None:
+    call_command("generate_demo", projects=N, seed=seed, verbosity=0, **options)
+
+
+def snapshot() -> list[tuple]:
+    """Everything a reader would see of the demo projects, without database ids or timestamps."""
+    investors: dict[str, list[str]] = {}
+    for slug, enterprise_name in Project.investors.through.objects.filter(
+        project__slug__startswith="demo-"
+    ).values_list("project__slug", "enterprise__name"):
+        investors.setdefault(slug, []).append(enterprise_name)
+    milestones = Counter(
+        ProjectMilestone.objects.filter(project__slug__startswith="demo-").values_list("project__slug", flat=True)
+    )
+    rows = Project.objects.filter(slug__startswith="demo-").order_by("slug").values_list(
+        "slug", "code", "name", "stage", "signed_on", "registered_on", "started_on", "production_on",
+        "total_investment", "funds_in_place", "is_published", "sector__slug", "zone__name", "signing_event__name",
+    )
+    return [(*row, sorted(investors.get(row[0], [])), milestones[row[0]]) for row in rows]
+
+
+def test_same_seed_gives_the_same_data_and_another_seed_does_not():
+    generate(seed=7)
+    first = snapshot()
+    generate(seed=7, replace=True)
+    assert snapshot() == first
+    generate(seed=8, replace=True)
+    assert snapshot() != first
+    assert len(first) == N
+
+
+def test_a_second_run_without_replace_is_refused():
+    generate()
+    with pytest.raises(CommandError):
+        generate()
+    assert Project.objects.count() == N
+
+
+def test_every_record_is_marked_as_generated():
+    generate()
+    for model in (Project, Enterprise, RenewalZone, SigningEvent, Ambassador):
+        assert model.objects.exists()
+        assert not model.objects.exclude(name__startswith=MARK).exists(), model
+        assert not model.objects.exclude(slug__startswith="demo-").exists(), model
+    assert not Lead.objects.exclude(target_name__startswith=MARK).exists()
+    assert not Project.objects.exclude(code__startswith="DEMO-").exists()
+
+
+def test_generated_projects_obey_the_model_rules_and_the_stage_table():
+    generate()
+    projects = Project.objects.prefetch_related("investors", "milestones")
+    stages = Counter()
+    for project in projects:
+        # The database checked its constraints on insert; clean() restates them as the office's rules.
+        project.full_clean(exclude=["version"], validate_unique=False, validate_constraints=False)
+        stages[project.stage] += 1
+        investors = list(project.investors.all())
+        assert project_stage_errors(project=project, investors=investors, old_stage=None) == {}, project.slug
+        dated = {m.stage: m.date for m in project.milestones.all() if m.date}
+        for stage, field in STAGE_DATE_FIELDS.items():
+            assert dated.get(stage) == getattr(project, field), project.slug
+        if project.funds_in_place is not None:
+            assert project.funds_in_place <= project.total_investment
+    # A realistic spread: every stage occurs, the main path dominates, amounts vary widely.
+    assert set(stages) == set(Stage.values)
+    assert sum(stages[s] for s in MAIN_PATH) > 0.8 * N
+    amounts = sorted(p.total_investment for p in projects if p.total_investment is not None)
+    assert amounts[-1] > 50 * amounts[len(amounts) // 10]
+    assert Project.objects.filter(is_published=False).exists()
+    signed_leads = Lead.objects.filter(status=LeadStatus.SIGNED)
+    assert signed_leads.exists() and not signed_leads.filter(project__isnull=True).exists()
+
+
+def test_real_records_are_reused_never_changed_and_survive_replace():
+    sector = SectorFactory(name="钢铁", slug="gang-tie")
+    enterprise = EnterpriseFactory(name="海亮集团有限公司", slug="hai-liang")
+    project = ProjectFactory(name="海亮集团产业合作项目", slug="hai-liang-project", sector=sector, investors=[enterprise])
+    before = (
+        list(Sector.objects.values_list("pk", "name", "slug", "parent_id", "updated_at")),
+        list(Project.objects.values_list("pk", "name", "stage", "updated_at")),
+        list(Enterprise.objects.values_list("pk", "name", "updated_at")),
+    )
+    generate()
+    generate(seed=2, replace=True)
+    assert list(Sector.objects.values_list("pk", "name", "slug", "parent_id", "updated_at")) == before[0]
+    assert Project.objects.exclude(slug__startswith="demo-").count() == 1
+    assert list(Project.objects.filter(pk=project.pk).values_list("pk", "name", "stage", "updated_at")) == before[1]
+    assert list(Enterprise.objects.filter(pk=enterprise.pk).values_list("pk", "name", "updated_at")) == before[2]
+    assert list(project.investors.all()) == [enterprise]
+    # The existing sector tree is reused rather than a demo one created beside it.
+    assert Project.objects.filter(slug__startswith="demo-", sector=sector).exists()
+    assert not Sector.objects.filter(slug__startswith="demo-").exists()
