@@ -3,6 +3,7 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
@@ -29,7 +30,7 @@ class LatestProjectsFeed(Feed):
         if item.sector is not None:
             parts.append(localized(item.sector))
         if item.public_investors:
-            parts.append("、".join(localized(investor) for investor in item.public_investors))
+            parts.append(gettext_now("、").join(localized(investor) for investor in item.public_investors))
         parts.append(f"{item.get_stage_display()} · {money(item.total_investment)}")
         return " | ".join(part for part in parts if part)
 

@@ -56,7 +56,7 @@ def filter_errors(filterset) -> list[str]:
     for name, messages in filterset.form.errors.items():
         field = filterset.form.fields.get(name)
         label = field.label if field is not None else name
-        lines.extend(f"{label}：{message}" for message in messages)
+        lines.extend(_("%(label)s：%(message)s") % {"label": label, "message": message} for message in messages)
     return lines
 
 

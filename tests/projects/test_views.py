@@ -169,3 +169,18 @@ def test_signed_in_same_year_excludes_other_years(client, world):
                    started_on=datetime.date(2025, 1, 1))
     page = text(client.get("/projects/", {"same_year": "true"}))
     assert "测试跨年开工项目" not in page
+
+
+def test_interface_is_translated_to_english_from_committed_messages(client, world):
+    client.cookies["django_language"] = "en"
+    home = client.get("/").content.decode()
+    assert "Headline figures" in home and "Start rate (started / signed)" in home
+    assert "核心指标" not in home
+    page = client.get("/projects/", {"stage": "bogus"}).content.decode()
+    assert "Some filters were not valid and have been ignored" in page
+    assert "Negotiating" in page  # stage choices from the model, translated
+
+
+def test_chinese_is_the_default_language(client, world):
+    page = client.get("/").content.decode()
+    assert '<html lang="zh-Hans">' in page and "核心指标" in page
