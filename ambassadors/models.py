@@ -37,6 +37,11 @@ class Cohort(PublishableModel):
     def get_absolute_url(self):
         return reverse("ambassadors:ambassador_list") + f"#cohort-{self.slug}"
 
+    def clean(self):
+        super().clean()
+        if self.year is not None and not 1978 <= self.year <= 2100:
+            raise ValidationError({"year": _("聘任年份应在 1978 至 2100 年之间。")})
+
     @property
     def appointed_display(self) -> str:
         return format_date(self.appointed_on, self.appointed_on_precision)

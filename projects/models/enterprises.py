@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
@@ -86,6 +87,18 @@ class Enterprise(PublishableModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        errors: dict[str, list] = {}
+        if self.parent_id is not None and self.parent_id == self.pk:
+            errors["parent"] = [_("所属集团不能是企业本身。")]
+        if self.credit_code and (
+            Enterprise.objects.filter(credit_code=self.credit_code).exclude(pk=self.pk).exists()
+        ):
+            errors["credit_code"] = [_("该统一社会信用代码已登记在其他企业名下。")]
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def origin(self) -> str:

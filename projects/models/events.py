@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -59,3 +60,8 @@ class SigningEvent(PublishableModel):
 
     def get_absolute_url(self):
         return reverse("projects:event_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.announced_total_investment is not None and self.announced_total_investment < 0:
+            raise ValidationError({"announced_total_investment": _("公布签约总额不能为负数。")})

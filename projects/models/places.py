@@ -1,5 +1,6 @@
 """Where projects land: urban-renewal zones and industrial carriers, and the research institutes."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +63,11 @@ class RenewalZone(PublishableModel):
 
     def get_absolute_url(self):
         return reverse("projects:zone_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.area_km2 is not None and self.area_km2 <= 0:
+            raise ValidationError({"area_km2": _("面积必须大于零；未知时留空。")})
 
 
 class InstituteKind(models.TextChoices):

@@ -178,6 +178,10 @@ class Project(PublishableModel):
             and self.funds_in_place > self.total_investment
         ):
             errors.setdefault("funds_in_place", []).append(_("到位资金不能超过总投资。"))
+        if self.land_area_mu is not None and self.land_area_mu <= 0:
+            errors.setdefault("land_area_mu", []).append(_("用地面积必须大于零；未知时留空。"))
+        if self.code and Project.objects.filter(code=self.code).exclude(pk=self.pk).exists():
+            errors.setdefault("code", []).append(_("项目编号已被其他项目使用。"))
         for earlier, later in _DATE_ORDER:
             first, second = getattr(self, earlier), getattr(self, later)
             if first and second and first > second:

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -59,3 +60,13 @@ class Sector(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("projects:project_list") + f"?sector={self.slug}"
+
+    def clean(self):
+        super().clean()
+        # The database refuses a sector that is its own parent; a longer loop is refused here.
+        if (
+            self.parent_id is not None
+            and self.pk is not None
+            and self.parent_id in Sector.objects.descendant_ids([self.pk])
+        ):
+            raise ValidationError({"parent": _("上级领域不能是本领域或其下级领域。")})

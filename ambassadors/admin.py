@@ -1,0 +1,104 @@
+"""Back office for investment ambassadors, their cohorts and the leads they refer."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from projects.admin import PUBLISHABLE_READONLY, TIMESTAMP_FIELDS, SlugAdminMixin, publishing_fieldset, record_fieldset
+from projects.forms import AdminModelForm
+
+from .models import Ambassador, Cohort, Lead
+
+
+@admin.register(Cohort)
+class CohortAdmin(SlugAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "year", "appointed_display", "announced_size", "recorded_count", "is_published")
+    list_filter = ("year", "is_published")
+    search_fields = ("name", "name_en", "description")
+    date_hierarchy = "appointed_on"
+    ordering = ("-year", "name")
+    readonly_fields = PUBLISHABLE_READONLY
+    fieldsets = (
+        (None, {"fields": ("name", "name_en", "slug", "year", ("appointed_on", "appointed_on_precision"),
+                           "announced_size")}),
+        (_("说明"), {"fields": ("description", "description_en")}),
+        publishing_fieldset(),
+        record_fieldset(*PUBLISHABLE_READONLY),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(ambassador_total=Count("ambassadors", distinct=True))
+
+    @admin.display(description=_("聘任日期"), ordering="appointed_on")
+    def appointed_display(self, obj):
+        return obj.appointed_display or "—"
+
+    @admin.display(description=_("库内大使数"), ordering="ambassador_total")
+    def recorded_count(self, obj):
+        return obj.ambassador_total
+
+
+class LeadInline(admin.TabularInline):
+    """The ambassador's leads at a glance; each opens on its own page to link enterprises and projects."""
+
+    model = Lead
+    form = AdminModelForm
+    fields = ("target_name", "status", "referred_on", "referred_on_precision", "target_enterprise", "sector",
+              "project", "is_published")
+    readonly_fields = ("target_enterprise", "sector", "project")
+    show_change_link = True
+    extra = 0
+
+    def get_queryset(self, request):
+        # The ambassador too: the inline shows each lead's __str__, which names its ambassador.
+        return super().get_queryset(request).select_related("ambassador", "target_enterprise", "sector", "project")
+
+
+@admin.register(Ambassador)
+class AmbassadorAdmin(SlugAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "title", "organisation", "cohort", "status", "lead_count", "is_published", "updated_at")
+    list_filter = ("cohort", "status", "is_published")
+    list_select_related = ("cohort", "enterprise")
+    search_fields = ("name", "name_en", "title", "organisation", "enterprise__name", "bio")
+    autocomplete_fields = ("enterprise", "cohort")
+    date_hierarchy = "term_start"
+    readonly_fields = PUBLISHABLE_READONLY
+    inlines = (LeadInline,)
+    fieldsets = (
+        (None, {"fields": ("name", "name_en", "slug", "title", "organisation", "enterprise", "cohort", "status",
+                           ("term_start", "term_end"))}),
+        (_("公开简介"), {"fields": ("bio", "bio_en")}),
+        (_("联系方式与备注（仅工作人员可见）"), {"fields": ("phone", "email", "staff_note")}),
+        publishing_fieldset(),
+        record_fieldset(*PUBLISHABLE_READONLY),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(lead_total=Count("leads", distinct=True))
+
+    @admin.display(description=_("线索数"), ordering="lead_total")
+    def lead_count(self, obj):
+        return obj.lead_total
+
+
+@admin.register(Lead)
+class LeadAdmin(admin.ModelAdmin):
+    form = AdminModelForm
+    list_display = ("target_name", "ambassador", "status", "sector", "referred_display", "project", "is_published")
+    list_filter = ("status", ("sector", admin.RelatedOnlyFieldListFilter), "is_published")
+    list_select_related = ("ambassador", "sector", "project")
+    search_fields = ("target_name", "target_enterprise__name", "ambassador__name", "summary", "project__name")
+    autocomplete_fields = ("ambassador", "target_enterprise", "sector", "project")
+    date_hierarchy = "referred_on"
+    readonly_fields = TIMESTAMP_FIELDS
+    fieldsets = (
+        (None, {"fields": ("ambassador", "target_name", "target_enterprise", "sector",
+                           ("referred_on", "referred_on_precision"), "status", "project")}),
+        (_("说明"), {"fields": ("summary", "is_published")}),
+        (_("内部备注（仅工作人员可见）"), {"fields": ("staff_note",)}),
+        record_fieldset(*TIMESTAMP_FIELDS),
+    )
+
+    @admin.display(description=_("推荐日期"), ordering="referred_on")
+    def referred_display(self, obj):
+        return obj.referred_display or "—"

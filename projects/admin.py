@@ -1,0 +1,418 @@
+"""
+The back office: the office keeps its whole ledger here.
+
+Every changelist and change page runs a fixed number of queries whatever the number of rows
+(select_related/prefetch_related in ``get_queryset``; the tests hold each page to a bound with
+100+ rows). Projects are written through ``projects.services.project_save`` so the stage table
+applies and stage changes append milestones.
+"""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .forms import AdminModelForm, ProjectAdminForm, SlugFromNameForm
+from .models import (
+    Enterprise,
+    Honour,
+    Project,
+    ProjectMilestone,
+    RenewalZone,
+    ResearchInstitute,
+    Sector,
+    SigningEvent,
+)
+from .money import format_money
+
+TIMESTAMP_FIELDS = ("created_at", "updated_at")
+PUBLISHABLE_READONLY = ("version", "published_at", *TIMESTAMP_FIELDS)
+
+
+def publishing_fieldset(*extra: str) -> tuple:
+    return (
+        _("发布与审核"),
+        {"fields": ("is_published", "review_status", "review_comment", *extra), "classes": ("collapse",)},
+    )
+
+
+def record_fieldset(*fields: str) -> tuple:
+    return (_("记录信息"), {"fields": fields, "classes": ("collapse",)})
+
+
+class SlugAdminMixin:
+    """Slug optional in the form (pinyin of the name when left blank), and guaranteed before saving."""
+
+    form = SlugFromNameForm
+
+    def save_model(self, request, obj, form, change):
+        services.ensure_slug(obj)
+        super().save_model(request, obj, form, change)
+
+
+class YearListFilter(admin.SimpleListFilter):
+    """Filter by the year of a date field (one query for the list of years)."""
+
+    date_field: str = ""
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).dates(self.date_field, "year", order="DESC")
+        return [(str(day.year), _("%(year)s年") % {"year": day.year}) for day in years]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(**{f"{self.date_field}__year": int(value)})
+        return queryset
+
+
+class SignedYearFilter(YearListFilter):
+    title = _("签约年份")
+    parameter_name = "signed_year"
+    date_field = "signed_on"
+
+
+def money_column(field: str, description):
+    """A list column showing an amount in 万元/亿元 that still sorts by the stored decimal."""
+
+    @admin.display(description=description, ordering=field)
+    def column(self, obj):
+        return format_money(getattr(obj, field))
+
+    column.__name__ = f"{field}_display"
+    return column
+
+
+# --- Sectors and honours -------------------------------------------------------------------------
+
+
+@admin.register(Sector)
+class SectorAdmin(SlugAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "name_en", "parent", "tier", "position", "project_count")
+    list_display_links = ("name",)
+    list_editable = ("position",)
+    list_filter = ("tier", ("parent", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("parent",)
+    search_fields = ("name", "name_en", "slug", "description")
+    autocomplete_fields = ("parent",)
+    ordering = ("tier", "position", "name")
+    readonly_fields = TIMESTAMP_FIELDS
+    fieldsets = (
+        (None, {"fields": ("name", "name_en", "slug", "parent", "tier", "position", "description")}),
+        record_fieldset(*TIMESTAMP_FIELDS),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(project_total=Count("projects", distinct=True))
+
+    @admin.display(description=_("项目数"), ordering="project_total")
+    def project_count(self, obj):
+        return obj.project_total
+
+
+@admin.register(Honour)
+class HonourAdmin(SlugAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "name_en", "slug", "position", "enterprise_count")
+    list_editable = ("position",)
+    search_fields = ("name", "name_en", "slug")
+    ordering = ("position", "name")
+    readonly_fields = TIMESTAMP_FIELDS
+    fields = ("name", "name_en", "slug", "position", *TIMESTAMP_FIELDS)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(enterprise_total=Count("enterprises", distinct=True))
+
+    @admin.display(description=_("企业数"), ordering="enterprise_total")
+    def enterprise_count(self, obj):
+        return obj.enterprise_total
+
+
+# --- Enterprises ---------------------------------------------------------------------------------
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(SlugAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "short_name", "origin_display", "kind", "parent", "honour_list", "project_count",
+                    "is_published", "updated_at")
+    list_filter = ("kind", "honours", "is_published", "province")
+    list_select_related = ("parent",)
+    search_fields = ("name", "short_name", "name_en", "credit_code", "city", "province", "parent__name")
+    autocomplete_fields = ("parent", "honours")
+    date_hierarchy = "created_at"
+    ordering = ("name",)
+    readonly_fields = PUBLISHABLE_READONLY
+    fieldsets = (
+        (None, {"fields": ("name", "short_name", "name_en", "slug", "credit_code", "kind", "parent", "honours")}),
+        (_("所在地"), {"fields": ("province", "city")}),
+        (_("介绍"), {"fields": ("description", "description_en")}),
+        (_("内部信息"), {"fields": ("staff_note",)}),
+        publishing_fieldset(),
+        record_fieldset(*PUBLISHABLE_READONLY),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request)
+            .prefetch_related("honours")
+            .annotate(project_total=Count("projects", distinct=True))
+        )
+
+    @admin.display(description=_("所在地"), ordering="province")
+    def origin_display(self, obj):
+        return obj.origin or "—"
+
+    @admin.display(description=_("荣誉标签"))
+    def honour_list(self, obj):
+        return "、".join(honour.name for honour in obj.honours.all()) or "—"
+
+    @admin.display(description=_("项目数"), ordering="project_total")
+    def project_count(self, obj):
+        return obj.project_total
+
+
+# --- Signing events ------------------------------------------------------------------------------
+
+
+class EventProjectInline(admin.TabularInline):
+    """The projects recorded for an event: a read-only list linking to each project's own page."""
+
+    model = Project
+    fk_name = "signing_event"
+    fields = ("name", "stage", "sector", "total_investment_display", "is_published")
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+    can_delete = False
+    verbose_name = _("本次活动的签约项目")
+    verbose_name_plural = _("本次活动的签约项目（在项目页中编辑）")
+
+    total_investment_display = money_column("total_investment", _("总投资"))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("sector")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SigningEvent)
+class SigningEventAdmin(SlugAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "held_on", "place", "announced_project_count", "announced_total_display",
+                    "recorded_count", "recorded_total_display", "is_published")
+    list_filter = ("is_published", "sectors")
+    search_fields = ("name", "name_en", "place", "summary")
+    autocomplete_fields = ("sectors",)
+    date_hierarchy = "held_on"
+    ordering = ("-held_on", "name")
+    readonly_fields = PUBLISHABLE_READONLY
+    inlines = (EventProjectInline,)
+    fieldsets = (
+        (None, {"fields": ("name", "name_en", "slug", "held_on", "place", "sectors")}),
+        (_("公布数据"), {
+            "fields": ("announced_project_count", "announced_total_investment"),
+            "description": _("活动公布的签约项目数和签约总额（万元），按公布口径录入；库内记录的项目通常少于公布数。"),
+        }),
+        (_("介绍"), {"fields": ("summary", "summary_en")}),
+        (_("内部信息"), {"fields": ("staff_note",)}),
+        publishing_fieldset(),
+        record_fieldset(*PUBLISHABLE_READONLY),
+    )
+
+    announced_total_display = money_column("announced_total_investment", _("公布签约总额"))
+    recorded_total_display = money_column("recorded_total_investment", _("库内项目总投资"))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_recorded_figures(public_only=False)
+
+    @admin.display(description=_("库内项目数"), ordering="recorded_project_count")
+    def recorded_count(self, obj):
+        return obj.recorded_project_count
+
+
+# --- Places: renewal zones and research institutes -----------------------------------------------
+
+
+@admin.register(RenewalZone)
+class RenewalZoneAdmin(SlugAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "kind", "positioning", "area_km2", "development_model", "status", "project_count",
+                    "institute_count", "is_published")
+    list_filter = ("kind", "development_model", "status", "is_published")
+    search_fields = ("name", "name_en", "positioning", "description")
+    ordering = ("kind", "name")
+    readonly_fields = PUBLISHABLE_READONLY
+    fieldsets = (
+        (None, {"fields": ("name", "name_en", "slug", "kind", "positioning", "area_km2", "development_model",
+                           "status")}),
+        (_("介绍"), {"fields": ("description", "description_en")}),
+        (_("内部信息"), {"fields": ("staff_note",)}),
+        publishing_fieldset(),
+        record_fieldset(*PUBLISHABLE_READONLY),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            project_total=Count("projects", distinct=True), institute_total=Count("institutes", distinct=True)
+        )
+
+    @admin.display(description=_("项目数"), ordering="project_total")
+    def project_count(self, obj):
+        return obj.project_total
+
+    @admin.display(description=_("研究院数"), ordering="institute_total")
+    def institute_count(self, obj):
+        return obj.institute_total
+
+
+@admin.register(ResearchInstitute)
+class ResearchInstituteAdmin(SlugAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "kind", "zone", "founded_display", "status", "is_published", "updated_at")
+    list_filter = ("kind", "status", ("zone", admin.RelatedOnlyFieldListFilter), "is_published")
+    list_select_related = ("zone",)
+    search_fields = ("name", "name_en", "partners", "focus_areas", "address")
+    autocomplete_fields = ("zone",)
+    date_hierarchy = "founded_on"
+    ordering = ("name",)
+    readonly_fields = PUBLISHABLE_READONLY
+    fieldsets = (
+        (None, {"fields": ("name", "name_en", "slug", "kind", "zone", "address", "status")}),
+        (_("成立与合作"), {"fields": ("founded_on", "founded_on_precision", "partners", "focus_areas")}),
+        (_("介绍"), {"fields": ("description", "description_en")}),
+        (_("内部信息"), {"fields": ("staff_note",)}),
+        publishing_fieldset(),
+        record_fieldset(*PUBLISHABLE_READONLY),
+    )
+
+    @admin.display(description=_("成立时间"), ordering="founded_on")
+    def founded_display(self, obj):
+        return obj.founded_display or "—"
+
+
+# --- Projects and their timeline -----------------------------------------------------------------
+
+
+class ProjectMilestoneInline(admin.TabularInline):
+    """The project's timeline, read-only: a change of stage on the project appends the next milestone."""
+
+    model = ProjectMilestone
+    fields = ("stage", "date_display", "note", "recorded_by", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("项目节点（阶段变更时自动记录）")
+
+    def get_queryset(self, request):
+        # The project too: the inline shows each milestone's __str__, which names its project.
+        return super().get_queryset(request).select_related("project", "recorded_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("日期"))
+    def date_display(self, obj):
+        return obj.date_display or "—"
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    form = ProjectAdminForm
+    list_display = ("name", "code", "stage", "investor_list", "sector", "signing_event", "zone",
+                    "total_investment_display", "funds_in_place_display", "signed_display", "is_published")
+    list_filter = ("stage", SignedYearFilter, ("sector", admin.RelatedOnlyFieldListFilter),
+                   ("signing_event", admin.RelatedOnlyFieldListFilter), ("zone", admin.RelatedOnlyFieldListFilter),
+                   "is_headquarters", "is_published", "review_status")
+    list_select_related = ("sector", "signing_event", "zone")
+    search_fields = ("name", "code", "name_en", "investors__name", "investors__short_name", "address", "summary",
+                     "responsible_unit", "responsible_person")
+    autocomplete_fields = ("investors", "sector", "signing_event", "zone", "institutes", "officer")
+    date_hierarchy = "signed_on"
+    readonly_fields = PUBLISHABLE_READONLY
+    inlines = (ProjectMilestoneInline,)
+    fieldsets = (
+        (None, {"fields": ("name", "code", "name_en", "slug", "investors", "sector", "signing_event",
+                           "is_headquarters")}),
+        (_("地点"), {"fields": ("zone", "address", "institutes")}),
+        (_("投资额（万元，1 亿元 = 10,000 万元）"), {"fields": ("total_investment", "funds_in_place")}),
+        (_("项目阶段"), {
+            "fields": ("stage", "milestone_note", ("signed_on", "signed_on_precision"),
+                       ("registered_on", "registered_on_precision"), ("started_on", "started_on_precision"),
+                       ("production_on", "production_on_precision")),
+            "description": _("阶段只能按流程推进（在谈 → 已签约 → 已注册落户 → 已开工 → 已投产，可暂缓或终止）；"
+                             "签约及以后的阶段须填写投资方和该阶段日期。阶段变更自动记入项目节点。"),
+        }),
+        (_("介绍"), {"fields": ("summary", "summary_en", "description", "description_en", "public_note")}),
+        (_("规划指标"), {"fields": ("planned_jobs", "land_area_mu")}),
+        (_("内部信息（仅工作人员可见）"), {
+            "fields": ("responsible_unit", "responsible_person", "officer", "obstacles", "staff_note"),
+        }),
+        publishing_fieldset(),
+        record_fieldset(*PUBLISHABLE_READONLY),
+    )
+
+    total_investment_display = money_column("total_investment", _("总投资"))
+    funds_in_place_display = money_column("funds_in_place", _("到位资金"))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("investors")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.current_user = request.user  # a fresh form class per request
+        return form
+
+    @admin.display(description=_("投资方"))
+    def investor_list(self, obj):
+        return "、".join(investor.short_name or investor.name for investor in obj.investors.all()) or "—"
+
+    @admin.display(description=_("签约日期"), ordering="signed_on")
+    def signed_display(self, obj):
+        return obj.signed_display or "—"
+
+    def save_model(self, request, obj, form, change):
+        """Through the service: stage table, slug, full_clean, milestones, many-to-many sets."""
+        services.project_save(
+            project=obj,
+            user=request.user,
+            investors=form.cleaned_data.get("investors"),
+            institutes=form.cleaned_data.get("institutes"),
+            milestone_note=form.cleaned_data.get("milestone_note", ""),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # The many-to-many sets were written by project_save; only the inlines remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
+@admin.register(ProjectMilestone)
+class ProjectMilestoneAdmin(admin.ModelAdmin):
+    """The timeline as a searchable list. Milestones are appended by stage changes; only the note is editable."""
+
+    form = AdminModelForm
+    list_display = ("project", "stage", "date_display", "note", "recorded_by", "created_at")
+    list_filter = ("stage",)
+    list_select_related = ("project", "recorded_by")
+    search_fields = ("project__name", "project__code", "note")
+    date_hierarchy = "date"
+    ordering = ("-created_at", "-id")
+    fields = ("project_link", "stage", "date_display", "note", "recorded_by", *TIMESTAMP_FIELDS)
+    readonly_fields = ("project_link", "stage", "date_display", "recorded_by", *TIMESTAMP_FIELDS)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("日期"), ordering="date")
+    def date_display(self, obj):
+        return obj.date_display or "—"
+
+    @admin.display(description=_("项目"))
+    def project_link(self, obj):
+        url = reverse("admin:projects_project_change", args=[obj.project_id])
+        return format_html('<a href="{}">{}</a>', url, obj.project)
