@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .admin_filters import AlertColourFilter
 from .forms import AdminModelForm, ProjectAdminForm, SlugFromNameForm
 from .models import (
     Enterprise,
@@ -325,7 +326,7 @@ class ProjectAdmin(admin.ModelAdmin):
     form = ProjectAdminForm
     list_display = ("name", "code", "stage", "investor_list", "sector", "signing_event", "zone",
                     "total_investment_display", "funds_in_place_display", "signed_display", "is_published")
-    list_filter = ("stage", SignedYearFilter, ("sector", admin.RelatedOnlyFieldListFilter),
+    list_filter = ("stage", AlertColourFilter, SignedYearFilter, ("sector", admin.RelatedOnlyFieldListFilter),
                    ("signing_event", admin.RelatedOnlyFieldListFilter), ("zone", admin.RelatedOnlyFieldListFilter),
                    "is_headquarters", "is_published", "review_status")
     list_select_related = ("sector", "signing_event", "zone")

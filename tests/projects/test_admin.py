@@ -16,6 +16,7 @@ from projects.models import (
     SigningEvent,
 )
 from projects.stages import Stage
+from projects.validators import credit_code_check_character
 from tests.admin_utils import admin_url, assert_admin_pages_work, form_data, form_errors
 from tests.factories import (
     EnterpriseFactory,
@@ -256,11 +257,12 @@ def test_staff_without_reviewer_permission_cannot_set_in_production(client):
 
 
 def test_enterprise_cannot_be_its_own_parent_nor_reuse_a_credit_code(admin_client):
-    EnterpriseFactory(credit_code="91330000000000000X")
+    code = "91330000000000000" + credit_code_check_character("91330000000000000")
+    EnterpriseFactory(credit_code=code)
     enterprise = EnterpriseFactory()
     change = admin_url(Enterprise, "change", enterprise.pk)
     data = form_data(admin_client.get(change))
-    data.update(parent=str(enterprise.pk), credit_code="91330000000000000X")
+    data.update(parent=str(enterprise.pk), credit_code=code)
     response = admin_client.post(change, data)
     assert response.status_code == 200
     errors = form_errors(response)
