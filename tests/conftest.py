@@ -1,4 +1,6 @@
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from tests.factories import SuperUserFactory
 
@@ -18,3 +20,11 @@ def admin_client(client, superuser):
 def _fast_password_hashing(settings):
     """Factories hash a password for every user; the production hasher takes a second per user."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language: a request in English must not leak into the next test."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)

@@ -1,6 +1,7 @@
 """The public pages: what a visitor sees, in Chinese and English, published records only."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -184,3 +185,48 @@ def test_interface_is_translated_to_english_from_committed_messages(client, worl
 def test_chinese_is_the_default_language(client, world):
     page = client.get("/").content.decode()
     assert '<html lang="zh-Hans">' in page and "核心指标" in page
+
+
+PAGES = ["/", "/projects/", "/projects/test-carbon-base/", "/events/", "/events/test-conference/", "/institutes/",
+         "/institutes/test-polymer-institute/", "/zones/", "/zones/test-park/", "/ambassadors/",
+         "/ambassadors/test-ambassador-a/", "/projects/?stage=bogus", "/projects/no-such/"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_need_no_inline_script_or_style(client, world, url):
+    """A Content-Security-Policy without 'unsafe-inline' must not break any page."""
+    page = text(client.get(url))
+    assert "<script" not in page
+    assert " style=" not in page and "<style" not in page
+    assert not re.search(r"\son[a-z]+=", page)
+    assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")  # nothing loaded from elsewhere
+
+
+@pytest.mark.parametrize("url", PAGES[:11])
+def test_every_form_control_has_a_label(client, world, url):
+    page = text(client.get(url))
+    for control_id in re.findall(r'<(?:input|select|textarea)[^>]*\sid="([^"]+)"', page):
+        assert f'for="{control_id}"' in page, control_id
+    unlabelled = re.findall(r'<(?:input|select)(?![^>]*type="(?:hidden|checkbox)")(?![^>]*\sid=)[^>]*>', page)
+    assert unlabelled == []
+
+
+def test_server_error_page_is_friendly_and_standalone(rf):
+    from projects.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "服务器出了点问题" in response.content.decode() and "Sorry" in response.content.decode()
+
+
+def test_a_failing_view_gets_the_friendly_500_page(client, world, monkeypatch, settings):
+    from projects import selectors
+
+    def broken():
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(selectors, "latest_event", broken)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    assert "服务器出了点问题" in response.content.decode()
