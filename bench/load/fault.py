@@ -1,0 +1,147 @@
+"""Fault drill: steady load while PostgreSQL is stopped for a while and started again.
+
+    python bench/load/fault.py --base http://127.0.0.1:8765 --urls urls.txt \
+        --stop "pg_ctl ... stop" --start "pg_ctl ... start" [--duration 40 --down-at 10 --down-for 10]
+
+Threads send GET requests (keep-alive, 5 s timeout) in a loop for ``--duration`` seconds, to
+loopback only. At ``--down-at`` the ``--stop`` command runs, ``--down-for`` seconds later the
+``--start`` command. The ``--start`` command runs again at the end whatever happened. Prints a
+per-second timeline and a JSON verdict: every failure must be a fast 503 page (no 500, no
+timeout, no traceback), and the service must serve 200s again after the start without a restart.
+"""
+
+import argparse
+import http.client
+import json
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter, defaultdict
+from urllib.parse import urlsplit
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
+
+
+def worker(base: str, paths: list[str], offset: int, stop_at: float, results: list, lock: threading.Lock) -> None:
+    parts = urlsplit(base)
+    if parts.hostname not in {"127.0.0.1", "localhost", "::1"}:
+        raise SystemExit("loopback only")
+    conn = None
+    i = offset
+    local = []
+    while time.monotonic() < stop_at:
+        path = paths[i % len(paths)]
+        i += 1
+        started = time.monotonic()
+        try:
+            if conn is None:
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+            conn.request("GET", path, headers={"X-Forwarded-Proto": "https", "Host": "127.0.0.1"})
+            response = conn.getresponse()
+            body = response.read()
+            status = response.status
+            if status == 503 and "服务暂时不可用".encode() not in body:
+                status = "503-without-page"
+            if b"Traceback" in body:
+                status = f"{status}-traceback"
+            if response.getheader("Connection", "").lower() == "close":
+                conn.close()
+                conn = None
+        except (OSError, http.client.HTTPException) as exc:
+            status = f"error:{type(exc).__name__}"
+            if conn is not None:
+                conn.close()
+            conn = None
+        local.append((started, time.monotonic() - started, status))
+    with lock:
+        results.extend(local)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--urls", required=True)
+    parser.add_argument("--stop", required=True)
+    parser.add_argument("--start", required=True)
+    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--duration", type=float, default=40)
+    parser.add_argument("--down-at", type=float, default=10)
+    parser.add_argument("--down-for", type=float, default=10)
+    args = parser.parse_args()
+    with open(args.urls, encoding="utf-8") as urls:
+        paths = [line.strip() for line in urls if line.strip()]
+
+    results: list = []
+    lock = threading.Lock()
+    t0 = time.monotonic()
+    stop_at = t0 + args.duration
+    threads = [
+        threading.Thread(target=worker, args=(args.base, paths, n * 7, stop_at, results, lock), daemon=True)
+        for n in range(args.threads)
+    ]
+    for thread in threads:
+        thread.start()
+    events = {}
+    try:
+        time.sleep(max(0, t0 + args.down_at - time.monotonic()))
+        events["stop_issued"] = time.monotonic() - t0
+        subprocess.run(args.stop, shell=True, check=True)
+        events["stopped"] = time.monotonic() - t0
+        time.sleep(max(0, t0 + args.down_at + args.down_for - time.monotonic()))
+        events["start_issued"] = time.monotonic() - t0
+        subprocess.run(args.start, shell=True, check=True)
+        events["started"] = time.monotonic() - t0
+        for thread in threads:
+            thread.join()
+    finally:
+        # Whatever happened above: the database must be running when this script ends.
+        if "started" not in events:
+            subprocess.run(args.start, shell=True, check=False)
+
+    per_second: dict[int, Counter] = defaultdict(Counter)
+    slowest: dict[int, float] = defaultdict(float)
+    for started, latency, status in results:
+        second = int(started - t0)
+        per_second[second][str(status)] += 1
+        slowest[second] = max(slowest[second], latency)
+    print(f"{'t(s)':>4}  {'200':>6}  {'503':>6}  {'other':>6}  {'max ms':>7}")
+    for second in sorted(per_second):
+        counts = per_second[second]
+        other = sum(v for k, v in counts.items() if k not in {"200", "503"})
+        print(f"{second:>4}  {counts['200']:>6}  {counts['503']:>6}  {other:>6}  {slowest[second] * 1000:>7.0f}")
+
+    statuses = Counter(str(status) for _, _, status in results)
+    lat_503 = [lat * 1000 for _, lat, status in results if status == 503]
+    lat_200 = [lat * 1000 for _, lat, status in results if status == 200]
+    started_at = events.get("started", args.duration)
+    after = [(s - t0, status) for s, _, status in results if s - t0 >= started_at]
+    first_ok_after = next((t for t, status in sorted(after) if status == 200), None)
+    tail = [status for s, _, status in results if s - t0 >= started_at + 5]
+    verdict = {
+        "requests": len(results),
+        "statuses": dict(statuses),
+        "events_s": {k: round(v, 2) for k, v in events.items()},
+        "p99_ms_200": round(percentile(lat_200, 99), 1),
+        "p99_ms_503": round(percentile(lat_503, 99), 1),
+        "max_ms_503": round(max(lat_503, default=0), 1),
+        "first_200_after_start_s": round(first_ok_after - started_at, 2) if first_ok_after is not None else None,
+        "only_200_and_503": set(statuses) <= {"200", "503"},
+        "saw_503": statuses["503"] > 0,
+        "recovered": bool(tail) and all(status == 200 for status in tail),
+    }
+    # "Fast": a 503 takes no longer than an ordinary page under the same load, and nothing comes near
+    # the 5 s client timeout (a hang on the database would: connect_timeout is 3 s).
+    verdict["fast"] = verdict["p99_ms_503"] <= max(1000.0, verdict["p99_ms_200"]) and verdict["max_ms_503"] < 5000
+    verdict["ok"] = all(verdict[k] for k in ("only_200_and_503", "saw_503", "recovered", "fast"))
+    print("FAULT_JSON " + json.dumps(verdict, ensure_ascii=False))
+    return 0 if verdict["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
