@@ -7,7 +7,9 @@ bumps the version when the transaction commits, so every cached page is out of d
 on every app server sharing the cache (CACHE_URL). Old entries simply expire.
 
 Nothing here uses signals: a write that should show on the site goes through a service, and the
-service says so.
+service says so. As a net for staff writes that do not (the admin saves most records with
+``ModelAdmin.save_model``; admin actions; API writes), a successful unsafe request (POST, PUT,
+PATCH, DELETE answered below 400) by a logged-in user also bumps the version.
 """
 
 import hashlib
@@ -54,6 +56,14 @@ def page_cache_key(request: HttpRequest, version: int) -> str:
     return f"public-page:{version}:{language}:{request.scheme}:{request.get_host()}:{path_hash}"
 
 
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _is_staff_write(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
+
+
 class PublicPageCacheMiddleware:
     """Serve anonymous GETs of public pages from the cache; store 200 responses that set no cookie."""
 
@@ -62,6 +72,8 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if request.method in UNSAFE_METHODS and response.status_code < 400 and _is_staff_write(request):
+            public_pages_changed()
         key = getattr(request, "_public_cache_key", None)
         if key and self._storable(response):
             if hasattr(response, "render") and not response.is_rendered:

@@ -95,3 +95,24 @@ def test_the_language_switch_works_on_cached_pages_without_a_csrf_token():
     english = client.get(LIST_URL)
     assert english["Content-Language"] == "en"
     assert english.content != page.content
+
+
+def test_a_change_saved_in_the_admin_shows_at_once(admin_client, django_capture_on_commit_callbacks):
+    from ambassadors.models import Ambassador
+    from tests.admin_utils import admin_url, form_data
+    from tests.factories import AmbassadorFactory
+
+    visitor = Client()
+    ambassador = AmbassadorFactory(name="大使旧名")
+    list_url = reverse("ambassadors:ambassador_list")
+    assert "大使旧名" in visitor.get(list_url).content.decode()
+    assert visitor.get(list_url)["X-Cache"] == "hit"
+
+    change_url = admin_url(Ambassador, "change", ambassador.pk)
+    data = form_data(admin_client.get(change_url))
+    data["name"] = "大使新名"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post(change_url, data).status_code == 302
+
+    text = visitor.get(list_url).content.decode()
+    assert "大使新名" in text and "大使旧名" not in text
