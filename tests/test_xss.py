@@ -12,8 +12,10 @@ from html.parser import HTMLParser
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
 
 from projects.stages import Stage
 from tests.factories import (
@@ -43,6 +45,13 @@ NOT_PUBLIC = {
 }
 PUBLIC_NAMESPACES = {"projects", "ambassadors"}
 counter = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    # Requests in English leave English active in this thread; later tests expect the default.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def payload_fields(model) -> dict[str, str]:
