@@ -27,6 +27,7 @@ from .models import (
     SigningEvent,
 )
 from .money import format_money
+from .paginators import EstimatedCountPaginator
 
 TIMESTAMP_FIELDS = ("created_at", "updated_at")
 PUBLISHABLE_READONLY = ("version", "published_at", *TIMESTAMP_FIELDS)
@@ -330,6 +331,9 @@ class ProjectAdmin(admin.ModelAdmin):
                    ("signing_event", admin.RelatedOnlyFieldListFilter), ("zone", admin.RelatedOnlyFieldListFilter),
                    "is_headquarters", "is_published", "review_status")
     list_select_related = ("sector", "signing_event", "zone")
+    # Large ledgers: no exact COUNT(*) of the whole table per page (projects/paginators.py).
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     search_fields = ("name", "code", "name_en", "investors__name", "investors__short_name", "address", "summary",
                      "responsible_unit", "responsible_person")
     autocomplete_fields = ("investors", "sector", "signing_event", "zone", "institutes", "officer")
