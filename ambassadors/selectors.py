@@ -24,14 +24,28 @@ class CohortGroup:
     ambassadors: list[Ambassador]
 
 
-def ambassadors_by_cohort(ambassadors) -> list[CohortGroup]:
-    """Group a page of ambassadors by published cohort, newest cohort first, keeping their order."""
-    groups: dict[int | None, CohortGroup] = {}
+def public_cohorts() -> list[Cohort]:
+    return list(Cohort.objects.public().order_by("-year", "name", "id"))
+
+
+def ambassadors_by_cohort(ambassadors, *, cohorts: list[Cohort] | None = None) -> list[CohortGroup]:
+    """Group ambassadors by published cohort, newest cohort first, keeping their order.
+
+    ``cohorts``: published cohorts to show even when none of their ambassadors is recorded (the
+    report often gives only how many were appointed). Ambassadors without a published cohort come last.
+    """
+    groups: dict[int | None, CohortGroup] = {
+        cohort.pk: CohortGroup(cohort=cohort, ambassadors=[]) for cohort in cohorts or []
+    }
     for ambassador in ambassadors:
         cohort = ambassador.cohort if ambassador.cohort is not None and ambassador.cohort.is_published else None
         key = cohort.pk if cohort is not None else None
         groups.setdefault(key, CohortGroup(cohort=cohort, ambassadors=[])).ambassadors.append(ambassador)
-    return sorted(groups.values(), key=lambda group: group.cohort is None)
+    return sorted(
+        groups.values(),
+        key=lambda group: (group.cohort is None, -(group.cohort.year if group.cohort else 0),
+                           group.cohort.name if group.cohort else ""),
+    )
 
 
 def public_leads(ambassador: Ambassador) -> list[Lead]:

@@ -25,7 +25,10 @@ def ambassador_list(request: HttpRequest) -> HttpResponse:
         "filterset": filterset,
         "filter_errors": errors,
         "page": page,
-        "groups": selectors.ambassadors_by_cohort(page.object_list),
+        # Without a search, every published cohort shows, even one whose members are not recorded yet.
+        "groups": selectors.ambassadors_by_cohort(
+            page.object_list, cohorts=None if filterset.is_bound else selectors.public_cohorts()
+        ),
     }
     return render(request, "ambassadors/ambassador_list.html", context, status=400 if errors else 200)
 

@@ -79,5 +79,14 @@ def test_ambassador_in_unpublished_cohort_is_listed_without_it(client):
     hidden = CohortFactory(name="测试未发布批次", is_published=False)
     AmbassadorFactory(name="测试大使丙", cohort=hidden)
     page = client.get("/ambassadors/").content.decode()
-    assert "测试大使丙" in page and "其他招商大使" in page
+    assert "测试大使丙" in page and "未注明批次的招商大使" in page
     assert "测试未发布批次" not in page
+
+
+def test_cohorts_show_even_before_their_members_are_recorded(client, cohorts):
+    page = client.get("/ambassadors/").content.decode()
+    assert "测试2026年批次" in page and "公布聘任 15 位" in page
+    assert "本库尚未记录该批次的大使名单" in page
+    # A search shows only the groups with matching ambassadors.
+    page = client.get("/ambassadors/", {"q": "没有这个人"}).content.decode()
+    assert "测试2026年批次" not in page

@@ -34,7 +34,7 @@ BOUNDS = {
     "/institutes/test-inst/": 4,
     "/zones/": 2,
     "/zones/test-zone/": 5,
-    "/ambassadors/": 2,
+    "/ambassadors/": 3,
     "/ambassadors/test-amb/": 2,
     "/sitemap.xml": 11,
 }
