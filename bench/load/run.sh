@@ -128,14 +128,26 @@ while read -r path; do
   if [ "$code" = 200 ]; then echo "$path" >> "$OUT/urls.txt"; else skipped=$((skipped + 1)); fi
 done < "$OUT/candidates.txt"
 grep -q '^/$' "$OUT/urls.txt" || { echo "home page does not answer 200" >&2; exit 1; }
+# Weighted mix, shuffled: about 40 % home and list pages, 40 % detail pages, 20 % API when it exists.
+$PY - "$OUT/urls.txt" > "$OUT/mix.txt" <<'PYEOF'
+import random, sys
+paths = open(sys.argv[1]).read().split()
+api = [p for p in paths if p.startswith("/api/")]
+pages = [p for p in paths if not p.startswith("/api/")]
+lists = [p for p in pages if p == "/" or p.rstrip("/").count("/") <= 1 or "?" in p]
+details = [p for p in pages if p not in lists]
+mix = lists * max(1, len(details) // len(lists)) + details + api * max(1, len(details) // max(1, 2 * len(api)))
+random.Random(1).shuffle(mix)
+print("\n".join(mix))
+PYEOF
 api=$(grep -c '^/api/' "$OUT/urls.txt" || true)
 echo "== $(wc -l < "$OUT/urls.txt") URLs answer 200 ($api of them API; $skipped candidates skipped: not 200, e.g. no API yet)"
 
 run_wrk() {  # $1: label
   # Warm up the fresh workers (imports, templates, translations, connections) for 5 s, unmeasured.
-  URLS_FILE="$OUT/urls.txt" wrk -t2 -c"$CONNECTIONS" -d5s --timeout 10s -s bench/load/wrk.lua \
+  URLS_FILE="$OUT/mix.txt" wrk -t2 -c"$CONNECTIONS" -d5s --timeout 10s -s bench/load/wrk.lua \
     "http://127.0.0.1:$APP_PORT" > /dev/null
-  URLS_FILE="$OUT/urls.txt" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s bench/load/wrk.lua \
+  URLS_FILE="$OUT/mix.txt" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s bench/load/wrk.lua \
     "http://127.0.0.1:$APP_PORT" > "$OUT/wrk-$1.txt"
   grep '^WRK_JSON' "$OUT/wrk-$1.txt" | sed 's/^WRK_JSON //' > "$OUT/wrk-$1.json"
   echo "   $1: $(cat "$OUT/wrk-$1.json")"
@@ -153,7 +165,7 @@ run_wrk uncached
 echo "== fault drill: PostgreSQL stopped at 10 s for 10 s under load"
 start_app fault
 set +e
-$PY bench/load/fault.py --base "http://127.0.0.1:$APP_PORT" --urls "$OUT/urls.txt" \
+$PY bench/load/fault.py --base "http://127.0.0.1:$APP_PORT" --urls "$OUT/mix.txt" \
   --stop "$PG_STOP" --start "$PG_START" --duration 40 --down-at 10 --down-for 10 > "$OUT/fault.txt" 2>&1
 fault_rc=$?
 set -e
@@ -194,6 +206,29 @@ lines += [
     f"after the start; only 200/503: {fault['only_200_and_503']}; recovered without restart: {fault['recovered']}; "
     f"verdict: {'PASS' if fault['ok'] else 'FAIL'}.",
 ]
+import collections
+def kind(path):
+    if path.startswith("/api/"):
+        return "API"
+    if path == "/":
+        return "home"
+    return "list" if path.rstrip("/").count("/") <= 1 else "detail"
+def server_times(log):
+    times = collections.defaultdict(list)
+    for line in open(log):
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if record.get("logger") == "qingshan.request" and record.get("status") == 200 and not record["path"].startswith(("/readyz", "/healthz")):
+            times[kind(record["path"])].append(record["duration_ms"])
+    return times
+lines += ["", "Time spent in Django per request (from the JSON request log; excludes queueing in front of the workers):", "",
+          "| run | page | requests | p50 ms | p99 ms |", "| --- | --- | ---: | ---: | ---: |"]
+for label, log in (("cache", "gunicorn-cached.log"), ("no cache", "gunicorn-uncached.log")):
+    for page, values in sorted(server_times(f"{out}/{log}").items()):
+        values.sort()
+        lines.append(f"| {label} | {page} | {len(values)} | {values[len(values) // 2]:.1f} | {values[min(len(values) - 1, int(len(values) * 0.99))]:.1f} |")
 open(f"{out}/summary.md", "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PYEOF

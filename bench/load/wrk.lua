@@ -4,7 +4,13 @@ local paths = {}
 for line in io.lines(os.getenv("URLS_FILE")) do
   if #line > 0 then paths[#paths + 1] = line end
 end
-local counter = math.random(#paths)
+local counter = 0
+
+init = function(args)
+  -- Each thread starts at its own place in the list.
+  math.randomseed(os.time() + (tonumber(tostring({}):sub(8)) or 0) % 100000)
+  counter = math.random(#paths)
+end
 
 request = function()
   counter = counter % #paths + 1
