@@ -164,6 +164,7 @@ run_wrk uncached
 
 echo "== fault drill: PostgreSQL stopped at 10 s for 10 s under load"
 start_app fault
+URLS_FILE="$OUT/mix.txt" wrk -t2 -c16 -d10s --timeout 10s -s bench/load/wrk.lua "http://127.0.0.1:$APP_PORT" > /dev/null  # warm-up
 set +e
 $PY bench/load/fault.py --base "http://127.0.0.1:$APP_PORT" --urls "$OUT/mix.txt" \
   --stop "$PG_STOP" --start "$PG_START" --duration 40 --down-at 10 --down-for 10 > "$OUT/fault.txt" 2>&1
@@ -223,6 +224,14 @@ def server_times(log):
         if record.get("logger") == "qingshan.request" and record.get("status") == 200 and not record["path"].startswith(("/readyz", "/healthz")):
             times[kind(record["path"])].append(record["duration_ms"])
     return times
+fault_503 = sorted(
+    r["duration_ms"] for r in map(json.loads, (l for l in open(f"{out}/gunicorn-fault.log") if l.startswith("{")))
+    if r.get("logger") == "qingshan.request" and r.get("status") == 503
+)
+if fault_503:
+    lines += ["", f"Server side, the {len(fault_503)} 503 answers took p50 {fault_503[len(fault_503) // 2]:.1f} ms, "
+              f"p99 {fault_503[min(len(fault_503) - 1, int(len(fault_503) * 0.99))]:.1f} ms, "
+              f"max {fault_503[-1]:.1f} ms inside Django (JSON request log)."]
 lines += ["", "Time spent in Django per request (from the JSON request log; excludes queueing in front of the workers):", "",
           "| run | page | requests | p50 ms | p99 ms |", "| --- | --- | ---: | ---: | ---: |"]
 for label, log in (("cache", "gunicorn-cached.log"), ("no cache", "gunicorn-uncached.log")):
