@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from ambassadors.models import Lead
+
 from . import services
 from .admin_filters import AlertColourFilter
 from .forms import AdminModelForm, ProjectAdminForm, SlugFromNameForm
@@ -322,6 +324,32 @@ class ProjectMilestoneInline(admin.TabularInline):
         return obj.date_display or "—"
 
 
+class ProjectLeadInline(admin.TabularInline):
+    """Which ambassador's lead brought the project (edited on the lead's own page)."""
+
+    model = Lead
+    fk_name = "project"
+    fields = ("target_name", "ambassador", "status", "referred_display")
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("来源线索（招商大使推荐）")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("ambassador")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("推荐日期"))
+    def referred_display(self, obj):
+        return obj.referred_display or "—"
+
+
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
     form = ProjectAdminForm
@@ -339,7 +367,7 @@ class ProjectAdmin(admin.ModelAdmin):
     autocomplete_fields = ("investors", "sector", "signing_event", "zone", "institutes", "officer")
     date_hierarchy = "signed_on"
     readonly_fields = PUBLISHABLE_READONLY
-    inlines = (ProjectMilestoneInline,)
+    inlines = (ProjectMilestoneInline, ProjectLeadInline)
     fieldsets = (
         (None, {"fields": ("name", "code", "name_en", "slug", "investors", "sector", "signing_event",
                            "is_headquarters")}),

@@ -4,9 +4,10 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import services, stages
 from .models import Project
 from .slugs import unique_slug
+from .stages import Stage
 
 
 class AdminModelForm(forms.ModelForm):
@@ -72,6 +73,17 @@ class ProjectAdminForm(SlugFromNameForm):
     )
     # Set by the ModelAdmin on the form class it builds for each request.
     current_user = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "stage" in self.fields and self.instance.pk:
+            allowed = stages.STAGE_RULES[self.instance.stage].allowed_next
+            self.fields["stage"].help_text = (
+                _("当前为“%(stage)s”，可变更为：%(next)s。")
+                % {"stage": self.instance.get_stage_display(), "next": "、".join(str(Stage(s).label) for s in allowed)}
+                if allowed
+                else _("当前为“%(stage)s”，已不能再变更阶段。") % {"stage": self.instance.get_stage_display()}
+            )
 
     def clean(self):
         cleaned_data = super().clean()
