@@ -45,6 +45,8 @@ def browser(monkeypatch):
 
 @pytest.fixture
 def seeded(transactional_db):
+    """The report's facts. Request it before ``browser``: ORM work done while Playwright's loop runs
+    left a database session open past the test run on PostgreSQL."""
     call_command("load_seed", verbosity=0)
 
 
@@ -66,7 +68,7 @@ def shoot(page, name: str) -> None:
 
 
 @pytest.mark.parametrize("device", list(WIDTHS))
-def test_visitor_browses_filters_opens_a_project_and_switches_to_english(browser, live_server, seeded, device):
+def test_visitor_browses_filters_opens_a_project_and_switches_to_english(seeded, live_server, browser, device):
     from playwright.sync_api import expect
 
     width = WIDTHS[device]
@@ -125,7 +127,7 @@ def test_visitor_browses_filters_opens_a_project_and_switches_to_english(browser
     context.close()
 
 
-def test_keyboard_focus_is_visible(browser, live_server, seeded):
+def test_keyboard_focus_is_visible(live_server, browser):
     context, page, _problems = open_page(browser, WIDTHS["desktop"])
     page.goto(live_server.url + "/projects/")
     page.keyboard.press("Tab")  # the skip link comes first
