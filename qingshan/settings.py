@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "csp",
+    "import_export",
     "projects",
     "ambassadors",
 ]
@@ -281,3 +282,6 @@ LOGGING = {
         "qingshan": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
     },
 }
+
+# Spreadsheet import/export (django-import-export): XLSX and CSV only; imports are all or nothing.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
