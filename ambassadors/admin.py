@@ -5,8 +5,10 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from projects.admin import PUBLISHABLE_READONLY, TIMESTAMP_FIELDS, SlugAdminMixin, publishing_fieldset, record_fieldset
+from projects.admin_import import LedgerImportExportMixin
 from projects.forms import AdminModelForm
 
+from . import resources
 from .models import Ambassador, Cohort, Lead
 
 
@@ -55,7 +57,9 @@ class LeadInline(admin.TabularInline):
 
 
 @admin.register(Ambassador)
-class AmbassadorAdmin(SlugAdminMixin, admin.ModelAdmin):
+class AmbassadorAdmin(LedgerImportExportMixin, SlugAdminMixin, admin.ModelAdmin):
+    ledger_kind = "ambassadors"
+    resource_classes = [resources.AmbassadorResource]
     list_display = ("name", "title", "organisation", "cohort", "status", "lead_count", "is_published", "updated_at")
     list_filter = ("cohort", "status", "is_published")
     list_select_related = ("cohort", "enterprise")
@@ -82,7 +86,9 @@ class AmbassadorAdmin(SlugAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Lead)
-class LeadAdmin(admin.ModelAdmin):
+class LeadAdmin(LedgerImportExportMixin, admin.ModelAdmin):
+    ledger_kind = "leads"
+    resource_classes = [resources.LeadResource]
     form = AdminModelForm
     list_display = ("target_name", "ambassador", "status", "sector", "referred_display", "project", "is_published")
     list_filter = ("status", ("sector", admin.RelatedOnlyFieldListFilter), "is_published")

@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ambassadors.models import Lead
 
-from . import services
-from .admin_filters import AlertColourFilter
+from . import resources, services
+from .admin_filters import AlertColourFilter, YardstickFilter
+from .admin_import import LedgerImportExportMixin
 from .forms import AdminModelForm, ProjectAdminForm, SlugFromNameForm
 from .models import (
     Enterprise,
@@ -137,7 +138,9 @@ class HonourAdmin(SlugAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SlugAdminMixin, admin.ModelAdmin):
+class EnterpriseAdmin(LedgerImportExportMixin, SlugAdminMixin, admin.ModelAdmin):
+    ledger_kind = "enterprises"
+    resource_classes = [resources.EnterpriseResource]
     list_display = ("name", "short_name", "origin_display", "kind", "parent", "honour_list", "project_count",
                     "is_published", "updated_at")
     list_filter = ("kind", "honours", "is_published", "province")
@@ -351,11 +354,13 @@ class ProjectLeadInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(LedgerImportExportMixin, admin.ModelAdmin):
+    ledger_kind = "projects"
+    resource_classes = [resources.ProjectResource]
     form = ProjectAdminForm
     list_display = ("name", "code", "stage", "investor_list", "sector", "signing_event", "zone",
                     "total_investment_display", "funds_in_place_display", "signed_display", "is_published")
-    list_filter = ("stage", AlertColourFilter, SignedYearFilter, ("sector", admin.RelatedOnlyFieldListFilter),
+    list_filter = ("stage", AlertColourFilter, YardstickFilter, SignedYearFilter, ("sector", admin.RelatedOnlyFieldListFilter),
                    ("signing_event", admin.RelatedOnlyFieldListFilter), ("zone", admin.RelatedOnlyFieldListFilter),
                    "is_headquarters", "is_published", "review_status")
     list_select_related = ("sector", "signing_event", "zone")

@@ -24,3 +24,69 @@ class AlertColourFilter(admin.SimpleListFilter):
         if self.value() in {choice for choice, _label in self.lookup_choices}:
             return alerts.filter_by_colour(queryset, self.value())
         return queryset
+
+
+class YardstickFilter(admin.SimpleListFilter):
+    """The records behind one dashboard figure: ``?yardstick=signed.2026.all`` or ``event-started.3``.
+
+    Applies the very function that computed the figure (``yardsticks.yardstick_records``, or the
+    conference funnel's stage condition), so the list and the figure always agree. It shows up in
+    the sidebar only while it is in use.
+    """
+
+    title = _("指标明细")
+    parameter_name = "yardstick"
+
+    def parse(self, value: str | None):
+        from . import yardsticks
+        from .stages import MAIN_PATH
+
+        if not value:
+            return None
+        kind, _dot, rest = value.partition(".")
+        if kind.startswith("event-"):
+            stage = kind.removeprefix("event-")
+            if stage in MAIN_PATH and rest.isdigit():
+                return ("event", stage, int(rest))
+            return None
+        year, _dot, sector = rest.partition(".")
+        if kind in yardsticks.YARDSTICK_KINDS and year.isdigit() and (sector == "all" or sector.isdigit()):
+            return ("figure", kind, int(year), None if sector == "all" else int(sector))
+        return None
+
+    def lookups(self, request, model_admin):
+        parsed = self.parse(self.value())
+        if parsed is None:
+            return []
+        return [(self.value(), self.describe(parsed))]
+
+    def describe(self, parsed) -> str:
+        from .models import Sector, SigningEvent
+        from .stages import Stage
+
+        labels = {
+            "signed": _("签约"), "started": _("签约后已开工"), "on_track": _("履约正常"),
+            "funded": _("已知总投资的签约项目"), "in_production": _("投产"), "same_year": _("当年签约当年开工"),
+        }
+        if parsed[0] == "event":
+            event = SigningEvent.objects.filter(pk=parsed[2]).first()
+            return _("%(event)s：%(stage)s") % {"event": event or "?", "stage": Stage(parsed[1]).label}
+        _figure, kind, year, sector_id = parsed
+        sector = Sector.objects.filter(pk=sector_id).first() if sector_id else None
+        return _("%(year)d 年 · %(kind)s · %(sector)s") % {
+            "year": year, "kind": labels[kind], "sector": sector or _("全部领域")}
+
+    def queryset(self, request, queryset):
+        from . import yardsticks
+        from .models import Sector
+
+        parsed = self.parse(self.value())
+        if parsed is None:
+            return queryset
+        counted = yardsticks.counted_projects(queryset)
+        if parsed[0] == "event":
+            _event, stage, event_id = parsed
+            return counted.filter(yardsticks.reached_stage_condition(stage), signing_event_id=event_id)
+        _figure, kind, year, sector_id = parsed
+        sector_ids = Sector.objects.descendant_ids([sector_id]) if sector_id else None
+        return yardsticks.yardstick_records(kind, year=year, queryset=counted, sector_ids=sector_ids)

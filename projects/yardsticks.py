@@ -186,3 +186,115 @@ def stage_funnel(*, queryset: QuerySet[Project] | None = None) -> list[StageCoun
         **{stage: Count("pk", filter=reached_stage_condition(stage)) for stage in MAIN_PATH}
     )
     return [StageCount(stage=stage, label=Stage(stage).label, count=figures[stage]) for stage in MAIN_PATH]
+
+
+# ---------------------------------------------------------------------------------------------
+# The full set of yardsticks for a chosen year and sector (admin dashboard; the home page may use
+# it with the published projects). Each figure is a count or sum over ``records(kind, …)``, the
+# very queryset its link opens, so a figure and the list behind it cannot disagree.
+#
+# For signing year Y (and a sector with everything below it):
+# - signed: projects signed in Y (``signed_condition`` with ``signed_on`` in Y);
+# - amount: sum of their ``total_investment`` (万元; unpublished amounts count as 0);
+# - started: signed-in-Y projects that have started since (``started_condition``); 开工率 =
+#   started / signed;
+# - 履约率 (obligations on track) = on_track / signed, where a signed project is *on track* unless
+#   it is on hold (暂缓), terminated (终止), or still live but silent past the red progress-alert
+#   threshold (no milestone or update for ``PROGRESS_ALERT_RED_DAYS``, 90 by default; see
+#   ``projects.alerts``);
+# - 资金到位率 = sum of ``funds_in_place`` / sum of ``total_investment`` over the signed-in-Y
+#   projects whose total investment is known (``funded`` records);
+# - in_production (投产): projects that went into production in Y (``production_on`` in Y),
+#   whatever year they were signed;
+# - same_year (当年签约当年开工): signed-in-Y projects whose start date also falls in Y.
+# ---------------------------------------------------------------------------------------------
+
+YARDSTICK_KINDS = ("signed", "started", "on_track", "funded", "in_production", "same_year")
+
+
+def _scoped(queryset: QuerySet[Project], *, sector_ids: set[int] | None) -> QuerySet[Project]:
+    if sector_ids is not None:
+        queryset = queryset.filter(sector_id__in=sector_ids)
+    return queryset
+
+
+def yardstick_conditions(year: int) -> dict[str, Q]:
+    """The condition behind each kind of record, for signing year ``year`` (needs ``with_alert``/``with_years``)."""
+    from .alerts import AlertColour
+
+    signed = signed_condition() & Q(signed_on__year=year)
+    return {
+        "signed": signed,
+        "started": signed & started_condition(),
+        "on_track": signed & ~Q(stage__in=[Stage.ON_HOLD, Stage.TERMINATED]) & ~Q(alert_colour=AlertColour.RED),
+        "funded": signed & Q(total_investment__isnull=False),
+        "in_production": Q(production_on__year=year),
+        "same_year": signed & same_year_condition(),
+    }
+
+
+def _annotated(queryset: QuerySet[Project]) -> QuerySet[Project]:
+    from .alerts import with_alert
+
+    return with_years(with_alert(queryset))
+
+
+def yardstick_records(
+    kind: str, *, year: int, queryset: QuerySet[Project] | None = None, sector_ids: set[int] | None = None
+) -> QuerySet[Project]:
+    """The projects behind one figure (``kind`` in ``YARDSTICK_KINDS``)."""
+    condition = yardstick_conditions(year)[kind]
+    return _annotated(_scoped(_projects(queryset), sector_ids=sector_ids)).filter(condition)
+
+
+@dataclass(frozen=True)
+class Yardsticks:
+    year: int
+    signed: int
+    signed_investment_wan: Decimal
+    started: int
+    start_rate_percent: Decimal | None
+    on_track: int
+    performance_rate_percent: Decimal | None
+    funded: int
+    funded_total_investment_wan: Decimal
+    funds_in_place_wan: Decimal
+    funds_rate_percent: Decimal | None
+    in_production: int
+    same_year: int
+
+
+def yardsticks(
+    *, year: int, queryset: QuerySet[Project] | None = None, sector_ids: set[int] | None = None
+) -> Yardsticks:
+    """Every yardstick for signing year ``year`` in one query."""
+    conditions = yardstick_conditions(year)
+    figures = _annotated(_scoped(_projects(queryset), sector_ids=sector_ids)).aggregate(
+        **{kind: Count("pk", filter=condition) for kind, condition in conditions.items()},
+        signed_investment=Sum("total_investment", filter=conditions["signed"]),
+        funded_total=Sum("total_investment", filter=conditions["funded"]),
+        funded_in_place=Sum("funds_in_place", filter=conditions["funded"]),
+    )
+    funded_total = figures["funded_total"] or Decimal("0")
+    in_place = figures["funded_in_place"] or Decimal("0")
+    return Yardsticks(
+        year=year,
+        signed=figures["signed"],
+        signed_investment_wan=figures["signed_investment"] or Decimal("0"),
+        started=figures["started"],
+        start_rate_percent=percentage(figures["started"], figures["signed"]),
+        on_track=figures["on_track"],
+        performance_rate_percent=percentage(figures["on_track"], figures["signed"]),
+        funded=figures["funded"],
+        funded_total_investment_wan=funded_total,
+        funds_in_place_wan=in_place,
+        funds_rate_percent=percentage(in_place, funded_total),
+        in_production=figures["in_production"],
+        same_year=figures["same_year"],
+    )
+
+
+def counted_projects(queryset: QuerySet[Project]) -> QuerySet[Project]:
+    """Projects that count in headline totals: a project a reviewer confirmed as a duplicate
+    announcement of an earlier one is left out, so it counts once (see ``projects.duplicates``)."""
+    return queryset
