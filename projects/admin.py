@@ -454,3 +454,6 @@ class ProjectMilestoneAdmin(admin.ModelAdmin):
     def project_link(self, obj):
         url = reverse("admin:projects_project_change", args=[obj.project_id])
         return format_html('<a href="{}">{}</a>', url, obj.project)
+
+
+from . import admin_duplicates  # noqa: E402,F401  (registers the duplicate-signing review)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import yardsticks
-from .models import Project, Sector, SigningEvent
+from .models import DuplicateFlag, DuplicateStatus, Project, Sector, SigningEvent
 from .stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
 
 #: Funnel steps after signing, in order: (stage, date field).
@@ -176,6 +176,7 @@ def dashboard_context(request, *, today: datetime.date | None = None) -> dict:
         "dashboard_same_year_more": sticks.same_year > len(same_year),
         "dashboard_same_year_url": changelist_url(yardstick_value("same_year", year=year, sector=sector)),
         "dashboard_funnel": conference_funnel(),
+        "dashboard_pending_duplicates": DuplicateFlag.objects.filter(status=DuplicateStatus.PENDING).count(),
         "dashboard_funnel_steps": [Stage(stage).label for stage in FUNNEL_STEPS],
         "dashboard_funnel_step_pairs": [
             _("%(a)s→%(b)s") % {"a": Stage(a).label, "b": Stage(b).label}

@@ -336,6 +336,9 @@ class LedgerResource(resources.ModelResource):
 
     required_columns: tuple[str, ...] = ()
 
+    def _check_import_id_fields(self, headers):
+        """Matching is ``find_existing``'s job and works without the key column (a new record)."""
+
     def preload(self, dataset) -> None:
         """Read what matching needs in a few queries (override)."""
 

@@ -150,6 +150,10 @@ def project_save(
                 milestone_record(project=project, stage=stage, user=user)
     if old_stage != project.stage:
         milestone_record(project=project, stage=project.stage, user=user, note=milestone_note)
+    if project.signing_event_id is not None:
+        from .duplicates import flag_possible_duplicates
+
+        flag_possible_duplicates(project=project)
     public_pages_changed()
     return project
 

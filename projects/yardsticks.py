@@ -34,12 +34,13 @@ PERCENT_PLACES = Decimal("0.1")
 
 
 def public_projects() -> QuerySet[Project]:
-    """The projects the public may see, and so the only ones the public figures count."""
-    return Project.objects.public()
+    """The projects the public may see, and so the only ones the public figures count
+    (a confirmed duplicate signing counts once: see ``counted_projects``)."""
+    return counted_projects(Project.objects.public())
 
 
 def _projects(queryset: QuerySet[Project] | None) -> QuerySet[Project]:
-    return public_projects() if queryset is None else queryset
+    return public_projects() if queryset is None else counted_projects(queryset)
 
 
 def reached_stage_condition(stage: str) -> Q:
@@ -297,4 +298,9 @@ def yardsticks(
 def counted_projects(queryset: QuerySet[Project]) -> QuerySet[Project]:
     """Projects that count in headline totals: a project a reviewer confirmed as a duplicate
     announcement of an earlier one is left out, so it counts once (see ``projects.duplicates``)."""
-    return queryset
+    from django.db.models import Exists, OuterRef
+
+    from .models import DuplicateFlag, DuplicateStatus
+
+    confirmed = DuplicateFlag.objects.filter(project_id=OuterRef("pk"), status=DuplicateStatus.CONFIRMED)
+    return queryset.exclude(Exists(confirmed))

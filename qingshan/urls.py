@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from ambassadors.results_admin import results_view as ambassador_results_view
 from projects.sitemaps import SITEMAPS
 from projects.views import robots_txt
 
@@ -18,6 +19,7 @@ admin.site.index_title = _("招商项目库")
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("admin/ambassadors/results/", admin.site.admin_view(ambassador_results_view), name="ambassador_results"),
     path("admin/", admin.site.urls),
     # The language switch is a POST form on every public page. Exempt from CSRF (switching a visitor's
     # language is harmless) so that pages carry no per-visitor token and can be cached (qingshan/cache.py).

@@ -1,4 +1,5 @@
 from .base import DatePrecision, PublishableModel, ReviewStatus, TimeStampedModel, format_date
+from .duplicates import DuplicateFlag, DuplicateStatus
 from .enterprises import Enterprise, EnterpriseKind, Honour
 from .events import SigningEvent
 from .places import BuildStatus, DevelopmentModel, InstituteKind, RenewalZone, ResearchInstitute, ZoneKind
@@ -9,6 +10,8 @@ __all__ = [
     "BuildStatus",
     "DatePrecision",
     "DevelopmentModel",
+    "DuplicateFlag",
+    "DuplicateStatus",
     "Enterprise",
     "EnterpriseKind",
     "Honour",
