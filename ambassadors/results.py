@@ -111,9 +111,21 @@ def public_results(ambassadors: QuerySet[Ambassador] | None = None) -> list[Coho
 
 
 def public_results_for(ambassador: Ambassador) -> Results:
-    """One published ambassador's public results (for the ambassador's public page)."""
-    groups = public_results(Ambassador.objects.filter(pk=ambassador.pk))
-    for group in groups:
-        for entry in group.ambassadors:
-            return entry.results
-    return Results()
+    """One published ambassador's public results (for the ambassador's public page): one query."""
+    results = Results()
+    if not ambassador.is_published:
+        return results
+    confirmed = DuplicateFlag.objects.filter(project_id=OuterRef("project_id"), status=DuplicateStatus.CONFIRMED)
+    rows = (
+        Lead.objects.public().filter(ambassador=ambassador)
+        .annotate(project_duplicate=Exists(confirmed))
+        .values("status", "project_id", "project__signed_on", "project__is_published",
+                "project__total_investment", "project__funds_in_place", "project_duplicate")
+    )
+    for row in rows:
+        results.add_lead(row["status"])
+        if row["project_id"] and row["project__signed_on"] and row["project__is_published"] and not row[
+            "project_duplicate"
+        ]:
+            results.add_project(row["project_id"], row["project__total_investment"], row["project__funds_in_place"])
+    return results

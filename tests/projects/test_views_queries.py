@@ -35,7 +35,7 @@ BOUNDS = {
     "/zones/": 2,
     "/zones/test-zone/": 5,
     "/ambassadors/": 3,
-    "/ambassadors/test-amb/": 2,
+    "/ambassadors/test-amb/": 3,  # + the results section (ambassadors.results.public_results_for)
     "/sitemap.xml": 11,
 }
 
