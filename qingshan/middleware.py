@@ -4,9 +4,13 @@ import logging
 import sys
 import time
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.template import loader
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
 
 from .logging import new_request_id, reset_request_id, set_request_id
@@ -109,3 +113,24 @@ def server_error(request: HttpRequest, *args, **kwargs) -> HttpResponse:
     if is_database_unavailable(sys.exc_info()[1]):
         return database_unavailable_response(request)
     return import_string(SITE_SERVER_ERROR)(request, *args, **kwargs)
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Chinese first: the visitor's own choice (the language switch's cookie), else ``LANGUAGE_CODE``.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so a visitor with an
+    English browser would land on English pages. The office publishes in Chinese first; English is
+    one click away on every page. Responses vary on the cookie, not on Accept-Language.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

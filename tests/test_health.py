@@ -133,3 +133,4 @@ def test_a_real_unreachable_postgresql_fails_fast_and_recovers(client):
     response = client.get(url)
     assert response.status_code == 200
     assert project.name in response.content.decode()
+
