@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.admin import PUBLISHABLE_READONLY, TIMESTAMP_FIELDS, SlugAdminMixin, publishing_fieldset, record_fieldset
 from projects.admin_import import LedgerImportExportMixin
+from projects.admin_workflow import WorkflowAdminMixin
 from projects.forms import AdminModelForm
 
 from . import resources
@@ -13,7 +14,7 @@ from .models import Ambassador, Cohort, Lead
 
 
 @admin.register(Cohort)
-class CohortAdmin(SlugAdminMixin, admin.ModelAdmin):
+class CohortAdmin(SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ("name", "year", "appointed_display", "announced_size", "recorded_count", "is_published")
     list_filter = ("year", "is_published")
     search_fields = ("name", "name_en", "description")
@@ -57,7 +58,7 @@ class LeadInline(admin.TabularInline):
 
 
 @admin.register(Ambassador)
-class AmbassadorAdmin(LedgerImportExportMixin, SlugAdminMixin, admin.ModelAdmin):
+class AmbassadorAdmin(LedgerImportExportMixin, SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     ledger_kind = "ambassadors"
     resource_classes = [resources.AmbassadorResource]
     list_display = ("name", "title", "organisation", "cohort", "status", "lead_count", "is_published", "updated_at")
@@ -86,7 +87,7 @@ class AmbassadorAdmin(LedgerImportExportMixin, SlugAdminMixin, admin.ModelAdmin)
 
 
 @admin.register(Lead)
-class LeadAdmin(LedgerImportExportMixin, admin.ModelAdmin):
+class LeadAdmin(LedgerImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
     ledger_kind = "leads"
     resource_classes = [resources.LeadResource]
     form = AdminModelForm

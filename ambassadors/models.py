@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from projects.history import LedgerHistory
 from projects.models import DatePrecision, PublishableModel, TimeStampedModel, format_date
 from projects.models.base import PublishableQuerySet
 
@@ -21,9 +22,12 @@ class Cohort(PublishableModel):
     description = models.TextField(_("说明"), blank=True)
     description_en = models.TextField(_("英文说明"), blank=True)
 
+    history = LedgerHistory()
+
     class Meta:
         verbose_name = _("大使批次")
         verbose_name_plural = _("大使批次")
+        permissions = [("publish_cohort", _("可以发布/撤回大使批次"))]
         ordering = ["-year", "name"]
         constraints = [
             models.CheckConstraint(condition=models.Q(name__gt=""), name="cohort_name_not_empty"),
@@ -84,10 +88,12 @@ class Ambassador(PublishableModel):
     staff_note = models.TextField(_("内部备注"), blank=True, help_text=_("仅工作人员可见。"))
 
     objects = AmbassadorQuerySet.as_manager()
+    history = LedgerHistory()
 
     class Meta:
         verbose_name = _("招商大使")
         verbose_name_plural = _("招商大使")
+        permissions = [("publish_ambassador", _("可以发布/撤回招商大使"))]
         ordering = ["cohort__year", "name", "id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(name__gt=""), name="ambassador_name_not_empty"),
@@ -158,10 +164,12 @@ class Lead(TimeStampedModel):
     staff_note = models.TextField(_("内部备注"), blank=True, help_text=_("仅工作人员可见。"))
 
     objects = LeadQuerySet.as_manager()
+    history = LedgerHistory()
 
     class Meta:
         verbose_name = _("招商线索")
         verbose_name_plural = _("招商线索")
+        permissions = [("publish_lead", _("可以公开/撤回招商线索"))]
         ordering = ["-referred_on", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(target_name__gt=""), name="lead_target_not_empty"),

@@ -18,6 +18,7 @@ from ambassadors.models import Lead
 from . import resources, services
 from .admin_filters import AlertColourFilter, YardstickFilter
 from .admin_import import LedgerImportExportMixin
+from .admin_workflow import WorkflowAdminMixin
 from .forms import AdminModelForm, ProjectAdminForm, SlugFromNameForm
 from .models import (
     Enterprise,
@@ -94,7 +95,7 @@ def money_column(field: str, description):
 
 
 @admin.register(Sector)
-class SectorAdmin(SlugAdminMixin, admin.ModelAdmin):
+class SectorAdmin(SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ("name", "name_en", "parent", "tier", "position", "project_count")
     list_display_links = ("name",)
     list_editable = ("position",)
@@ -118,7 +119,7 @@ class SectorAdmin(SlugAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Honour)
-class HonourAdmin(SlugAdminMixin, admin.ModelAdmin):
+class HonourAdmin(SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ("name", "name_en", "slug", "position", "enterprise_count")
     list_editable = ("position",)
     search_fields = ("name", "name_en", "slug")
@@ -138,7 +139,7 @@ class HonourAdmin(SlugAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(LedgerImportExportMixin, SlugAdminMixin, admin.ModelAdmin):
+class EnterpriseAdmin(LedgerImportExportMixin, SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     ledger_kind = "enterprises"
     resource_classes = [resources.EnterpriseResource]
     list_display = ("name", "short_name", "origin_display", "kind", "parent", "honour_list", "project_count",
@@ -208,7 +209,7 @@ class EventProjectInline(admin.TabularInline):
 
 
 @admin.register(SigningEvent)
-class SigningEventAdmin(SlugAdminMixin, admin.ModelAdmin):
+class SigningEventAdmin(SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ("name", "held_on", "place", "announced_project_count", "announced_total_display",
                     "recorded_count", "recorded_total_display", "is_published")
     list_filter = ("is_published", "sectors")
@@ -245,7 +246,7 @@ class SigningEventAdmin(SlugAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RenewalZone)
-class RenewalZoneAdmin(SlugAdminMixin, admin.ModelAdmin):
+class RenewalZoneAdmin(SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "positioning", "area_km2", "development_model", "status", "project_count",
                     "institute_count", "is_published")
     list_filter = ("kind", "development_model", "status", "is_published")
@@ -276,7 +277,7 @@ class RenewalZoneAdmin(SlugAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ResearchInstitute)
-class ResearchInstituteAdmin(SlugAdminMixin, admin.ModelAdmin):
+class ResearchInstituteAdmin(SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "zone", "founded_display", "status", "is_published", "updated_at")
     list_filter = ("kind", "status", ("zone", admin.RelatedOnlyFieldListFilter), "is_published")
     list_select_related = ("zone",)
@@ -354,7 +355,7 @@ class ProjectLeadInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(LedgerImportExportMixin, admin.ModelAdmin):
+class ProjectAdmin(LedgerImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
     ledger_kind = "projects"
     resource_classes = [resources.ProjectResource]
     form = ProjectAdminForm
@@ -421,6 +422,7 @@ class ProjectAdmin(LedgerImportExportMixin, admin.ModelAdmin):
             investors=form.cleaned_data.get("investors"),
             institutes=form.cleaned_data.get("institutes"),
             milestone_note=form.cleaned_data.get("milestone_note", ""),
+            expected_version=form.cleaned_data.get("loaded_version") if change else None,
         )
 
     def save_related(self, request, form, formsets, change):
@@ -430,7 +432,7 @@ class ProjectAdmin(LedgerImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(ProjectMilestone)
-class ProjectMilestoneAdmin(admin.ModelAdmin):
+class ProjectMilestoneAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     """The timeline as a searchable list. Milestones are appended by stage changes; only the note is editable."""
 
     form = AdminModelForm

@@ -96,7 +96,9 @@ class ProjectAdminForm(SlugFromNameForm):
         if "investors" in self.fields and "investors" not in cleaned_data:
             investors = None  # the field itself failed; its own error is already shown.
         errors = services.project_stage_errors(project=probe, investors=investors, old_stage=old_stage)
-        if old_stage != stage and not services.user_may_set_stage(user=self.current_user, stage=stage):
+        if old_stage != stage and not services.user_may_set_stage(
+            user=self.current_user, stage=stage, old_stage=old_stage
+        ):
             errors.setdefault("stage", []).append(
                 _("您没有权限将项目设为“%(stage)s”。") % {"stage": probe.get_stage_display()}
             )

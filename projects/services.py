@@ -14,8 +14,167 @@ from django.utils.translation import gettext as _
 from qingshan.cache import public_pages_changed
 
 from . import stages
+from .history import describe_changes, format_changes, has_history, save_with_history
 from .models import DatePrecision, Enterprise, Project, ProjectMilestone
 from .slugs import unique_slug
+
+
+class StaleVersionError(ValidationError):
+    """Somebody saved the record after this writer loaded it: the write is refused, not merged.
+
+    A ``ValidationError``, so the admin shows it on the form and the API answers 400 (409 where
+    the API maps it). ``changes`` lists what the other writer changed, field by field.
+    """
+
+    def __init__(self, *, record: models.Model, loaded_version: int, current_version: int):
+        self.record = record
+        self.loaded_version = loaded_version
+        self.current_version = current_version
+        self.changes, editors = _changes_since(record, loaded_version)
+        message = _(
+            "保存失败：此记录在您打开后已被%(editors)s修改（您打开的是第 %(loaded)s 版，当前为第 %(current)s 版），"
+            "您的修改未保存。对方的改动：%(changes)s。请重新打开此记录，在最新版本上修改。"
+        ) % {
+            "editors": editors or _("他人"),
+            "loaded": loaded_version,
+            "current": current_version,
+            "changes": format_changes(self.changes) or _("（无字段变化）"),
+        }
+        super().__init__(message, code="stale")
+
+
+def _changes_since(record: models.Model, loaded_version: int):
+    """What changed between the version a writer loaded and the stored one, and by whom."""
+    if not has_history(type(record)):
+        return [], ""
+    rows = list(
+        type(record).history.filter(**{record._meta.pk.attname: record.pk})
+        .select_related("history_user").order_by("history_date", "history_id")
+    )
+    loaded = [row for row in rows if row.version <= loaded_version]
+    if not loaded or not rows:
+        return [], ""
+    base, latest = loaded[-1], rows[-1]
+    editors = sorted({
+        str(row.history_user.get_full_name() or row.history_user.get_username())
+        for row in rows if row.version > loaded_version and row.history_user is not None
+    })
+    return describe_changes(base, latest), "、".join(editors)
+
+
+# Review, publication and archive state: changed only by the services in ``projects.workflow``.
+WORKFLOW_FIELDS: tuple[str, ...] = (
+    "is_published", "published_at", "review_status", "review_comment", "archived_at", "archive_reason",
+)
+
+
+def _field_names(model: type[models.Model]) -> set[str]:
+    return {f.name for f in model._meta.concrete_fields}
+
+
+def publish_permission(model: type[models.Model] | models.Model) -> str:
+    """``app_label.publish_<model>``: the reviewer's permission to publish and unpublish."""
+    opts = model._meta
+    return f"{opts.app_label}.publish_{opts.model_name}"
+
+
+def lock_version(*, record: models.Model, expected_version: int | None, keep_workflow: bool = True) -> None:
+    """Optimistic locking: lock the stored row, refuse a stale write, move ``record.version`` on.
+
+    ``expected_version`` is the version the writer loaded (the admin form and the API carry it);
+    None means a system write that does not take part in the check (seed loader, imports).
+    Every write through a service bumps the version, so a later stale write is always caught.
+
+    With ``keep_workflow`` (every write by a person) an edit never changes the workflow state:
+    the review, publication and archive fields keep their stored values, so an edit form, a
+    revert or an API write cannot publish a record; only ``projects.workflow`` changes them.
+    System writes (seed loader, imports: no user) may set them as given.
+    """
+    if record.pk is None:
+        if "version" in _field_names(type(record)):
+            record.version = 1
+        return
+    names = _field_names(type(record))
+    kept = [name for name in WORKFLOW_FIELDS if name in names] if keep_workflow else []
+    columns = (["version"] if "version" in names else []) + kept
+    # No ordering: a default ordering over a nullable join cannot be locked on PostgreSQL.
+    stored = (
+        type(record)._default_manager.select_for_update()
+        .filter(pk=record.pk).order_by().values(*columns, "pk").first()
+    )
+    if stored is None:
+        raise ValidationError(_("该记录已不存在，可能已被删除。"), code="gone")
+    for name in kept:
+        setattr(record, name, stored[name])
+    if "version" not in names:
+        return
+    current = stored["version"]
+    if expected_version is not None and int(expected_version) != current:
+        raise StaleVersionError(record=record, loaded_version=int(expected_version), current_version=current)
+    record.version = current + 1
+
+
+def require_write_permission(*, record: models.Model, user: AbstractBaseUser | None) -> None:
+    """A user (None: a system write) needs the add or change permission for the record's model."""
+    if user is None:
+        return
+    opts = record._meta
+    action = "add" if record.pk is None else "change"
+    if not user.is_active or not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+        raise PermissionDenied(
+            _("您没有%(action)s%(model)s的权限。")
+            % {"action": _("新增") if action == "add" else _("修改"), "model": opts.verbose_name}
+        )
+
+
+def start_as_draft(*, record: models.Model, user: AbstractBaseUser | None) -> None:
+    """A new record entered by someone who may not publish starts as an unpublished draft."""
+    if record.pk is not None or user is None or user.has_perm(publish_permission(record)):
+        return
+    names = _field_names(type(record))
+    if "is_published" in names:
+        record.is_published = False
+    if "published_at" in names:
+        record.published_at = None
+    if "review_status" in names:
+        record.review_status = "draft"
+
+
+def attribute(record: models.Model, *, user: AbstractBaseUser | None, reason: str = "") -> None:
+    """Say who makes the next write and why; the change history records both."""
+    if user is not None and user.is_authenticated:
+        record._history_user = user
+    if reason:
+        record._change_reason = reason
+
+
+@transaction.atomic
+def record_save(
+    *,
+    record: models.Model,
+    user: AbstractBaseUser | None = None,
+    expected_version: int | None = None,
+    m2m: dict[str, Iterable] | None = None,
+    reason: str = "",
+) -> models.Model:
+    """Validate and save any ledger record with optimistic locking and one history entry.
+
+    For the records without a stage table (enterprises, events, zones, institutes, ambassadors,
+    cohorts, leads). ``m2m`` maps many-to-many field names to their new sets.
+    """
+    if record.pk is not None and record._state.adding:
+        record._state.adding = False  # e.g. a historical version being reverted
+    require_write_permission(record=record, user=user)
+    lock_version(record=record, expected_version=expected_version, keep_workflow=user is not None)
+    start_as_draft(record=record, user=user)
+    if hasattr(record, "slug") and hasattr(record, "name"):
+        ensure_slug(record)
+    exclude = ["version"] if hasattr(record, "version") else None
+    record.full_clean(exclude=exclude)
+    attribute(record, user=user, reason=reason)
+    save_with_history(record, m2m={name: list(values) for name, values in (m2m or {}).items()})
+    public_pages_changed()
+    return record
 
 
 def ensure_slug(instance: models.Model, *, source: str | None = None) -> None:
@@ -99,9 +258,15 @@ def project_stage_errors(
     return errors
 
 
-def user_may_set_stage(*, user: AbstractBaseUser | None, stage: str) -> bool:
-    permission = stages.permission_for(stage)
-    return permission is None or user is None or user.has_perm(permission)
+def user_may_set_stage(*, user: AbstractBaseUser | None, stage: str, old_stage: str | None = None) -> bool:
+    """Whether ``user`` may move a project from ``old_stage`` (None: a new record) to ``stage``.
+
+    The role each move needs is in the stage table; None means a system write.
+    """
+    if user is None:
+        return True
+    permission = stages.permission_for_transition(old_stage, stage)
+    return permission is None or user.has_perm(permission)
 
 
 @transaction.atomic
@@ -112,19 +277,29 @@ def project_save(
     investors: Iterable[Enterprise] | None = None,
     institutes: Iterable | None = None,
     milestone_note: str = "",
+    expected_version: int | None = None,
+    reason: str = "",
 ) -> Project:
     """Validate and save a project; a change of stage appends a milestone.
 
     ``investors``/``institutes`` replace the many-to-many sets when given. ``user`` None means a
     system write (seed loader, data migration): the role check is skipped, the stage table is not.
+    ``expected_version`` is the version the writer loaded: a stale one is refused
+    (``StaleVersionError``). The save leaves exactly one history entry, many-to-many included.
     """
+    require_write_permission(record=project, user=user)
     old_stage = None
     if project.pk is not None:
+        project._state.adding = False  # e.g. a historical version being reverted
+        lock_version(record=project, expected_version=expected_version, keep_workflow=user is not None)
         old_stage = Project.objects.filter(pk=project.pk).values_list("stage", flat=True).first()
+    else:
+        project.version = 1
+        start_as_draft(record=project, user=user)
     if investors is not None:
         investors = list(investors)
     errors = project_stage_errors(project=project, investors=investors, old_stage=old_stage)
-    if old_stage != project.stage and not user_may_set_stage(user=user, stage=project.stage):
+    if old_stage != project.stage and not user_may_set_stage(user=user, stage=project.stage, old_stage=old_stage):
         raise PermissionDenied(_("您没有权限将项目设为“%(stage)s”。") % {"stage": project.get_stage_display()})
     ensure_slug(project)
     try:
@@ -134,11 +309,13 @@ def project_save(
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-    project.save()
+    attribute(project, user=user, reason=reason)
+    m2m: dict[str, list] = {}
     if investors is not None:
-        project.investors.set(investors)
+        m2m["investors"] = investors
     if institutes is not None:
-        project.institutes.set(institutes)
+        m2m["institutes"] = list(institutes)
+    save_with_history(project, m2m=m2m)
     if old_stage is None:
         # A new record may enter the ledger part-way along: log each dated stage it has passed.
         reached = stages.MAIN_PATH[: stages.MAIN_PATH.index(project.stage) + 1] if (
@@ -179,6 +356,7 @@ def milestone_record(
     )
     # Its one CHECK (stage) is the field's choices; the project and user are already saved records.
     milestone.full_clean(exclude=["project", "recorded_by"], validate_constraints=False)
+    attribute(milestone, user=user)
     milestone.save()
     public_pages_changed()
     return milestone

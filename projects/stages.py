@@ -2,11 +2,16 @@
 The project lifecycle in one table.
 
 Every rule about stages lives here: which fields a stage requires, which moves between stages
-are allowed, and which permission a move needs. The model's ``clean()``, the database check
+are allowed, and which role may make each move. The model's ``clean()``, the database check
 constraints, the admin, the API and the importers all read this table; nothing else
 restates it.
+
+Roles are the staff groups (created by a data migration from ``projects.roles``). A role stands
+for a permission here, so a superuser, or anybody granted the permission, may do what the role
+may do.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -42,13 +47,38 @@ STAGE_DATE_FIELDS: dict[str, str] = {
 
 # Permission (app_label.codename) needed to move a project into a stage, beyond change_project.
 REVIEWER_PERMISSION = "projects.change_project_final_stage"
+OFFICER_PERMISSION = "projects.change_project"
+
+
+class Role(models.TextChoices):
+    """The staff roles. The value is the name of the group that carries the role's permissions."""
+
+    OFFICER = "招商专员", _("招商专员")
+    REVIEWER = "审核员", _("审核员")
+    VIEWER = "只读", _("只读")
+    ADMINISTRATOR = "管理员", _("管理员")
+
+
+# The permission that stands for a role when it makes a stage move.
+ROLE_PERMISSIONS: dict[str, str] = {
+    Role.OFFICER: OFFICER_PERMISSION,
+    Role.REVIEWER: REVIEWER_PERMISSION,
+}
+
+OFFICER, REVIEWER = Role.OFFICER, Role.REVIEWER
 
 
 @dataclass(frozen=True)
 class StageRule:
+    """One stage: what it requires, where it may go next and who may take it there.
+
+    ``allowed_next`` maps each allowed next stage to the role that may make that move.
+    ``permission`` is what a new record needs to enter the ledger directly at this stage.
+    """
+
     stage: str
     required_fields: tuple[str, ...] = ()
-    allowed_next: tuple[str, ...] = ()
+    allowed_next: Mapping[str, str] = field(default_factory=dict)
     permission: str | None = None
     notes: tuple[str, ...] = field(default=())
 
@@ -59,38 +89,43 @@ STAGE_RULES: dict[str, StageRule] = {
         StageRule(
             Stage.NEGOTIATING,
             required_fields=(),
-            allowed_next=(Stage.SIGNED, Stage.ON_HOLD, Stage.TERMINATED),
+            allowed_next={Stage.SIGNED: OFFICER, Stage.ON_HOLD: OFFICER, Stage.TERMINATED: REVIEWER},
         ),
         StageRule(
             Stage.SIGNED,
             required_fields=("investors", "signed_on"),
-            allowed_next=(Stage.REGISTERED, Stage.STARTED, Stage.ON_HOLD, Stage.TERMINATED),
+            allowed_next={
+                Stage.REGISTERED: OFFICER, Stage.STARTED: OFFICER, Stage.ON_HOLD: OFFICER, Stage.TERMINATED: REVIEWER,
+            },
         ),
         StageRule(
             Stage.REGISTERED,
             required_fields=("investors", "registered_on"),
-            allowed_next=(Stage.STARTED, Stage.ON_HOLD, Stage.TERMINATED),
+            allowed_next={Stage.STARTED: OFFICER, Stage.ON_HOLD: OFFICER, Stage.TERMINATED: REVIEWER},
         ),
         StageRule(
             Stage.STARTED,
             required_fields=("investors", "started_on"),
-            allowed_next=(Stage.IN_PRODUCTION, Stage.ON_HOLD, Stage.TERMINATED),
+            allowed_next={Stage.IN_PRODUCTION: REVIEWER, Stage.ON_HOLD: OFFICER, Stage.TERMINATED: REVIEWER},
         ),
         StageRule(
             Stage.IN_PRODUCTION,
             required_fields=("investors", "production_on"),
-            allowed_next=(Stage.ON_HOLD, Stage.TERMINATED),
+            allowed_next={Stage.ON_HOLD: REVIEWER, Stage.TERMINATED: REVIEWER},
             permission=REVIEWER_PERMISSION,
         ),
         StageRule(
             Stage.ON_HOLD,
             required_fields=(),
-            allowed_next=(Stage.NEGOTIATING, Stage.SIGNED, Stage.REGISTERED, Stage.STARTED, Stage.TERMINATED),
+            allowed_next={
+                Stage.NEGOTIATING: OFFICER, Stage.SIGNED: OFFICER, Stage.REGISTERED: OFFICER,
+                Stage.STARTED: OFFICER, Stage.TERMINATED: REVIEWER,
+            },
         ),
         StageRule(
             Stage.TERMINATED,
             required_fields=(),
-            allowed_next=(),
+            allowed_next={},
             permission=REVIEWER_PERMISSION,
         ),
     )
@@ -109,7 +144,26 @@ def required_fields(stage: str) -> tuple[str, ...]:
 
 
 def permission_for(stage: str) -> str | None:
+    """The permission a new record needs to enter the ledger directly at ``stage``."""
     return STAGE_RULES[stage].permission
+
+
+def role_for_transition(old: str | None, new: str) -> str | None:
+    """The role that may make the move, None when the move is not allowed at all."""
+    if old is None or old == new:
+        return Role.REVIEWER if permission_for(new) == REVIEWER_PERMISSION else Role.OFFICER
+    return STAGE_RULES[old].allowed_next.get(new)
+
+
+def permission_for_transition(old: str | None, new: str) -> str | None:
+    """The permission the move needs (None: not allowed, see ``is_transition_allowed``)."""
+    role = role_for_transition(old, new)
+    return ROLE_PERMISSIONS[role] if role else None
+
+
+def transition_table() -> list[tuple[str, str, str]]:
+    """Every allowed move as (from, to, role), for the admin and the documentation."""
+    return [(rule.stage, new, role) for rule in STAGE_RULES.values() for new, role in rule.allowed_next.items()]
 
 
 def date_field_for(stage: str) -> str | None:

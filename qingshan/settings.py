@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "import_export",
+    "simple_history",
+    "axes",
     "projects",
     "ambassadors",
 ]
@@ -79,6 +81,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "qingshan.cache.PublicPageCacheMiddleware",
     "qingshan.middleware.DatabaseUnavailableMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qingshan.urls"
@@ -144,6 +149,27 @@ if DEBUG:
     STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise looks there; `collectstatic` fills it in production
 
 LOGIN_URL = "admin:login"
+
+# Sign-in safety (staff workflow). django-axes checks every sign-in first and locks a username,
+# from the address that kept failing, after AXES_FAILURE_LIMIT failed attempts for
+# AXES_COOLOFF_TIME hours. Staff unlock an account early with `manage.py axes_reset_username NAME`.
+AUTHENTICATION_BACKENDS = [
+    "qingshan.auth.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("DJANGO_AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("DJANGO_AXES_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# Sessions end after a working day, and when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_AGE_SECONDS", str(8 * 60 * 60)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+
+# Change history: a reason may be long (a reviewer's reason for returning a project).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 REST_FRAMEWORK = {
     # Deliberate choices, not DRF's defaults: read-only for anyone, paginated, filterable.

@@ -37,6 +37,33 @@ class SuperUserFactory(UserFactory):
     is_superuser = True
 
 
+class StaffUserFactory(UserFactory):
+    """A staff account in the given roles: ``StaffUserFactory(roles=[Role.OFFICER])``.
+
+    The role groups come from the data migration; ``sync_roles`` makes sure they exist even after
+    a transactional test has emptied the tables.
+    """
+
+    is_staff = True
+    # An unusable password: no slow hashing per account; a test that signs in sets one.
+    password = "!no-password"
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted, **kwargs) -> None:
+        if not create or not extracted:
+            return
+        from django.contrib.auth.models import Group
+
+        from projects.roles import sync_roles
+
+        if Group.objects.filter(name__in=[str(role) for role in extracted]).count() < len(set(extracted)):
+            sync_roles()
+        self.groups.set(Group.objects.filter(name__in=[str(role) for role in extracted]))
+
+
 class SectorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Sector

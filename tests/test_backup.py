@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from projects.models import Project, ProjectMilestone
-from tests.factories import LeadFactory, ProjectMilestoneFactory
+from tests.factories import LeadFactory, ProjectFactory, ProjectMilestoneFactory, ResearchInstituteFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DRILL = BASE_DIR / "bench" / "backup_drill.sh"
@@ -36,6 +36,7 @@ def test_pg_dump_and_restore_bring_back_every_record_and_history_entry(tmp_path)
     # Records the seed has few of, so every table that can hold a row holds one.
     ProjectMilestoneFactory(note="备份演练")
     LeadFactory()
+    ProjectFactory().institutes.add(ResearchInstituteFactory())  # the history of a project's institutes
     models = [model for model in apps.get_models() if model._meta.managed and not model._meta.proxy]
     source_db = connection.settings_dict["NAME"]
     drill_db = f"{source_db}_drill"

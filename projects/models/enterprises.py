@@ -5,6 +5,7 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..history import LedgerHistory
 from ..validators import CreditCodeField
 from .base import PublishableModel, PublishableQuerySet, TimeStampedModel
 
@@ -25,6 +26,8 @@ class Honour(TimeStampedModel):
     name_en = models.CharField(_("英文名称"), max_length=80, blank=True)
     slug = models.SlugField(_("网址标识"), max_length=60, unique=True)
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    history = LedgerHistory()
 
     class Meta:
         verbose_name = _("企业荣誉")
@@ -67,10 +70,12 @@ class Enterprise(PublishableModel):
     staff_note = models.TextField(_("内部备注"), blank=True, help_text=_("仅工作人员可见。"))
 
     objects = EnterpriseQuerySet.as_manager()
+    history = LedgerHistory()
 
     class Meta:
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
+        permissions = [("publish_enterprise", _("可以发布/撤回企业"))]
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=models.Q(name__gt=""), name="enterprise_name_not_empty"),

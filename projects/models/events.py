@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..history import LedgerHistory
 from .base import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, PublishableModel, PublishableQuerySet
 
 
@@ -40,10 +41,12 @@ class SigningEvent(PublishableModel):
     staff_note = models.TextField(_("内部备注"), blank=True, help_text=_("仅工作人员可见。"))
 
     objects = SigningEventQuerySet.as_manager()
+    history = LedgerHistory()
 
     class Meta:
         verbose_name = _("签约活动")
         verbose_name_plural = _("签约活动")
+        permissions = [("publish_signingevent", _("可以发布/撤回签约活动"))]
         ordering = ["-held_on", "name"]
         constraints = [
             models.CheckConstraint(condition=models.Q(name__gt=""), name="event_name_not_empty"),

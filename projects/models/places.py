@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..history import LedgerHistory
 from .base import DatePrecision, PublishableModel, PublishableQuerySet, format_date
 
 
@@ -46,9 +47,12 @@ class RenewalZone(PublishableModel):
     description_en = models.TextField(_("英文介绍"), blank=True)
     staff_note = models.TextField(_("内部备注"), blank=True, help_text=_("仅工作人员可见。"))
 
+    history = LedgerHistory()
+
     class Meta:
         verbose_name = _("城市更新片区与载体")
         verbose_name_plural = _("城市更新片区与载体")
+        permissions = [("publish_renewalzone", _("可以发布/撤回片区与载体"))]
         ordering = ["kind", "name"]
         constraints = [
             models.CheckConstraint(condition=models.Q(name__gt=""), name="zone_name_not_empty"),
@@ -103,10 +107,12 @@ class ResearchInstitute(PublishableModel):
     staff_note = models.TextField(_("内部备注"), blank=True, help_text=_("仅工作人员可见。"))
 
     objects = ResearchInstituteQuerySet.as_manager()
+    history = LedgerHistory()
 
     class Meta:
         verbose_name = _("研究院与中试基地")
         verbose_name_plural = _("研究院与中试基地")
+        permissions = [("publish_researchinstitute", _("可以发布/撤回研究院与中试基地"))]
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=models.Q(name__gt=""), name="institute_name_not_empty"),

@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..history import LedgerHistory
 from ..stages import STAGE_DATE_FIELDS, Stage, required_fields
 from .base import (
     MONEY_DECIMAL_PLACES,
@@ -11,6 +12,7 @@ from .base import (
     DatePrecision,
     PublishableModel,
     PublishableQuerySet,
+    ReviewStatus,
     TimeStampedModel,
     format_date,
 )
@@ -35,6 +37,20 @@ def _precision_field(verbose_name):
 
 
 class ProjectQuerySet(PublishableQuerySet):
+    def public(self):
+        """Published and not archived: an archived project vanishes from every public page at once."""
+        return super().public().filter(archived_at__isnull=True)
+
+    def active(self):
+        """The working ledger: projects that are not archived."""
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+    def waiting_for_review(self):
+        return self.active().filter(review_status=ReviewStatus.SUBMITTED)
+
     def with_list_relations(self):
         """What a list of projects shows: sector, event, zone and investors, in a fixed number of queries."""
         return self.select_related("sector", "signing_event", "zone").prefetch_related("investors")
@@ -100,8 +116,12 @@ class Project(PublishableModel):
     )
     staff_note = models.TextField(_("内部备注"), blank=True, help_text=_("谈判情况等，仅工作人员可见。"))
     obstacles = models.TextField(_("问题清单"), blank=True, help_text=_("项目推进中的问题及责任单位，仅工作人员可见。"))
+    # Projects are archived with a reason instead of deleted; an archived project can be restored.
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    archive_reason = models.TextField(_("归档原因"), blank=True)
 
     objects = ProjectQuerySet.as_manager()
+    history = LedgerHistory(m2m_fields=["investors", "institutes"])
 
     class Meta:
         verbose_name = _("招商项目")
@@ -110,6 +130,7 @@ class Project(PublishableModel):
         permissions = [
             ("publish_project", _("可以发布/撤回项目")),
             ("change_project_final_stage", _("可以将项目设为已投产或终止")),
+            ("archive_project", _("可以归档/恢复项目")),
         ]
         indexes = [
             models.Index(fields=["stage", "is_published"], name="project_stage_published_idx"),
@@ -119,6 +140,10 @@ class Project(PublishableModel):
             models.CheckConstraint(condition=models.Q(name__gt=""), name="project_name_not_empty"),
             models.CheckConstraint(condition=models.Q(slug__gt=""), name="project_slug_not_empty"),
             models.UniqueConstraint(fields=["code"], condition=~models.Q(code=""), name="project_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(archived_at__isnull=True) | ~models.Q(archive_reason=""),
+                name="project_archive_has_reason",
+            ),
             models.CheckConstraint(
                 condition=models.Q(total_investment__isnull=True) | models.Q(total_investment__gte=0),
                 name="project_total_investment_not_negative",
@@ -232,6 +257,8 @@ class ProjectMilestone(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    history = LedgerHistory()
 
     class Meta:
         verbose_name = _("项目节点")

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..history import LedgerHistory
 from .base import TimeStampedModel
 
 
@@ -44,6 +45,7 @@ class Sector(TimeStampedModel):
     description = models.TextField(_("说明"), blank=True)
 
     objects = SectorQuerySet.as_manager()
+    history = LedgerHistory()
 
     class Meta:
         verbose_name = _("产业领域")

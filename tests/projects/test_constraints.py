@@ -110,6 +110,7 @@ CHECKS: dict[str, Callable[[], None]] = {
     "project_funds_in_place_not_negative": update(Project, total_investment=None, funds_in_place=Decimal("-1")),
     "project_funds_within_total": update(Project, total_investment=Decimal("100"), funds_in_place=Decimal("100.01")),
     "project_land_area_positive": update(Project, land_area_mu=Decimal("0")),
+    "project_archive_has_reason": update(Project, archived_at=datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)),
     "project_stage_valid": update(Project, stage="approved"),
     "milestone_stage_valid": update(ProjectMilestone, stage="approved"),
     # Milestone dates in lifecycle order: each later date may not precede each earlier one.

@@ -1,0 +1,348 @@
+"""
+The staff workflow in the back office, as one mixin every ledger ModelAdmin includes.
+
+- Review and publishing as admin actions (bulk too): submit, publish, unpublish, return with a
+  reason; projects are archived with a reason instead of deleted, and restored. Each action calls
+  the service in ``projects.workflow`` once per record, so every record gets its own history
+  entry, and the changelist tells a reviewer how many records wait for review.
+- The publication, review and archive fields are read-only in every form: only the actions
+  change them.
+- Change history (django-simple-history): the 历史 page lists every version with who, when, why
+  and a field-by-field diff; a chosen version can be reverted (as an ordinary, checked edit).
+- Optimistic locking: the change form carries the version it loaded; saving over a newer version
+  is refused with a message naming who changed what.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model, QuerySet
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services, workflow
+from .models import Project, ReviewStatus
+
+WORKFLOW_READONLY = services.WORKFLOW_FIELDS
+
+
+def _has_field(model: type[Model], name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+class VersionedFormMixin(forms.Form):
+    """The change form remembers the version it was opened on and refuses to save over a newer one."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and not self.is_bound:
+            # The stored version, also when the form shows an old version to revert to.
+            stored = type(self.instance)._default_manager.filter(pk=self.instance.pk)
+            self.initial["loaded_version"] = stored.values_list("version", flat=True).first()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        loaded = cleaned_data.get("loaded_version")
+        # Locked until the admin's transaction ends, so nobody saves between this check and ours.
+        current = (
+            type(self.instance)._default_manager.select_for_update()
+            .filter(pk=self.instance.pk).order_by().values_list("version", flat=True).first()
+        )
+        if loaded is None:
+            self.add_error(None, _("此表单缺少版本号，无法确认您修改的是最新版本。请重新打开此记录后再修改。"))
+        elif current is not None and loaded != current:
+            stale = services.StaleVersionError(record=self.instance, loaded_version=loaded, current_version=current)
+            self.add_error(None, stale.messages[0])
+        return cleaned_data
+
+
+_VERSIONED_FORMS: dict[type, type] = {}
+
+
+def versioned_form(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
+    if form_class not in _VERSIONED_FORMS:
+        _VERSIONED_FORMS[form_class] = type(f"Versioned{form_class.__name__}", (VersionedFormMixin, form_class), {})
+    return _VERSIONED_FORMS[form_class]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("原因"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+
+
+class ArchivedFilter(admin.SimpleListFilter):
+    """Archived projects are out of the working list unless asked for."""
+
+    title = gettext_lazy("归档状态")
+    parameter_name = "archived"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("在库项目")), ("yes", _("已归档")), ("all", _("全部"))]
+
+    def choices(self, changelist):
+        value = self.value() or "no"
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or "no"
+        if value == "yes":
+            return queryset.filter(archived_at__isnull=False)
+        if value == "all":
+            return queryset
+        return queryset.filter(archived_at__isnull=True)
+
+
+class WorkflowAdminMixin(SimpleHistoryAdmin):
+    """Review, publishing, archiving, history and optimistic locking for a ledger ModelAdmin.
+
+    Put it after ``SlugAdminMixin`` and before ``admin.ModelAdmin`` in the bases.
+    """
+
+    actions = [
+        "submit_selected",
+        "publish_selected",
+        "unpublish_selected",
+        "return_selected",
+        "archive_selected",
+        "restore_selected",
+    ]
+    reason_template = "admin/workflow_reason.html"
+
+    # --- capabilities of the model -----------------------------------------------------------
+    @property
+    def _reviewed(self) -> bool:
+        return _has_field(self.model, "review_status")
+
+    @property
+    def _publishable(self) -> bool:
+        return _has_field(self.model, "is_published")
+
+    @property
+    def _versioned(self) -> bool:
+        return _has_field(self.model, "version")
+
+    @property
+    def _archivable(self) -> bool:
+        return self.model is Project
+
+    # --- permissions ---------------------------------------------------------------------------
+    def has_publish_permission(self, request) -> bool:
+        return self._publishable and request.user.has_perm(services.publish_permission(self.model))
+
+    def has_archive_permission(self, request) -> bool:
+        return self._archivable and request.user.has_perm(workflow.ARCHIVE_PERMISSION)
+
+    def has_delete_permission(self, request, obj=None):
+        if self._archivable:
+            return False  # projects are archived with a reason, never deleted
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        unsupported = set()
+        if not self._reviewed:
+            unsupported |= {"submit_selected", "return_selected"}
+        if not self._publishable:
+            unsupported |= {"publish_selected", "unpublish_selected"}
+        if not self._archivable:
+            unsupported |= {"archive_selected", "restore_selected"}
+        for name in unsupported:
+            actions.pop(name, None)
+        return actions
+
+    # --- forms ---------------------------------------------------------------------------------
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        readonly += [name for name in WORKFLOW_READONLY if _has_field(self.model, name) and name not in readonly]
+        return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(name, dict(options)) for name, options in super().get_fieldsets(request, obj)]
+        if obj is not None and self._versioned and fieldsets:
+            present = {f for _name, options in fieldsets for f in forms_flatten(options.get("fields", ()))}
+            if "loaded_version" not in present:
+                first_name, first = fieldsets[0]
+                fieldsets[0] = (first_name, {**first, "fields": (*first.get("fields", ()), "loaded_version")})
+        if obj is not None and self._archivable and obj.archived_at is not None:
+            fieldsets.insert(0, (_("已归档"), {"fields": ("archived_at", "archive_reason")}))
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if self._versioned and "form" not in kwargs:
+            kwargs["form"] = versioned_form(self.form)
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def save_form(self, request, form, change):
+        obj = super().save_form(request, form, change)
+        if getattr(request, "_reverting_to", None) is not None:
+            obj._change_reason = _("恢复到 %(date)s 的版本") % {"date": request._reverting_to}
+        return obj
+
+    def save_model(self, request, obj, form, change):
+        """Through the service: permission, optimistic lock, full_clean, one history entry."""
+        m2m = {
+            field.name: form.cleaned_data[field.name]
+            for field in obj._meta.many_to_many
+            if field.name in form.cleaned_data
+        }
+        services.record_save(
+            record=obj,
+            user=request.user,
+            expected_version=form.cleaned_data.get("loaded_version") if change else None,
+            m2m=m2m,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # The many-to-many sets were written by the service with the record; only inlines remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        history = self.model.history.filter(pk=version_id).only("history_date").first()
+        if history is not None and request.method == "POST":
+            from django.utils import timezone
+
+            request._reverting_to = timezone.localtime(history.history_date).strftime("%Y-%m-%d %H:%M")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # --- changelist ----------------------------------------------------------------------------
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
+        if self._archivable:
+            filters.insert(0, ArchivedFilter)
+        return filters
+
+    def get_list_display(self, request):
+        display = list(super().get_list_display(request))
+        if self._reviewed and "workflow_state" not in display:
+            display.append("workflow_state")
+        return display
+
+    @admin.display(description=gettext_lazy("审核与发布"), ordering="review_status")
+    def workflow_state(self, obj):
+        if getattr(obj, "archived_at", None) is not None:
+            return _("已归档")
+        if obj.is_published:
+            return _("已发布")
+        return obj.get_review_status_display()
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET" and self._reviewed and self.has_publish_permission(request):
+            waiting = self.model._default_manager.filter(review_status=ReviewStatus.SUBMITTED)
+            if self._archivable:
+                waiting = waiting.filter(archived_at__isnull=True)
+            count = waiting.count()
+            if count and request.GET.get("review_status__exact") != ReviewStatus.SUBMITTED:
+                url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+                self.message_user(
+                    request,
+                    format_html(
+                        '{} <a href="{}?review_status__exact={}">{}</a>',
+                        _("有 %(count)d 条%(model)s等待审核。") % {"count": count, "model": self.opts.verbose_name},
+                        url, ReviewStatus.SUBMITTED, _("查看待审核"),
+                    ),
+                    messages.INFO,
+                )
+        return super().changelist_view(request, extra_context)
+
+    # --- actions -------------------------------------------------------------------------------
+    def _report(self, request, result: workflow.BulkResult, done_message: str) -> None:
+        if result.done:
+            self.message_user(request, done_message % {"count": len(result.done)}, messages.SUCCESS)
+        for record, reason in result.refused[:20]:
+            self.message_user(request, _("“%(name)s”未处理：%(reason)s") % {"name": record, "reason": reason},
+                              messages.WARNING)
+        if len(result.refused) > 20:
+            self.message_user(request, _("另有 %(count)d 条未处理。") % {"count": len(result.refused) - 20},
+                              messages.WARNING)
+
+    def _ask_reason(self, request, queryset: QuerySet, *, action: str, title: str, required: bool):
+        """The intermediate page of an action that needs a reason; None once the reason is given."""
+        form = ReasonForm(request.POST if "confirm" in request.POST else None)
+        form.fields["reason"].required = required
+        if "confirm" in request.POST and form.is_valid():
+            return None, form.cleaned_data["reason"]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.opts,
+            "queryset": queryset,
+            "form": form,
+            "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        return TemplateResponse(request, self.reason_template, context), ""
+
+    @admin.action(description=gettext_lazy("提交审核"), permissions=["change"])
+    def submit_selected(self, request, queryset):
+        result = workflow.submit_many(records=queryset, user=request.user)
+        self._report(request, result, _("已提交审核 %(count)d 条。"))
+
+    @admin.action(description=gettext_lazy("发布"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        result = workflow.publish_many(records=queryset, user=request.user)
+        self._report(request, result, _("已发布 %(count)d 条。"))
+
+    @admin.action(description=gettext_lazy("撤回发布"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        response, reason = self._ask_reason(
+            request, queryset, action="unpublish_selected", title=_("撤回发布"), required=False
+        )
+        if response is not None:
+            return response
+        result = workflow.unpublish_many(records=queryset, user=request.user, reason=reason)
+        self._report(request, result, _("已撤回发布 %(count)d 条。"))
+
+    @admin.action(description=gettext_lazy("退回修改"), permissions=["publish"])
+    def return_selected(self, request, queryset):
+        response, reason = self._ask_reason(
+            request, queryset, action="return_selected", title=_("退回修改（请填写退回原因）"), required=True
+        )
+        if response is not None:
+            return response
+        result = workflow.return_many(records=queryset, user=request.user, reason=reason)
+        self._report(request, result, _("已退回 %(count)d 条。"))
+
+    @admin.action(description=gettext_lazy("归档（代替删除）"), permissions=["archive"])
+    def archive_selected(self, request, queryset):
+        response, reason = self._ask_reason(
+            request, queryset, action="archive_selected", title=_("归档项目（请填写归档原因）"), required=True
+        )
+        if response is not None:
+            return response
+        result = workflow.archive_many(projects=queryset, user=request.user, reason=reason)
+        self._report(request, result, _("已归档 %(count)d 个项目。"))
+
+    @admin.action(description=gettext_lazy("恢复归档项目"), permissions=["archive"])
+    def restore_selected(self, request, queryset):
+        result = workflow.restore_many(projects=queryset, user=request.user)
+        self._report(request, result, _("已恢复 %(count)d 个项目（恢复为未发布的草稿）。"))
+
+
+def forms_flatten(fields) -> list[str]:
+    flat: list[str] = []
+    for field in fields:
+        if isinstance(field, (list, tuple)):
+            flat.extend(field)
+        else:
+            flat.append(field)
+    return flat

@@ -1,0 +1,302 @@
+"""
+The staff workflow's writes: submit for review, publish, unpublish, return, archive, restore.
+
+Records start as drafts. An officer submits one for review; a reviewer publishes it or returns it
+with a reason; unpublishing hides it from every public page at once. Projects are archived with a
+reason instead of deleted, and can be restored.
+
+Every function here is keyword-only, atomic, checks the user's permission, locks the stored row
+(optimistic locking: a stale ``expected_version`` is refused), runs ``full_clean()`` and writes
+exactly one history entry with who and why. The bulk variants call the single-record function
+for each record, so a bulk action leaves one history entry per record, and one refusal does not
+undo the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qingshan.cache import public_pages_changed
+
+from .history import save_with_history
+from .models import Project, ReviewStatus
+from .services import (
+    StaleVersionError,
+    attribute,
+    project_save,
+    project_stage_errors,
+    publish_permission,
+    record_save,
+)
+
+ARCHIVE_PERMISSION = "projects.archive_project"
+
+
+def change_permission(model: type[models.Model] | models.Model) -> str:
+    opts = model._meta
+    return f"{opts.app_label}.change_{opts.model_name}"
+
+
+def _require(user: AbstractBaseUser | None, permission: str, message: str) -> None:
+    """``user`` None is a system write (seed loader, imports, management commands): no role check."""
+    if user is None:
+        return
+    if not user.is_active or not user.has_perm(permission):
+        raise PermissionDenied(message)
+
+
+def _label(record: models.Model) -> str:
+    return str(record._meta.verbose_name)
+
+
+def _has(record: models.Model, name: str) -> bool:
+    try:
+        record._meta.get_field(name)
+    except Exception:  # FieldDoesNotExist
+        return False
+    return True
+
+
+def _locked(record: models.Model, expected_version: int | None) -> models.Model:
+    """The stored record, locked until the transaction ends; a stale version is refused."""
+    fresh = type(record)._default_manager.select_for_update().get(pk=record.pk)
+    if _has(fresh, "version"):
+        if expected_version is not None and int(expected_version) != fresh.version:
+            raise StaleVersionError(
+                record=fresh, loaded_version=int(expected_version), current_version=fresh.version
+            )
+        fresh.version += 1
+    return fresh
+
+
+def _save(record: models.Model, *, user: AbstractBaseUser | None, reason: str, changed: list[str]) -> None:
+    exclude = ["version"] if _has(record, "version") else None
+    record.full_clean(exclude=exclude)
+    attribute(record, user=user, reason=reason)
+    update_fields = [name for name in (*changed, "version", "updated_at") if _has(record, name)]
+    save_with_history(record, update_fields=update_fields)
+    public_pages_changed()
+
+
+def _is_archived(record: models.Model) -> bool:
+    return getattr(record, "archived_at", None) is not None
+
+
+def _require_review(record: models.Model) -> None:
+    if not _has(record, "review_status"):
+        raise ValidationError(_("%(model)s不经过审核流程，可直接公开或撤回。") % {"model": _label(record)})
+
+
+@transaction.atomic
+def submit_for_review(
+    *, record: models.Model, user: AbstractBaseUser | None, expected_version: int | None = None
+) -> models.Model:
+    """A draft (or a returned record) goes to the reviewers."""
+    _require(user, change_permission(record), _("您没有修改此%(model)s的权限。") % {"model": _label(record)})
+    _require_review(record)
+    record = _locked(record, expected_version)
+    if _is_archived(record):
+        raise ValidationError(_("已归档的项目不能提交审核，请先恢复。"))
+    if record.review_status == ReviewStatus.SUBMITTED:
+        raise ValidationError(_("“%(name)s”已在等待审核。") % {"name": record})
+    if record.is_published:
+        raise ValidationError(_("“%(name)s”已发布，无需提交审核。") % {"name": record})
+    record.review_status = ReviewStatus.SUBMITTED
+    _save(record, user=user, reason=_("提交审核"), changed=["review_status"])
+    return record
+
+
+@transaction.atomic
+def publish(
+    *, record: models.Model, user: AbstractBaseUser | None, expected_version: int | None = None
+) -> models.Model:
+    """A reviewer publishes a record: it appears on the public site and in the anonymous API."""
+    _require(user, publish_permission(record), _("您没有发布%(model)s的权限。") % {"model": _label(record)})
+    record = _locked(record, expected_version)
+    if _is_archived(record):
+        raise ValidationError(_("已归档的项目不能发布，请先恢复。"))
+    if record.is_published:
+        raise ValidationError(_("“%(name)s”已经发布。") % {"name": record})
+    if isinstance(record, Project):
+        errors = project_stage_errors(project=record, investors=None, old_stage=record.stage)
+        if errors:
+            raise ValidationError(errors)
+    record.is_published = True
+    changed = ["is_published"]
+    if _has(record, "review_status"):
+        record.published_at = timezone.now()
+        record.review_status = ReviewStatus.APPROVED
+        record.review_comment = ""
+        changed += ["published_at", "review_status", "review_comment"]
+    _save(record, user=user, reason=_("发布"), changed=changed)
+    return record
+
+
+@transaction.atomic
+def unpublish(
+    *, record: models.Model, user: AbstractBaseUser | None, reason: str = "", expected_version: int | None = None
+) -> models.Model:
+    """A reviewer takes a record off every public page at once; it goes back to draft."""
+    _require(user, publish_permission(record), _("您没有撤回%(model)s的权限。") % {"model": _label(record)})
+    record = _locked(record, expected_version)
+    if not record.is_published:
+        raise ValidationError(_("“%(name)s”尚未发布。") % {"name": record})
+    record.is_published = False
+    changed = ["is_published"]
+    if _has(record, "review_status"):
+        record.review_status = ReviewStatus.DRAFT
+        record.review_comment = reason
+        changed += ["review_status", "review_comment"]
+    history_reason = _("撤回发布：%(reason)s") % {"reason": reason} if reason else _("撤回发布")
+    _save(record, user=user, reason=history_reason, changed=changed)
+    return record
+
+
+@transaction.atomic
+def return_for_changes(
+    *, record: models.Model, user: AbstractBaseUser | None, reason: str, expected_version: int | None = None
+) -> models.Model:
+    """A reviewer sends a submitted record back to the officer, saying why."""
+    _require(user, publish_permission(record), _("您没有审核%(model)s的权限。") % {"model": _label(record)})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"review_comment": _("退回时必须填写退回原因。")})
+    _require_review(record)
+    record = _locked(record, expected_version)
+    if record.review_status != ReviewStatus.SUBMITTED:
+        raise ValidationError(_("只有待审核的记录可以退回；“%(name)s”不在待审核状态。") % {"name": record})
+    record.review_status = ReviewStatus.RETURNED
+    record.review_comment = reason
+    _save(record, user=user, reason=_("退回修改：%(reason)s") % {"reason": reason},
+          changed=["review_status", "review_comment"])
+    return record
+
+
+@transaction.atomic
+def archive_project(
+    *, project: Project, user: AbstractBaseUser | None, reason: str, expected_version: int | None = None
+) -> Project:
+    """Archive instead of delete: the project leaves the working ledger and every public page.
+
+    It is unpublished as well, so that no public figure counts it; restoring brings it back as
+    a draft for the reviewers to publish again.
+    """
+    _require(user, ARCHIVE_PERMISSION, _("您没有归档项目的权限。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"archive_reason": _("归档时必须填写归档原因。")})
+    project = _locked(project, expected_version)
+    if project.archived_at is not None:
+        raise ValidationError(_("“%(name)s”已经归档。") % {"name": project})
+    project.archived_at = timezone.now()
+    project.archive_reason = reason
+    project.is_published = False
+    project.review_status = ReviewStatus.DRAFT
+    _save(project, user=user, reason=_("归档：%(reason)s") % {"reason": reason},
+          changed=["archived_at", "archive_reason", "is_published", "review_status"])
+    return project
+
+
+@transaction.atomic
+def restore_project(
+    *, project: Project, user: AbstractBaseUser | None, expected_version: int | None = None
+) -> Project:
+    """Bring an archived project back into the ledger, as an unpublished draft."""
+    _require(user, ARCHIVE_PERMISSION, _("您没有恢复项目的权限。"))
+    project = _locked(project, expected_version)
+    if project.archived_at is None:
+        raise ValidationError(_("“%(name)s”未归档，无需恢复。") % {"name": project})
+    project.archived_at = None
+    project.archive_reason = ""
+    _save(project, user=user, reason=_("恢复归档项目"), changed=["archived_at", "archive_reason"])
+    return project
+
+
+@transaction.atomic
+def revert_to_version(
+    *, entry: Any, user: AbstractBaseUser | None, expected_version: int | None = None
+) -> models.Model:
+    """Bring a record's fields (and tracked many-to-many sets) back to a chosen history entry.
+
+    The revert is an ordinary edit: the stage table, the role checks and optimistic locking all
+    apply, the workflow state (published, review, archive) stays as it is now, and the history
+    gains one entry saying which version was restored.
+    """
+    record = entry.instance
+    record._state.adding = False
+    _require(user, change_permission(record), _("您没有修改此%(model)s的权限。") % {"model": _label(record)})
+    reason = _("恢复到 %(date)s 的版本") % {"date": timezone.localtime(entry.history_date).strftime("%Y-%m-%d %H:%M")}
+    m2m = {
+        f.name: [getattr(row, f.m2m_reverse_field_name() + "_id") for row in getattr(entry, f.name).all()]
+        for f in entry._history_m2m_fields
+    }
+    if isinstance(record, Project):
+        return project_save(
+            project=record, user=user, expected_version=expected_version, reason=reason,
+            investors=m2m.get("investors"), institutes=m2m.get("institutes"),
+        )
+    return record_save(record=record, user=user, expected_version=expected_version, m2m=m2m, reason=reason)
+
+
+@dataclass
+class BulkResult:
+    """What a bulk action did: the records it changed and, for each refusal, why."""
+
+    done: list[models.Model] = field(default_factory=list)
+    refused: list[tuple[models.Model, str]] = field(default_factory=list)
+
+
+def _messages(exc: ValidationError | PermissionDenied) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(str(m) for m in exc.messages)
+    return str(exc)
+
+
+def apply_each(
+    action: Callable[..., Any], records: Iterable[models.Model], *, record_kwarg: str = "record", **kwargs: Any
+) -> BulkResult:
+    """Run a workflow service on each record, each in its own savepoint.
+
+    One refusal (no permission, a missing field, already published) is reported and leaves the
+    other records' changes in place; every record changed has its own history entry.
+    """
+    result = BulkResult()
+    for record in records:
+        try:
+            with transaction.atomic():
+                result.done.append(action(**{record_kwarg: record}, **kwargs))
+        except (ValidationError, PermissionDenied) as exc:
+            result.refused.append((record, _messages(exc)))
+    return result
+
+
+def publish_many(*, records: Iterable[models.Model], user: AbstractBaseUser | None) -> BulkResult:
+    return apply_each(publish, records, user=user)
+
+
+def unpublish_many(*, records: Iterable[models.Model], user: AbstractBaseUser | None, reason: str = "") -> BulkResult:
+    return apply_each(unpublish, records, user=user, reason=reason)
+
+
+def submit_many(*, records: Iterable[models.Model], user: AbstractBaseUser | None) -> BulkResult:
+    return apply_each(submit_for_review, records, user=user)
+
+
+def return_many(*, records: Iterable[models.Model], user: AbstractBaseUser | None, reason: str) -> BulkResult:
+    return apply_each(return_for_changes, records, user=user, reason=reason)
+
+
+def archive_many(*, projects: Iterable[Project], user: AbstractBaseUser | None, reason: str) -> BulkResult:
+    return apply_each(archive_project, projects, record_kwarg="project", user=user, reason=reason)
+
+
+def restore_many(*, projects: Iterable[Project], user: AbstractBaseUser | None) -> BulkResult:
+    return apply_each(restore_project, projects, record_kwarg="project", user=user)
