@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
         ("axes", "0010_accessattemptexpiration"),
         ("ambassadors", "0002_history_publish_permissions"),
-        ("projects", "0004_history_archive_publish_permissions"),
+        ("projects", "0005_history_archive_publish_permissions"),
     ]
 
     operations = [migrations.RunPython(create_roles, remove_roles)]
