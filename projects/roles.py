@@ -5,7 +5,7 @@ file ships with a new data migration that calls ``sync_roles`` again.
 
 - 招商专员 (officer): adds and edits projects, enterprises, leads and milestones; reads the rest;
   cannot publish, archive or move a project to 已投产/终止.
-- 审核员 (reviewer): all an officer may, plus publish/unpublish/return every publishable record,
+- 审核员 (reviewer): all an officer may, plus publish/unpublish/return every publishable record, confirm or dismiss duplicate-signing flags,
   the final stages (已投产, 终止) and archiving/restoring projects.
 - 只读 (viewer): reads every ledger record and its history in the admin, changes nothing. Export
   (the admin's and the API's) is a read: it needs the view permissions a viewer holds.
@@ -69,7 +69,10 @@ def _perms(actions: tuple[str, ...], models: tuple[tuple[str, str], ...]) -> set
     return {f"{app}.{action}_{model}" for app, model in models for action in actions}
 
 
-_VIEW_LEDGER = _perms(("view",), LEDGER_MODELS)
+# Flags of possible duplicate signings: everyone reads them, reviewers confirm or dismiss them.
+DUPLICATE_FLAG = ("projects", "duplicateflag")
+
+_VIEW_LEDGER = _perms(("view",), (*LEDGER_MODELS, DUPLICATE_FLAG))
 _OFFICER = _VIEW_LEDGER | _perms(("add", "change"), OFFICER_MODELS)
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -77,7 +80,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.REVIEWER: frozenset(
         _OFFICER
         | _perms(("publish",), PUBLISHABLE_MODELS)
-        | {"projects.change_project_final_stage", "projects.archive_project"}
+        | {"projects.change_project_final_stage", "projects.archive_project", "projects.change_duplicateflag"}
     ),
     Role.VIEWER: frozenset(_VIEW_LEDGER),
     Role.ADMINISTRATOR: frozenset(

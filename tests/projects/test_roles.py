@@ -38,7 +38,7 @@ def test_the_migration_created_the_four_groups_with_exactly_their_permissions():
     groups = {g.name: {f"{p.content_type.app_label}.{p.codename}" for p in g.permissions.all()}
               for g in Group.objects.prefetch_related("permissions__content_type")}
     assert set(groups) >= {"招商专员", "审核员", "只读", "管理员"}
-    view_all = {perm("view", m) for m in LEDGER}
+    view_all = {perm("view", m) for m in LEDGER} | {"projects.view_duplicateflag"}
     officer = view_all | {perm(a, m) for a in ("add", "change") for m in (
         "projects.project", "projects.projectmilestone", "projects.enterprise", "ambassadors.lead")}
     assert groups["招商专员"] == officer
@@ -46,7 +46,7 @@ def test_the_migration_created_the_four_groups_with_exactly_their_permissions():
         "projects.publish_project", "projects.publish_enterprise", "projects.publish_signingevent",
         "projects.publish_renewalzone", "projects.publish_researchinstitute", "ambassadors.publish_cohort",
         "ambassadors.publish_ambassador", "ambassadors.publish_lead",
-        "projects.change_project_final_stage", "projects.archive_project",
+        "projects.change_project_final_stage", "projects.archive_project", "projects.change_duplicateflag",
     }
     assert groups["只读"] == view_all
     reference = ("projects.sector", "projects.honour", "projects.renewalzone", "projects.researchinstitute",
