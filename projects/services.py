@@ -122,7 +122,7 @@ def require_write_permission(*, record: models.Model, user: AbstractBaseUser | N
     action = "add" if record.pk is None else "change"
     if not user.is_active or not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
         raise PermissionDenied(
-            _("您没有%(action)s%(model)s的权限。")
+            _("您没有权限%(action)s%(model)s。")
             % {"action": _("新增") if action == "add" else _("修改"), "model": opts.verbose_name}
         )
 
