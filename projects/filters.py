@@ -3,10 +3,12 @@ One FilterSet per entity. The public pages and the REST API use these same class
 filter means the same thing (and refuses the same bad input) wherever it is used.
 """
 
+import datetime
 from decimal import Decimal
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.text import format_lazy
@@ -37,6 +39,51 @@ MAX_MONEY = Decimal(10) ** (MONEY_MAX_DIGITS - MONEY_DECIMAL_PLACES) - 1
 
 class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
+
+
+class BoundedIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 timestamp that still exists once converted to UTC (``9999-12-31T23:59-14:00`` does not)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None:
+            try:
+                value.astimezone(datetime.UTC)
+            except OverflowError:
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return value
+
+
+class BoundedIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = BoundedIsoDateTimeField
+
+
+class StrictBooleanWidget(django_filters.widgets.BooleanWidget):
+    """Like django-filter's, but hands an unknown value on to the field (which refuses it)."""
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        raw = data.get(name)
+        return raw if value is None and raw not in (None, "") else value
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    """``true``/``false`` (or ``1``/``0``); anything else is an error, not silently "any"."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in (True, False):
+            return value
+        raise ValidationError(_("请填写 true 或 false。"), code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictNullBooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", StrictBooleanWidget)
+        super().__init__(*args, **kwargs)
 
 
 class OrderingChoiceFilter(django_filters.ChoiceFilter):
@@ -75,7 +122,7 @@ class LedgerFilterSet(django_filters.FilterSet):
         label=_("关键词"), method="filter_search", max_length=SEARCH_MAX_LENGTH,
         help_text=_("在名称等字段中查找（支持中文片段）。"),
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = BoundedIsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label=_("更新时间不早于"),
         help_text=_("ISO 8601 时间，如 2026-02-10T00:00:00+08:00；用于增量同步。"),
     )
@@ -136,11 +183,11 @@ class ProjectFilterSet(LedgerFilterSet):
         label=_("总投资不高于（万元）"), field_name="total_investment", lookup_expr="lte",
         min_value=0, max_value=MAX_MONEY, max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES,
     )
-    headquarters = django_filters.BooleanFilter(label=_("总部项目"), field_name="is_headquarters")
+    headquarters = StrictBooleanFilter(label=_("总部项目"), field_name="is_headquarters")
     # The yardsticks' own definitions, so every headline figure links to the list it counts.
-    signed = django_filters.BooleanFilter(label=_("已签约"), method="filter_signed")
-    started = django_filters.BooleanFilter(label=_("已开工"), method="filter_started")
-    same_year = django_filters.BooleanFilter(label=_("当年签约当年开工"), method="filter_same_year")
+    signed = StrictBooleanFilter(label=_("已签约"), method="filter_signed")
+    started = StrictBooleanFilter(label=_("已开工"), method="filter_started")
+    same_year = StrictBooleanFilter(label=_("当年签约当年开工"), method="filter_same_year")
     reached = django_filters.ChoiceFilter(
         label=_("已达到阶段"), choices=[(stage, Stage(stage).label) for stage in MAIN_PATH], method="filter_reached"
     )

@@ -56,11 +56,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "csp",
     "import_export",
     "simple_history",
     "axes",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "projects",
     "ambassadors",
 ]
@@ -174,10 +177,45 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 REST_FRAMEWORK = {
     # Deliberate choices, not DRF's defaults: read-only for anyone, paginated, filterable.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "projects.api.pagination.LedgerPagination",
     "PAGE_SIZE": 50,
+    # JSON for programs, CSV and XLSX for spreadsheets (?format=csv|xlsx); no browsable API (docs at /api/v1/docs/).
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "qingshan.exports.CSVRenderer",
+        "qingshan.exports.XLSXRenderer",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_THROTTLE_RATE", "1000/hour")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Qingshan Invest API",
+    "DESCRIPTION": (
+        "Read-only data of the Qingshan District investment-promotion office (青山区招商局). "
+        "Amounts are decimal strings in 万元 (ten thousand yuan; 1 亿元 = 10,000 万元). "
+        "Dates are ISO 8601; timestamps carry their UTC offset. Add ?format=csv or ?format=xlsx to any "
+        "list for the whole filtered result as a file; ?cursor= pages by (updated_at, id) for incremental sync."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "projects.models.base.DatePrecision",
+        "BuildStatusEnum": "projects.models.places.BuildStatus",
+        "AmbassadorStatusEnum": "ambassadors.models.AmbassadorStatus",
+    },
 }
 
 # Money is stored in 万元 (ten thousand yuan) everywhere; 1 亿元 = 10,000 万元.

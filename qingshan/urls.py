@@ -26,6 +26,7 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("api/v1/", include("qingshan.api_urls")),
     path("", include("projects.urls")),
     path("", include("ambassadors.urls")),
 ]

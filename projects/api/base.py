@@ -1,0 +1,230 @@
+"""Building blocks shared by every API endpoint (projects and ambassadors alike).
+
+Who sees what: anonymous users and ordinary accounts see published records and public fields
+only. A staff user (``is_staff``) who also holds the model's ``view_<model>`` permission sees
+unpublished records and the staff-only fields. Related records are given as a slug plus a link;
+a related record the reader may not see is given as ``null`` (or left out of a list).
+"""
+
+from django.db.models import Model, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.drainage import set_override
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
+
+from projects.filters import SEARCH_MAX_LENGTH
+from qingshan.exports import ExportMixin
+
+MONEY_HELP = "Amount in 万元 (ten thousand yuan; 1 亿元 = 10,000 万元), as an exact decimal string; null if not published."
+
+
+def can_see_private(request, model: type[Model]) -> bool:
+    """Staff with the model's view permission see unpublished records and staff-only fields."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_staff:
+        return False
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+
+
+def is_visible(obj, context: dict) -> bool:
+    """Whether a related record may be shown to the reader of this answer."""
+    if context.get("private"):
+        return True
+    return getattr(obj, "is_published", True)
+
+
+def api_url(view_name: str, slug: str, context: dict) -> str:
+    """Absolute API link. Unlike DRF's ``reverse`` it does not carry ``?format=`` over: an export's
+    links are the same as the JSON's."""
+    path = reverse(f"api:{view_name}", kwargs={"slug": slug})
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+@extend_schema_field({"type": "string", "format": "uri", "description": "API link of this record."})
+class SelfLinkField(serializers.Field):
+    def __init__(self, view_name: str, **kwargs):
+        self.view_name = view_name
+        kwargs.update(read_only=True, source="*")
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return api_url(self.view_name, value.slug, self.context)
+
+
+@extend_schema_field({"type": "string", "nullable": True, "description": "Slug of the related record."})
+class RelatedSlugField(serializers.Field):
+    """A to-one relation as the related record's slug (null when absent or not visible)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value.slug if is_visible(value, self.context) else None
+
+
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True, "description": "API link of the related record."})
+class RelatedLinkField(serializers.Field):
+    def __init__(self, view_name: str, **kwargs):
+        self.view_name = view_name
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return api_url(self.view_name, value.slug, self.context) if is_visible(value, self.context) else None
+
+
+def _visible_related(manager, context: dict) -> list:
+    # ``.all()`` reads the prefetched rows: no query per record.
+    return [obj for obj in manager.all() if is_visible(obj, context)]
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}, "description": "Slugs of the related records."})
+class RelatedSlugListField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return [obj.slug for obj in _visible_related(value, self.context)]
+
+
+@extend_schema_field(
+    {"type": "array", "items": {"type": "string", "format": "uri"}, "description": "API links of the related records."}
+)
+class RelatedLinkListField(serializers.Field):
+    def __init__(self, view_name: str, **kwargs):
+        self.view_name = view_name
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return [api_url(self.view_name, obj.slug, self.context) for obj in _visible_related(value, self.context)]
+
+
+def money_field(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, allow_null=True, coerce_to_string=True,
+        help_text=kwargs.pop("help_text", MONEY_HELP), **kwargs,
+    )
+
+
+class LedgerSerializer(serializers.ModelSerializer):
+    """Read-only base: explicit fields only (subclasses list them), every field read-only."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            field.read_only = True
+        return fields
+
+
+REVIEW_FIELDS = ("is_published", "review_status", "review_comment", "version")
+
+
+def search_filterset(filterset_class):
+    """The shared FilterSet plus ``search``, the API's name for the keyword filter (same as ``q``).
+
+    The filters themselves stay defined once, in ``projects.filters`` / ``ambassadors.filters``.
+    """
+    search = filters.CharFilter(
+        label=_("关键词"), method="filter_search", max_length=SEARCH_MAX_LENGTH,
+        help_text=_("与 q 相同：在名称等字段中查找（支持中文片段）。"),
+    )
+    api_filterset = type(f"Api{filterset_class.__name__}", (filterset_class,), {"search": search})
+    for filter_ in api_filterset.base_filters.values():
+        if isinstance(filter_, filters.ModelChoiceFilter):
+            # A slug (to_field_name); drf-spectacular cannot guess it through a filter method.
+            set_override(filter_, "field", {"type": "string", "description": "Slug of the related record."})
+    return api_filterset
+
+
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["json", "csv", "xlsx"],
+    description=(
+        "json (default): paginated. csv / xlsx: the WHOLE filtered result as a file "
+        "(CSV is UTF-8 with a BOM; cells starting with = + - @ are prefixed with an apostrophe)."
+    ),
+)
+ERROR_RESPONSES = {
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="A query parameter is invalid; the body names it."),
+    404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such record or page."),
+    429: OpenApiResponse(OpenApiTypes.OBJECT, description="Too many anonymous requests."),
+}
+
+
+class LedgerViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
+    """List and detail of one entity, addressed by slug, with filters, pagination and exports.
+
+    Subclasses set ``model``, ``serializer_class``, ``private_serializer_class`` (adds the staff-only
+    fields), ``filterset_class``, ``ordering`` (ends on ``id``) and ``base_queryset()``.
+    """
+
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    model: type[Model]
+    private_serializer_class = None
+    ordering: tuple = ("id",)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        for key, values in request.query_params.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                raise ValidationError({key: [_("参数中不能包含空字符（NUL）。")]})
+
+    @property
+    def private(self) -> bool:
+        if not hasattr(self, "_private"):
+            self._private = can_see_private(self.request, self.model)
+        return self._private
+
+    def base_queryset(self) -> QuerySet:
+        return self.model.objects.all()
+
+    def get_queryset(self) -> QuerySet:
+        queryset = self.base_queryset()
+        if not self.private and hasattr(queryset, "public"):
+            queryset = queryset.public()
+        return queryset.order_by(*self.ordering)
+
+    def get_serializer_class(self):
+        if self.private and self.private_serializer_class is not None:
+            return self.private_serializer_class
+        return self.serializer_class
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["private"] = self.private
+        return context
+
+
+def ledger_schema(tag: str, serializer_class, private_fields: tuple[str, ...] = ()):
+    """Document one view set: tag, the ``format`` parameter, the error answers, the staff-only fields."""
+    from drf_spectacular.utils import extend_schema_view
+
+    note = ""
+    if private_fields:
+        note = (
+            "Staff with the view permission (session or token authentication) also see unpublished records "
+            "and these staff-only fields: " + ", ".join(private_fields) + "."
+        )
+    return extend_schema_view(
+        list=extend_schema(
+            tags=[tag], description=note, parameters=[FORMAT_PARAMETER],
+            responses={200: serializer_class(many=True), **ERROR_RESPONSES},
+        ),
+        retrieve=extend_schema(
+            tags=[tag], description=note, parameters=[FORMAT_PARAMETER],
+            responses={200: serializer_class, 404: ERROR_RESPONSES[404], 429: ERROR_RESPONSES[429]},
+        ),
+    )

@@ -1,0 +1,213 @@
+"""Bulk export of API lists as CSV and XLSX.
+
+``?format=csv`` or ``?format=xlsx`` on a list endpoint returns the whole filtered result (not one
+page) as a file. The rows are the JSON representation of the same serializer, flattened, so the
+three formats carry the same columns and the same rows:
+
+- lists of slugs or links become one cell joined by ``"; "``;
+- nested records (a project's milestones) become one cell of compact JSON;
+- ``None`` becomes an empty cell, booleans ``true``/``false``.
+
+CSV is streamed row by row from ``QuerySet.iterator(chunk_size=...)`` (a server-side cursor on
+PostgreSQL), UTF-8 with a BOM so that Excel opens Chinese text intact. XLSX is written by openpyxl
+in write-only mode into a temporary file on disk, then streamed out: memory stays flat either way.
+Cells that a spreadsheet would run as a formula are neutralised.
+"""
+
+import csv
+import json
+import tempfile
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from rest_framework import renderers, serializers
+from rest_framework.request import Request
+
+EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_CHUNK_SIZE = 500
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BOM = "\ufeff"
+# A cell starting with one of these is read as a formula by Excel, LibreOffice or Google Sheets.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+LIST_SEPARATOR = "; "
+
+
+def neutralise(value: str) -> str:
+    """Prefix a would-be formula with an apostrophe so a spreadsheet shows it as text."""
+    if value and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def flatten(value) -> str:
+    """One JSON value of a serialized record as the text of one cell (not yet neutralised)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        if all(not isinstance(item, dict | list | tuple) for item in value):
+            return LIST_SEPARATOR.join(flatten(item) for item in value)
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    return str(value)
+
+
+def export_columns(serializer: serializers.Serializer) -> list[str]:
+    return [name for name, field in serializer.fields.items() if not field.write_only]
+
+
+def export_rows(serializer_class, objects: Iterable, context: dict) -> Iterator[list[str]]:
+    """Serialize record by record with the same serializer as the JSON answer; yield flat cells."""
+    serializer = serializer_class(context=context)
+    columns = export_columns(serializer)
+    for obj in objects:
+        data = serializer.to_representation(obj)
+        yield [neutralise(flatten(data.get(column))) for column in columns]
+
+
+class _Echo:
+    """The smallest file-like object csv.writer needs: hand each written line straight back."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def stream_csv(columns: list[str], rows: Iterable[list[str]]) -> Iterator[bytes]:
+    writer = csv.writer(_Echo())
+    yield (BOM + writer.writerow([neutralise(c) for c in columns])).encode("utf-8")
+    for row in rows:
+        yield writer.writerow(row).encode("utf-8")
+
+
+def write_xlsx(columns: list[str], rows: Iterable[list[str]], *, decimal_columns: set[str], title: str):
+    """Write an XLSX workbook in openpyxl write-only mode to a temporary file; return it rewound."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31] or "export")
+    sheet.append(columns)
+    numeric = [column in decimal_columns for column in columns]
+    for row in rows:
+        sheet.append([_xlsx_cell(cell, is_decimal) for cell, is_decimal in zip(row, numeric, strict=True)])
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it once sent
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
+
+
+def _xlsx_cell(text: str, is_decimal: bool):
+    """Amounts as exact numbers; everything else as text (already neutralised, never a formula)."""
+    if text == "":
+        return None
+    if is_decimal:
+        try:
+            return Decimal(text)
+        except ArithmeticError:
+            return text
+    return text
+
+
+def export_filename(basename: str, fmt: str) -> str:
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return f"qingshan-{basename}-{stamp}.{fmt}"
+
+
+def export_response(
+    fmt: str,
+    *,
+    objects: Iterable,
+    serializer_class,
+    context: dict,
+    basename: str,
+):
+    """A streamed CSV or XLSX answer of the given records."""
+    columns = export_columns(serializer_class(context=context))
+    rows = export_rows(serializer_class, objects, context)
+    filename = export_filename(basename, fmt)
+    if fmt == "csv":
+        response = StreamingHttpResponse(stream_csv(columns, rows), content_type=CSV_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    decimal_columns = {
+        name
+        for name, field in serializer_class(context=context).fields.items()
+        if isinstance(field, serializers.DecimalField)
+    }
+    handle = write_xlsx(columns, rows, decimal_columns=decimal_columns, title=basename)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
+class ExportMixin:
+    """For a DRF view set: ``?format=csv|xlsx`` answers the whole filtered list (or one record) as a file.
+
+    JSON stays paginated. Errors are always answered in JSON, whatever format was asked for.
+    """
+
+    export_basename: str = "export"
+
+    def requested_export_format(self, request: Request) -> str | None:
+        fmt = getattr(getattr(request, "accepted_renderer", None), "format", None)
+        return fmt if fmt in EXPORT_FORMATS else None
+
+    def export_queryset(self, queryset):
+        return queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)
+
+    def list(self, request, *args, **kwargs):
+        fmt = self.requested_export_format(request)
+        if fmt is None:
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        return export_response(
+            fmt,
+            objects=self.export_queryset(queryset),
+            serializer_class=self.get_serializer_class(),
+            context=self.get_serializer_context(),
+            basename=self.export_basename,
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        fmt = self.requested_export_format(request)
+        if fmt is None:
+            return super().retrieve(request, *args, **kwargs)
+        obj = self.get_object()
+        return export_response(
+            fmt,
+            objects=[obj],
+            serializer_class=self.get_serializer_class(),
+            context=self.get_serializer_context(),
+            basename=f"{self.export_basename}-{obj.slug}",
+        )
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        if self.requested_export_format(self.request) is not None:
+            # A 400 or 404 is a JSON message, not a spreadsheet.
+            self.request.accepted_renderer = renderers.JSONRenderer()
+            self.request.accepted_media_type = renderers.JSONRenderer.media_type
+        return response
+
+
+class _FileRenderer(renderers.BaseRenderer):
+    """Content negotiation only: ExportMixin builds the file itself. Anything else falls back to JSON."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return renderers.JSONRenderer().render(data, accepted_media_type, renderer_context)
+
+
+class CSVRenderer(_FileRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+
+class XLSXRenderer(_FileRenderer):
+    media_type = XLSX_CONTENT_TYPE
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
