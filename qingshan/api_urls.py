@@ -1,6 +1,8 @@
 """/api/v1/: the read-only REST API, its OpenAPI schema and its docs (assets served by this site)."""
 
-from django.urls import path
+from django.http import JsonResponse
+from django.urls import path, re_path
+from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -25,8 +27,14 @@ class DocsView(SpectacularSwaggerSplitView):
     template_name = "api/swagger_ui.html"
 
 
+def not_found(request, path=""):
+    """Anything else under /api/v1/ is a JSON 404 too, not an HTML page."""
+    return JsonResponse({"detail": _("未找到。")}, status=404)
+
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
+    re_path(r"^(?P<path>.*)$", not_found),
 ]

@@ -22,6 +22,8 @@ from decimal import Decimal
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from rest_framework import renderers, serializers
 from rest_framework.request import Request
 
@@ -86,8 +88,6 @@ def stream_csv(columns: list[str], rows: Iterable[list[str]]) -> Iterator[bytes]
 
 def write_xlsx(columns: list[str], rows: Iterable[list[str]], *, decimal_columns: set[str], title: str):
     """Write an XLSX workbook in openpyxl write-only mode to a temporary file; return it rewound."""
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31] or "export")
     sheet.append(columns)
@@ -108,8 +108,9 @@ def _xlsx_cell(text: str, is_decimal: bool):
         try:
             return Decimal(text)
         except ArithmeticError:
-            return text
-    return text
+            pass
+    # Control characters are not allowed in the XML of a workbook.
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 def export_filename(basename: str, fmt: str) -> str:
@@ -161,6 +162,9 @@ class ExportMixin:
         fmt = self.requested_export_format(request)
         if fmt is None:
             return super().list(request, *args, **kwargs)
+        validate = getattr(self.paginator, "validate_parameters", None)
+        if validate is not None:
+            validate(request)  # a bad page_size is an error even though the export ignores it
         queryset = self.filter_queryset(self.get_queryset())
         return export_response(
             fmt,

@@ -6,15 +6,18 @@ unpublished records and the staff-only fields. Related records are given as a sl
 a related record the reader may not see is given as ``null`` (or left out of a list).
 """
 
+import re
+
 from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.drainage import set_override
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework import permissions, serializers, viewsets
+from rest_framework.exceptions import NotFound, ValidationError
 
 from projects.filters import SEARCH_MAX_LENGTH
 from qingshan.exports import ExportMixin
@@ -127,6 +130,7 @@ class LedgerSerializer(serializers.ModelSerializer):
         return fields
 
 
+SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,120}")
 REVIEW_FIELDS = ("is_published", "review_status", "review_comment", "version")
 
 
@@ -171,16 +175,38 @@ class LedgerViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     """
 
     lookup_field = "slug"
-    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    # Any path segment reaches the view, so that a malformed slug gets the same JSON 404 as an unknown one.
+    lookup_value_regex = "[^/]+"
     model: type[Model]
     private_serializer_class = None
     ordering: tuple = ("id",)
+
+    # Parameters whose empty value means "not given"; any other known parameter must have a value.
+    empty_allowed_parameters = ("cursor",)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         for key, values in request.query_params.lists():
             if "\x00" in key or any("\x00" in value for value in values):
                 raise ValidationError({key: [_("参数中不能包含空字符（NUL）。")]})
+        needs_value = self.parameters_needing_a_value()
+        for key, values in request.query_params.lists():
+            if key in needs_value and any(value == "" for value in values):
+                raise ValidationError({key: [_("参数不能为空；不需要时请省略。")]})
+
+    def parameters_needing_a_value(self) -> set[str]:
+        """Typed parameters (numbers, choices, slugs, dates, page, format): ``?year=`` is an error in the API.
+
+        Free-text filters (``q``, ``search``, ``province``) may be empty, and so may ``cursor`` (start of a sync).
+        """
+        names = {"page", "page_size", "format"}
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None:
+            names |= {
+                name for name, filter_ in filterset_class.base_filters.items()
+                if not isinstance(filter_, filters.CharFilter)
+            }
+        return names - set(self.empty_allowed_parameters)
 
     @property
     def private(self) -> bool:
@@ -190,6 +216,11 @@ class LedgerViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
 
     def base_queryset(self) -> QuerySet:
         return self.model.objects.all()
+
+    def get_object(self):
+        if not SLUG_RE.fullmatch(self.kwargs.get(self.lookup_field, "")):
+            raise NotFound()  # not a slug at all (NUL bytes, spaces …): no need to ask the database
+        return super().get_object()
 
     def get_queryset(self) -> QuerySet:
         queryset = self.base_queryset()
@@ -225,6 +256,18 @@ def ledger_schema(tag: str, serializer_class, private_fields: tuple[str, ...] = 
         ),
         retrieve=extend_schema(
             tags=[tag], description=note, parameters=[FORMAT_PARAMETER],
-            responses={200: serializer_class, 404: ERROR_RESPONSES[404], 429: ERROR_RESPONSES[429]},
+            responses={200: serializer_class, **ERROR_RESPONSES},
         ),
     )
+
+
+class LedgerAutoSchema(AutoSchema):
+    """drf-spectacular's schema, knowing that anonymous readers may GET (DjangoModelPermissionsOrAnonReadOnly)."""
+
+    def get_auth(self):
+        auths = super().get_auth()
+        perms = [permission.__class__ for permission in self.view.get_permissions()]
+        anonymous_read = permissions.DjangoModelPermissionsOrAnonReadOnly in perms
+        if anonymous_read and self.method in permissions.SAFE_METHODS and {} not in auths:
+            auths.append({})
+        return auths

@@ -65,7 +65,7 @@ class LedgerPagination(PageNumberPagination):
     max_page_size = MAX_PAGE_SIZE
     cursor_query_param = "cursor"
     page_query_description = _("页码，从 1 开始；超出范围时返回 404。")
-    page_size_query_description = _("每页条数，默认 50，最多 200。")
+    page_size_query_description = _("每页条数，默认 50；超过 200 时按 200 返回。")
     cursor_query_description = _(
         "增量同步：按 (updated_at, id) 顺序的游标分页。首次传空值（?cursor=），之后沿用 next 链接；"
         "不能与 page、ordering 同时使用。"
@@ -76,6 +76,16 @@ class LedgerPagination(PageNumberPagination):
         if value in (None, ""):
             return self.page_size
         return min(_positive_int(value, parameter=self.page_size_query_param), self.max_page_size)
+
+    def validate_parameters(self, request) -> None:
+        """Check ``page``, ``page_size`` and ``cursor`` even where they are not used (a whole-list export)."""
+        self.get_page_size(request)
+        page = request.query_params.get(self.page_query_param)
+        if page not in (None, *self.last_page_strings):
+            _positive_int(page, parameter=self.page_query_param)
+        cursor = request.query_params.get(self.cursor_query_param)
+        if cursor:
+            decode_cursor(cursor)
 
     def is_cursor_request(self, request) -> bool:
         return self.cursor_query_param in request.query_params
@@ -159,7 +169,8 @@ class LedgerPagination(PageNumberPagination):
                 "required": False,
                 "in": "query",
                 "description": str(self.page_size_query_description),
-                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+                # No "maximum": a larger value is not an error, it is capped.
+                "schema": {"type": "integer", "minimum": 1},
             },
             {
                 "name": self.cursor_query_param,

@@ -20,6 +20,12 @@ ENDPOINTS = [
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Test users get a password; hashing it with the production hasher costs about a second each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttle():
     """Throttle counters live in the cache: every test starts with a clean slate."""
     cache.clear()
