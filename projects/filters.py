@@ -42,13 +42,14 @@ class IntegerFilter(django_filters.NumberFilter):
 
 
 class BoundedIsoDateTimeField(django_filters.fields.IsoDateTimeField):
-    """An ISO 8601 timestamp that still exists once converted to UTC (``9999-12-31T23:59-14:00`` does not)."""
+    """An ISO 8601 timestamp, as UTC; one that does not exist in UTC (``9999-12-31T23:59-14:00``) is invalid."""
 
     def to_python(self, value):
         value = super().to_python(value)
         if value is not None:
             try:
-                value.astimezone(datetime.UTC)
+                # The same instant in UTC: PostgreSQL refuses offsets beyond ±15:59 (``+16:17`` parses in Python).
+                value = value.astimezone(datetime.UTC)
             except OverflowError:
                 raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         return value

@@ -53,7 +53,7 @@ def decode_cursor(value: str) -> tuple[datetime.datetime, int]:
         updated_at = parse_datetime(stamp)
         if updated_at is None or updated_at.tzinfo is None or type(pk) is not int:
             raise ValueError
-        updated_at.astimezone(datetime.UTC)
+        updated_at = updated_at.astimezone(datetime.UTC)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, OverflowError):
         raise ValidationError({"cursor": [_("无效的游标。")]}) from None
     return updated_at, pk

@@ -11,6 +11,7 @@ COMMON_BAD = [
     ("updated_since", "yesterday"),
     ("updated_since", "9999-12-31T23:59:59-14:00"),  # overflows once converted to UTC
     ("updated_since", "0001-01-01T00:00:00+14:00"),
+    ("updated_since", "2026-02-10T08:00:00+25:00"),
     ("page_size", "ten"),
     ("page_size", "0"),
     ("page_size", "-5"),
