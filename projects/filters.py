@@ -59,34 +59,6 @@ class BoundedIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = BoundedIsoDateTimeField
 
 
-class StrictBooleanWidget(django_filters.widgets.BooleanWidget):
-    """Like django-filter's, but hands an unknown value on to the field (which refuses it)."""
-
-    def value_from_datadict(self, data, files, name):
-        value = super().value_from_datadict(data, files, name)
-        raw = data.get(name)
-        return raw if value is None and raw not in (None, "") else value
-
-
-class StrictNullBooleanField(forms.NullBooleanField):
-    """``true``/``false`` (or ``1``/``0``); anything else is an error, not silently "any"."""
-
-    def to_python(self, value):
-        if value in (None, ""):
-            return None
-        if value in (True, False):
-            return value
-        raise ValidationError(_("请填写 true 或 false。"), code="invalid")
-
-
-class StrictBooleanFilter(django_filters.BooleanFilter):
-    field_class = StrictNullBooleanField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", StrictBooleanWidget)
-        super().__init__(*args, **kwargs)
-
-
 class OrderingChoiceFilter(django_filters.ChoiceFilter):
     """``ordering=<key>`` over a whitelist: key -> (label, ORM ordering).
 
@@ -184,11 +156,11 @@ class ProjectFilterSet(LedgerFilterSet):
         label=_("总投资不高于（万元）"), field_name="total_investment", lookup_expr="lte",
         min_value=0, max_value=MAX_MONEY, max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES,
     )
-    headquarters = StrictBooleanFilter(label=_("总部项目"), field_name="is_headquarters")
+    headquarters = django_filters.BooleanFilter(label=_("总部项目"), field_name="is_headquarters")
     # The yardsticks' own definitions, so every headline figure links to the list it counts.
-    signed = StrictBooleanFilter(label=_("已签约"), method="filter_signed")
-    started = StrictBooleanFilter(label=_("已开工"), method="filter_started")
-    same_year = StrictBooleanFilter(label=_("当年签约当年开工"), method="filter_same_year")
+    signed = django_filters.BooleanFilter(label=_("已签约"), method="filter_signed")
+    started = django_filters.BooleanFilter(label=_("已开工"), method="filter_started")
+    same_year = django_filters.BooleanFilter(label=_("当年签约当年开工"), method="filter_same_year")
     reached = django_filters.ChoiceFilter(
         label=_("已达到阶段"), choices=[(stage, Stage(stage).label) for stage in MAIN_PATH], method="filter_reached"
     )

@@ -16,7 +16,7 @@ class ApiRouter(DefaultRouter):
     include_format_suffixes = False
 
 
-router = ApiRouter()
+router = ApiRouter(use_regex_path=False)
 projects_api.register(router)
 ambassadors_api.register(router)
 

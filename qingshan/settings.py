@@ -185,11 +185,13 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "projects.api.pagination.LedgerPagination",
     "PAGE_SIZE": 50,
-    # JSON for programs, CSV and XLSX for spreadsheets (?format=csv|xlsx); no browsable API (docs at /api/v1/docs/).
+    # JSON for programs, CSV and XLSX for spreadsheets (?format=csv|xlsx), a plain escaped HTML view for
+    # browsers (Accept: text/html); docs at /api/v1/docs/.
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "qingshan.exports.CSVRenderer",
         "qingshan.exports.XLSXRenderer",
+        "projects.api.renderers.ApiHTMLRenderer",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_THROTTLE_RATE", "1000/hour")},

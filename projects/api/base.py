@@ -8,6 +8,9 @@ a related record the reader may not see is given as ``null`` (or left out of a l
 
 import re
 
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError as FormValidationError
 from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -144,19 +147,61 @@ def search_filterset(filterset_class):
         help_text=_("与 q 相同：在名称等字段中查找（支持中文片段）。"),
     )
     api_filterset = type(f"Api{filterset_class.__name__}", (filterset_class,), {"search": search})
-    for filter_ in api_filterset.base_filters.values():
-        if isinstance(filter_, filters.ModelChoiceFilter):
+    for name, filter_ in list(api_filterset.base_filters.items()):
+        if isinstance(filter_, django_filters.BooleanFilter) and not isinstance(filter_, StrictBooleanFilter):
+            # The public pages read an odd yes/no value as "either"; the API refuses it (400 naming it).
+            api_filterset.base_filters[name] = strict_copy(filter_)
+        elif isinstance(filter_, filters.ModelChoiceFilter):
             # A slug (to_field_name); drf-spectacular cannot guess it through a filter method.
             set_override(filter_, "field", {"type": "string", "description": "Slug of the related record."})
+        elif isinstance(filter_, django_filters.ChoiceFilter) and filter_.method:
+            choices = [str(value) for value, _label in filter_.extra["choices"]]
+            set_override(filter_, "field", {"type": "string", "enum": choices})
     return api_filterset
+
+
+class StrictBooleanWidget(django_filters.widgets.BooleanWidget):
+    """Like django-filter's, but hands an unknown value on to the field (which refuses it)."""
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        raw = data.get(name)
+        return raw if value is None and raw not in (None, "") else value
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    """``true``/``false`` (or ``1``/``0``); anything else is an error, not silently "any"."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in (True, False):
+            return value
+        raise FormValidationError(_("请填写 true 或 false。"), code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictNullBooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", StrictBooleanWidget)
+        super().__init__(*args, **kwargs)
+
+
+def strict_copy(filter_: django_filters.BooleanFilter) -> StrictBooleanFilter:
+    extra = {key: value for key, value in filter_.extra.items() if key != "widget"}
+    return StrictBooleanFilter(
+        field_name=filter_.field_name, lookup_expr=filter_.lookup_expr, label=filter_.label, method=filter_.method,
+        distinct=filter_.distinct, exclude=filter_.exclude, **extra,
+    )
 
 
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
     OpenApiTypes.STR,
-    enum=["json", "csv", "xlsx"],
+    enum=["json", "csv", "xlsx", "html"],
     description=(
-        "json (default): paginated. csv / xlsx: the WHOLE filtered result as a file "
+        "json (default): paginated; html: the same, readable in a browser. csv / xlsx: the WHOLE filtered result as a file "
         "(CSV is UTF-8 with a BOM; cells starting with = + - @ are prefixed with an apostrophe)."
     ),
 )
@@ -177,6 +222,7 @@ class LedgerViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     # Any path segment reaches the view, so that a malformed slug gets the same JSON 404 as an unknown one.
     lookup_value_regex = "[^/]+"
+    lookup_value_converter = "str"
     model: type[Model]
     private_serializer_class = None
     ordering: tuple = ("id",)

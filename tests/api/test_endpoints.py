@@ -170,3 +170,15 @@ def test_read_only(api_client, staff_client):
     for client in (api_client, staff_client):
         assert client.post(f"{API}projects/", {"name": "x"}).status_code in (401, 403, 405)
         assert client.delete(f"{API}projects/p/").status_code in (401, 403, 405)
+
+
+@pytest.mark.django_db
+def test_browsers_get_the_same_data_as_escaped_html(api_client):
+    ProjectFactory(slug="html", name="<script>alert(1)</script>青山")
+    response = api_client.get(f"{API}projects/html/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200 and response["Content-Type"] == "text/html; charset=utf-8"
+    html = response.content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;青山" in html and "<script>alert" not in html
+    assert "<script" not in html and "style=" not in html
+    assert 'href="/api/v1/projects/html/?format=csv"' in html
+    assert api_client.get(f"{API}projects/nope/", HTTP_ACCEPT="text/html").status_code == 404

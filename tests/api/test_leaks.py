@@ -78,7 +78,7 @@ def _text(response) -> str:
 
 def _anonymous_answers(client):
     for endpoint, _label in ENDPOINTS:
-        for query in ["", "?format=csv", "?format=xlsx", "?format=json", "?cursor=", "?ordering=-updated_at",
+        for query in ["", "?format=csv", "?format=xlsx", "?format=json", "?format=html", "?cursor=", "?ordering=-updated_at",
                       "?page_size=200", "?search=leakmarker7", "?q=LEAKMARKER7"]:
             yield f"{API}{endpoint}/{query}"
         listing = client.get(f"{API}{endpoint}/?page_size=200").json()["results"]
