@@ -1,15 +1,14 @@
 """Public ambassador pages: public fields only (never phone, email or staff notes), public leads only."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from projects.views import bad_request_page, filter_errors, has_nul, paginate
+from projects.views import bad_request_page, filter_errors, get_public_or_404, has_nul, paginate
 
 from . import selectors
 from .filters import AmbassadorFilterSet
-from .models import Ambassador
 
 AMBASSADORS_PER_PAGE = 60
 
@@ -35,10 +34,7 @@ def ambassador_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def ambassador_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        ambassador = selectors.public_ambassadors().get(slug=slug)
-    except Ambassador.DoesNotExist as exc:
-        raise Http404(_("没有找到该招商大使。")) from exc
+    ambassador = get_public_or_404(selectors.public_ambassadors(), slug, _("没有找到该招商大使。"))
     leads = selectors.public_leads(ambassador)
     cohort = ambassador.cohort if ambassador.cohort is not None and ambassador.cohort.is_published else None
     enterprise = (

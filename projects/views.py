@@ -25,7 +25,7 @@ from .filters import (
     ResearchInstituteFilterSet,
     SigningEventFilterSet,
 )
-from .models import Project, RenewalZone, ResearchInstitute, SigningEvent
+from .models import Project
 from .stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
 from .templatetags.qingshan import list_url, localized, money
 
@@ -77,6 +77,14 @@ def project_count_text(count: int, amount: str = "") -> str:
     """``3 个项目`` or ``30 亿元 · 3 个项目``."""
     counted = ngettext("%(count)d 个项目", "%(count)d 个项目", count) % {"count": count}
     return f"{amount} · {counted}" if amount else counted
+
+
+def get_public_or_404(queryset: QuerySet, slug: str, message: str):
+    """The record with this slug from a public selector, or a 404 that says what was not found."""
+    try:
+        return queryset.get(slug=slug)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404(message) from exc
 
 
 @require_safe
@@ -182,10 +190,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        event = selectors.public_events().get(slug=slug)
-    except SigningEvent.DoesNotExist as exc:
-        raise Http404(_("没有找到该签约活动。")) from exc
+    event = get_public_or_404(selectors.public_events(), slug, _("没有找到该签约活动。"))
     return render(request, "projects/event_detail.html", {"event": event, "projects": selectors.event_projects(event)})
 
 
@@ -197,10 +202,7 @@ def institute_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def institute_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        institute = selectors.public_institutes().get(slug=slug)
-    except ResearchInstitute.DoesNotExist as exc:
-        raise Http404(_("没有找到该研究院。")) from exc
+    institute = get_public_or_404(selectors.public_institutes(), slug, _("没有找到该研究院。"))
     zone = institute.zone if institute.zone is not None and institute.zone.is_published else None
     context = {"institute": institute, "zone": zone, "projects": selectors.institute_projects(institute)}
     return render(request, "projects/institute_detail.html", context)
@@ -214,10 +216,7 @@ def zone_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def zone_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        zone = selectors.public_zones().get(slug=slug)
-    except RenewalZone.DoesNotExist as exc:
-        raise Http404(_("没有找到该片区。")) from exc
+    zone = get_public_or_404(selectors.public_zones(), slug, _("没有找到该片区。"))
     context = {
         "zone": zone,
         "projects": selectors.zone_projects(zone),
