@@ -12,9 +12,18 @@ class SigningEventQuerySet(PublishableQuerySet):
         """Annotate how many projects (and how much investment) the ledger records for each event.
 
         The announced figures are facts about the event as announced; the recorded ones are what
-        the ledger holds, and are usually fewer. ``public_only`` counts published projects only.
+        the ledger holds, and are usually fewer. ``public_only`` counts published projects only. A
+        project a reviewer confirmed as a duplicate announcement of an earlier one is not counted
+        (as in the headline totals: it counts once, at its first conference).
         """
-        project_filter = models.Q(projects__is_published=True) if public_only else models.Q()
+        from .duplicates import DuplicateFlag, DuplicateStatus
+
+        confirmed_duplicate = DuplicateFlag.objects.filter(
+            project_id=models.OuterRef("projects"), status=DuplicateStatus.CONFIRMED
+        )
+        project_filter = ~models.Q(models.Exists(confirmed_duplicate))
+        if public_only:
+            project_filter &= models.Q(projects__is_published=True)
         return self.annotate(
             recorded_project_count=models.Count("projects", filter=project_filter, distinct=True),
             recorded_total_investment=models.Sum("projects__total_investment", filter=project_filter),

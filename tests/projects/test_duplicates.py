@@ -56,6 +56,28 @@ def test_confirmed_duplicate_counts_once_in_headline_totals(setting):
     assert yardsticks.yardsticks(year=2025).signed == 1
 
 
+def test_confirmed_duplicate_leaves_the_later_conference_recorded_figures(setting, client):
+    """The later conference's "recorded" count and amount (API, admin, public page) count it no more."""
+    from projects.models import SigningEvent
+
+    again = announce("海测集团新材料产业合作", investors=[setting["investor"]], event=setting["later"],
+                     amount=Decimal("50000"))
+    announce("海测集团文旅综合体", investors=[EnterpriseFactory()], event=setting["later"], amount=Decimal("9000"))
+
+    def recorded(*, public_only):
+        event = SigningEvent.objects.with_recorded_figures(public_only=public_only).get(pk=setting["later"].pk)
+        return event.recorded_project_count, event.recorded_total_investment
+
+    assert recorded(public_only=True) == recorded(public_only=False) == (2, Decimal("59000"))
+    reviewer = UserFactory(is_staff=True, is_superuser=True)
+    duplicate_review(flag=DuplicateFlag.objects.get(project=again), user=reviewer, confirm=True, note="同一项目再次签约")
+    assert recorded(public_only=True) == recorded(public_only=False) == (1, Decimal("9000"))
+    first = SigningEvent.objects.with_recorded_figures(public_only=True).get(pk=setting["first"].pk)
+    assert (first.recorded_project_count, first.recorded_total_investment) == (1, Decimal("50000"))
+    api = client.get(f"/api/v1/events/{setting['later'].slug}/").json()
+    assert (api["recorded_project_count"], api["recorded_total_investment"]) == (1, "9000.00")
+
+
 def test_dismissed_flag_keeps_both_and_is_not_raised_again(setting):
     again = announce("海测集团新材料产业合作", investors=[setting["investor"]], event=setting["later"])
     flag = DuplicateFlag.objects.get()
