@@ -79,6 +79,18 @@ def versioned_form(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
     return _VERSIONED_FORMS[form_class]
 
 
+def reverting_form(form_class: type[forms.ModelForm], m2m: dict[str, list]) -> type[forms.ModelForm]:
+    """The admin form of a history version, showing that version's many-to-many sets as its initial values."""
+
+    def __init__(self, *args, **kwargs):
+        form_class.__init__(self, *args, **kwargs)
+        for name, ids in m2m.items():
+            if name in self.fields:
+                self.initial[name] = ids
+
+    return type(f"Reverting{form_class.__name__}", (form_class,), {"__init__": __init__})
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("原因"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
 
@@ -188,7 +200,11 @@ class WorkflowAdminMixin(SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         if self._versioned and "form" not in kwargs:
             kwargs["form"] = versioned_form(self.form)
-        return super().get_form(request, obj, change=change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
+        revert_m2m = getattr(request, "_revert_m2m", None)
+        if revert_m2m:
+            form = reverting_form(form, revert_m2m)
+        return form
 
     def save_form(self, request, form, change):
         obj = super().save_form(request, form, change)
@@ -216,11 +232,18 @@ class WorkflowAdminMixin(SimpleHistoryAdmin):
             self.save_formset(request, form, formset, change=change)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        history = self.model.history.filter(pk=version_id).only("history_date").first()
-        if history is not None and request.method == "POST":
-            from django.utils import timezone
+        history = self.model.history.filter(pk=version_id).first()
+        if history is not None:
+            # The form shows (and a revert restores) the version's tracked many-to-many sets too,
+            # e.g. a project's investors, not the current ones: as ``workflow.revert_to_version`` does.
+            request._revert_m2m = {
+                f.name: [getattr(row, f.m2m_reverse_field_name() + "_id") for row in getattr(history, f.name).all()]
+                for f in getattr(history, "_history_m2m_fields", ())
+            }
+            if request.method == "POST":
+                from django.utils import timezone
 
-            request._reverting_to = timezone.localtime(history.history_date).strftime("%Y-%m-%d %H:%M")
+                request._reverting_to = timezone.localtime(history.history_date).strftime("%Y-%m-%d %H:%M")
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     # --- changelist ----------------------------------------------------------------------------

@@ -179,6 +179,25 @@ def test_a_chosen_version_is_reverted_from_the_history_page(officer):
     assert latest.history_change_reason.startswith("恢复到") and latest.history_user == officer
 
 
+def test_reverting_from_the_history_page_restores_the_investors_of_that_version(officer):
+    first, second = EnterpriseFactory(name="第一投资方"), EnterpriseFactory(name="后换的投资方")
+    project = ProjectFactory(investors=[first])
+    client = client_for(officer)
+    data = form_data(client.get(admin_url(Project, "change", project.pk)))
+    data["investors"] = [str(second.pk)]
+    assert client.post(admin_url(Project, "change", project.pk), data).status_code == 302
+    assert list(project.investors.all()) == [second]
+    original = Project.history.filter(id=project.pk).order_by("-history_date", "-history_id")[1]  # before the edit
+    assert [row.enterprise_id for row in original.investors.all()] == [first.pk]
+
+    revert_url = admin_url(Project, "simple_history", project.pk, original.history_id)
+    response = client.get(revert_url)
+    data = _form_values(response.context["adminform"].form)
+    assert [str(pk) for pk in data["investors"]] == [str(first.pk)]  # the form shows that version's investors
+    assert client.post(revert_url, data).status_code == 302
+    assert list(project.investors.all()) == [first]
+
+
 def test_a_stale_edit_of_an_enterprise_is_refused_too(officer, officer2):
     enterprise = EnterpriseFactory(description="旧")
     first, second = client_for(officer), client_for(officer2)
