@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from projects.filters import IntegerFilter, LedgerFilterSet, OrderingChoiceFilter, by_name_orderings
+from projects.filters import IntegerFilter, LedgerFilterSet, OrderingChoiceFilter, by_name_orderings, visible_records
 
 from .models import Ambassador, AmbassadorStatus, Cohort
 
@@ -21,7 +21,7 @@ class AmbassadorFilterSet(LedgerFilterSet):
     search_fields = ("name", "name_en", "title", "organisation")
     ordering = OrderingChoiceFilter(by_name_orderings())
     cohort = django_filters.ModelChoiceFilter(
-        label=_("聘任批次"), queryset=Cohort.objects.public(), to_field_name="slug"
+        label=_("聘任批次"), queryset=visible_records(Cohort), to_field_name="slug"
     )
     status = django_filters.ChoiceFilter(label=_("状态"), choices=AmbassadorStatus.choices)
 

@@ -28,6 +28,7 @@ from .models import (
     ZoneKind,
 )
 from .models.base import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+from .roles import can_see_private
 from .stages import MAIN_PATH, Stage
 from .yardsticks import reached_stage_condition, same_year_condition, signed_condition, started_condition, with_years
 
@@ -35,6 +36,15 @@ SEARCH_MAX_LENGTH = 100
 # pg_trgm indexes only help a LIKE pattern holding a whole trigram (three characters).
 TRIGRAM_MIN_LENGTH = 3
 MAX_MONEY = Decimal(10) ** (MONEY_MAX_DIGITS - MONEY_DECIMAL_PLACES) - 1
+
+
+def visible_records(model):
+    """Choices of a related-record filter: published records, or every record for staff who may see them."""
+
+    def queryset(request):
+        return model.objects.all() if can_see_private(request, model) else model.objects.public()
+
+    return queryset
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -132,14 +142,14 @@ class ProjectFilterSet(LedgerFilterSet):
     # distinct=False: a column of the project itself never repeats rows (DISTINCT would sort whole rows).
     stage = django_filters.MultipleChoiceFilter(label=_("项目阶段"), choices=Stage.choices, distinct=False)
     zone = django_filters.ModelChoiceFilter(
-        label=_("所在片区"), queryset=RenewalZone.objects.public(), to_field_name="slug", field_name="zone"
+        label=_("所在片区"), queryset=visible_records(RenewalZone), to_field_name="slug", field_name="zone"
     )
     event = django_filters.ModelChoiceFilter(
-        label=_("签约活动"), queryset=SigningEvent.objects.public(), to_field_name="slug",
+        label=_("签约活动"), queryset=visible_records(SigningEvent), to_field_name="slug",
         field_name="signing_event",
     )
     investor = django_filters.ModelChoiceFilter(
-        label=_("投资方"), queryset=Enterprise.objects.public(), to_field_name="slug", method="filter_investor"
+        label=_("投资方"), queryset=visible_records(Enterprise), to_field_name="slug", method="filter_investor"
     )
     honour = django_filters.ModelChoiceFilter(
         label=_("投资方荣誉"), queryset=Honour.objects.all(), to_field_name="slug", method="filter_honour",
@@ -270,7 +280,7 @@ class ResearchInstituteFilterSet(LedgerFilterSet):
 
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=InstituteKind.choices)
     zone = django_filters.ModelChoiceFilter(
-        label=_("所在片区"), queryset=RenewalZone.objects.public(), to_field_name="slug"
+        label=_("所在片区"), queryset=visible_records(RenewalZone), to_field_name="slug"
     )
 
     class Meta:

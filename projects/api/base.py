@@ -23,18 +23,10 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 
 from projects.filters import SEARCH_MAX_LENGTH
+from projects.roles import can_see_private
 from qingshan.exports import ExportMixin
 
 MONEY_HELP = "Amount in 万元 (ten thousand yuan; 1 亿元 = 10,000 万元), as an exact decimal string; null if not published."
-
-
-def can_see_private(request, model: type[Model]) -> bool:
-    """Staff with the model's view permission see unpublished records and staff-only fields."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not user.is_staff:
-        return False
-    opts = model._meta
-    return user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
 
 
 def is_visible(obj, context: dict) -> bool:

@@ -114,11 +114,33 @@ def test_unpublished_detail_is_404_for_anonymous(api_client, secrets, endpoint):
         assert MARKER not in response.content.decode()
 
 
+FILTERS_BY_UNPUBLISHED = [
+    ("projects", "investor", "leakmarker7-enterprise"),
+    ("projects", "zone", "leakmarker7-zone"),
+    ("projects", "event", "leakmarker7-event"),
+    ("institutes", "zone", "leakmarker7-zone"),
+    ("ambassadors", "cohort", "leakmarker7-cohort"),
+]
+
+
 @pytest.mark.django_db
-def test_filtering_by_an_unpublished_record_is_refused(api_client, secrets):
-    response = api_client.get(f"{API}projects/?investor=leakmarker7-enterprise")
+@pytest.mark.parametrize("endpoint, parameter, slug", FILTERS_BY_UNPUBLISHED)
+def test_filtering_by_an_unpublished_record_is_refused(api_client, secrets, endpoint, parameter, slug):
+    response = api_client.get(f"{API}{endpoint}/?{parameter}={slug}")
     assert response.status_code == 400
-    assert "investor" in response.json()
+    assert parameter in response.json()
+    assert MARKER not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint, parameter, slug", FILTERS_BY_UNPUBLISHED)
+def test_staff_may_filter_by_an_unpublished_record(staff_client, secrets, endpoint, parameter, slug):
+    response = staff_client.get(f"{API}{endpoint}/?{parameter}={slug}")
+    assert response.status_code == 200
+    slugs = [record["slug"] for record in response.json()["results"]]
+    expected = {"projects": ["public-project"], "institutes": ["public-institute"],
+                "ambassadors": ["public-ambassador"]}[endpoint]
+    assert slugs == expected
 
 
 @pytest.mark.django_db
