@@ -136,3 +136,22 @@ def test_keyboard_focus_is_visible(live_server, browser):
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("", "none")
     context.close()
+
+
+def test_an_ambassadors_leads_read_as_cards_on_a_phone(seeded, live_server, browser):
+    """On a 390px phone the leads table becomes one card per lead, each cell with its label: nothing scrolls sideways."""
+    from ambassadors.models import Ambassador
+
+    url = live_server.url + Ambassador.objects.get(slug="lian-houfang").get_absolute_url()
+    context, page, problems = open_page(browser, WIDTHS["phone"])
+    page.goto(url)
+    table = page.locator("table.stack").first
+    assert table.locator("tbody tr").count() >= 2
+    wrap = page.locator(".table-wrap").first
+    assert wrap.evaluate("element => element.scrollWidth <= element.clientWidth")
+    label = table.locator("td").first.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label == '"产业领域"'
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS["phone"]
+    shoot(page, "ambassador-phone")
+    assert problems == []
+    context.close()
