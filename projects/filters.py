@@ -30,7 +30,14 @@ from .models import (
 from .models.base import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from .roles import can_see_private
 from .stages import MAIN_PATH, Stage
-from .yardsticks import reached_stage_condition, same_year_condition, signed_condition, started_condition, with_years
+from .yardsticks import (
+    counted_projects,
+    reached_stage_condition,
+    same_year_condition,
+    signed_condition,
+    started_condition,
+    with_years,
+)
 
 SEARCH_MAX_LENGTH = 100
 # pg_trgm indexes only help a LIKE pattern holding a whole trigram (three characters).
@@ -158,6 +165,9 @@ class ProjectFilterSet(LedgerFilterSet):
     year = IntegerFilter(
         label=_("签约年份"), field_name="signed_on", lookup_expr="year", min_value=1978, max_value=2100
     )
+    production_year = IntegerFilter(
+        label=_("投产年份"), field_name="production_on", lookup_expr="year", min_value=1978, max_value=2100
+    )
     investment_min = django_filters.NumberFilter(
         label=_("总投资不低于（万元）"), field_name="total_investment", lookup_expr="gte",
         min_value=0, max_value=MAX_MONEY, max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES,
@@ -171,6 +181,10 @@ class ProjectFilterSet(LedgerFilterSet):
     signed = django_filters.BooleanFilter(label=_("已签约"), method="filter_signed")
     started = django_filters.BooleanFilter(label=_("已开工"), method="filter_started")
     same_year = django_filters.BooleanFilter(label=_("当年签约当年开工"), method="filter_same_year")
+    counted = django_filters.BooleanFilter(
+        label=_("计入统计"), method="filter_counted",
+        help_text=_("true：与首页统计口径一致，不含经复核确认的重复签约；false：不筛选。"),
+    )
     reached = django_filters.ChoiceFilter(
         label=_("已达到阶段"), choices=[(stage, Stage(stage).label) for stage in MAIN_PATH], method="filter_reached"
     )
@@ -229,6 +243,10 @@ class ProjectFilterSet(LedgerFilterSet):
     def filter_same_year(self, queryset, name, value):
         queryset = with_years(queryset)
         return queryset.filter(same_year_condition()) if value else queryset.exclude(same_year_condition())
+
+    def filter_counted(self, queryset, name, value):
+        # Only narrows: listing the confirmed duplicates alone would publish the reviewers' findings.
+        return counted_projects(queryset) if value else queryset
 
     def filter_reached(self, queryset, name, value):
         return queryset.filter(reached_stage_condition(value))

@@ -1,4 +1,8 @@
-"""A paginator for large admin lists: no exact COUNT(*) per page once the table is large.
+"""Paginators for large lists.
+
+``CappedCountPaginator`` (public project list): counts matches only up to a cap.
+
+A paginator for large admin lists: no exact COUNT(*) per page once the table is large.
 
 Django's admin changelist counts the rows on every page view. On PostgreSQL a COUNT(*) reads the
 whole table (or its visibility map), so it grows with the ledger. For the *unfiltered* list above
@@ -9,7 +13,9 @@ exact number of matches, and a filter bounds the work); so is any list on anothe
 table that has never been analysed (reltuples -1). Estimate or count, it is one query.
 """
 
-from django.core.paginator import Paginator
+import math
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
@@ -49,3 +55,83 @@ class EstimatedCountPaginator(Paginator):
             if count is not None:
                 return count
         return super().count
+
+
+PUBLIC_COUNT_CAP = 1_000
+MAX_CAPPED_PAGE = 10**9
+
+
+class CappedPage(Page):
+    """A page of a capped list: whether there is a next page is known from one extra row."""
+
+    def __init__(self, object_list, number, paginator, *, has_more: bool):
+        super().__init__(object_list, number, paginator)
+        self.has_more = has_more
+
+    def has_next(self) -> bool:
+        return self.has_more
+
+    def end_index(self) -> int:
+        return self.start_index() + len(self.object_list) - 1 if self.object_list else 0
+
+
+class CappedCountPaginator(Paginator):
+    """Counts the rows up to ``cap`` only: ``count`` is exact up to the cap and ``cap + 1`` beyond it.
+
+    The count is ``SELECT count(*) FROM (SELECT … LIMIT cap + 1)`` without ORDER BY, so it stops
+    after ``cap + 1`` matches whatever the size of the table; a list page then costs the same for a
+    keyword matching 2,000 or 200,000 rows. Below the cap pages behave as usual (numbered, "page n of
+    m"). Beyond it (``capped``) the total is shown as "1,000+", the page count is unknown and pages
+    go by next/previous: a page fetches one row more than it shows to know whether a next page
+    exists, so a capped page runs exactly the queries of an uncapped one (count + rows). A page past
+    the end is an ``EmptyPage`` as usual.
+    """
+
+    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = PUBLIC_COUNT_CAP if cap is None else cap
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            return self.object_list.order_by()[: self.cap + 1].count()
+        return min(len(self.object_list), self.cap + 1)
+
+    @property
+    def cap_text(self) -> str:
+        return f"{self.cap:,}"
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    @cached_property
+    def num_pages(self) -> int:
+        if self.capped:  # at least this many; the last one is not known
+            return math.ceil(self.count / self.per_page)
+        return super().num_pages
+
+    def validate_number(self, number):
+        if not self.capped:
+            return super().validate_number(number)
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        if number > MAX_CAPPED_PAGE:  # an OFFSET the database would refuse; no list is that long
+            raise EmptyPage(self.error_messages["no_results"])
+        return number
+
+    def page(self, number):
+        if not self.capped:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom:bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        return CappedPage(rows[: self.per_page], number, self, has_more=len(rows) > self.per_page)

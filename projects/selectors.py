@@ -5,12 +5,16 @@ and hides related records that are not published themselves (an unpublished inve
 or institute never reaches a page through a published project).
 """
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
+from qingshan.cache import cached_public_data
+
+from . import yardsticks
 from .models import Enterprise, Honour, Project, RenewalZone, ResearchInstitute, Sector, SigningEvent
 from .stages import Stage
 from .yardsticks import signed_condition
@@ -185,12 +189,83 @@ def investment_by_top_sector(*, queryset: QuerySet[Project] | None = None) -> li
     return result
 
 
-def filter_choices() -> dict:
-    """The menus of the project filter form (published zones and events only), a fixed number of queries."""
+def _filter_choices() -> dict:
     return {
         "sectors": sector_options(),
         "zones": list(RenewalZone.objects.public().order_by("kind", "name")),
         "events": list(SigningEvent.objects.public().order_by("-held_on", "name")),
         "honours": list(Honour.objects.order_by("position", "name")),
-        "stages": Stage.choices,
     }
+
+
+def filter_choices() -> dict:
+    """The menus of the project filter form (published zones and events only).
+
+    They change only when the records do, so they come from the public data cache: one query (the
+    data version) per request, four when the data has changed.
+    """
+    return {**cached_public_data("filter-choices", _filter_choices), "stages": Stage.choices}
+
+
+# --- The home page -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    """Everything the home page shows, computed from the published records once per change of them."""
+
+    figures: yardsticks.HeadlineFigures
+    by_sector: list[SectorInvestment]
+    funnel: list[yardsticks.StageCount]
+    latest_event: SigningEvent | None
+    latest_projects: list[Project]
+    signed_years: list[int]  # years with at least one published signing, latest first
+    top_sectors: list[Sector]  # the choices of the year-and-sector summary
+
+
+def _home_summary(today: datetime.date | None) -> HomeSummary:
+    years = yardsticks.public_projects().filter(signed_on__isnull=False).dates("signed_on", "year", order="DESC")
+    return HomeSummary(
+        figures=yardsticks.headline_figures(today=today),
+        by_sector=investment_by_top_sector(),
+        funnel=yardsticks.stage_funnel(),
+        latest_event=latest_event(),
+        latest_projects=latest_projects(),
+        signed_years=[day.year for day in years],
+        top_sectors=list(Sector.objects.filter(parent__isnull=True).order_by("position", "name", "id")),
+    )
+
+
+def home_summary(*, today: datetime.date | None = None) -> HomeSummary:
+    """The home page's figures, charts and latest records (public data cache; see qingshan/cache.py)."""
+    year = yardsticks.current_year(today)
+    return cached_public_data(f"home:{year}", lambda: _home_summary(today))
+
+
+@dataclass(frozen=True)
+class YearSummary:
+    """The public yardsticks for one signing year and (optionally) one top-level sector."""
+
+    figures: yardsticks.PublicYardsticks
+    same_year_projects: list[Project]  # the first of them, latest signing first
+    sector: Sector | None
+
+
+YEAR_SUMMARY_LIST = 10
+
+
+def _year_summary(year: int, sector: Sector | None) -> YearSummary:
+    sector_ids = Sector.objects.descendant_ids([sector.pk]) if sector is not None else None
+    same_year = yardsticks.public_yardstick_records("same_year", year=year, sector_ids=sector_ids)
+    same_year = same_year.select_related("sector").order_by("-signed_on", "-id")[:YEAR_SUMMARY_LIST]
+    return YearSummary(
+        figures=yardsticks.public_yardsticks(year=year, sector_ids=sector_ids),
+        same_year_projects=list(same_year),
+        sector=sector,
+    )
+
+
+def year_summary(*, year: int, sector: Sector | None = None) -> YearSummary:
+    """The public summary for ``year`` and ``sector`` (with its sub-sectors), from the data cache."""
+    name = f"year:{year}:{sector.pk if sector is not None else 'all'}"
+    return cached_public_data(name, lambda: _year_summary(year, sector))

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
-from . import selectors, yardsticks
+from . import selectors
 from .charts import Bar, bar_chart, funnel_chart
 from .filters import (
     ProjectFilterSet,
@@ -26,6 +26,7 @@ from .filters import (
     SigningEventFilterSet,
 )
 from .models import Project
+from .paginators import CappedCountPaginator
 from .stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
 from .templatetags.qingshan import list_url, localized, money
 
@@ -41,9 +42,9 @@ def bad_request_page(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "400.html", {"message": message}, status=400)
 
 
-def paginate(request: HttpRequest, queryset: QuerySet | list, per_page: int):
+def paginate(request: HttpRequest, queryset: QuerySet | list, per_page: int, *, paginator_class=Paginator):
     """The requested page; a page number that is not a number or is past the end is a 404."""
-    paginator = Paginator(queryset, per_page)
+    paginator = paginator_class(queryset, per_page)
     try:
         return paginator.page(request.GET.get("page") or 1)
     except InvalidPage as exc:
@@ -87,11 +88,57 @@ def get_public_or_404(queryset: QuerySet, slug: str, message: str):
         raise Http404(message) from exc
 
 
+YEAR_MIN, YEAR_MAX = 1978, 2100
+
+
+def summary_choice(request: HttpRequest, summary: selectors.HomeSummary):
+    """The year and top-level sector asked for by ``?year=&sector=``, or an error message.
+
+    Validated against the cached summary (no query): a year is a number in 1978–2100, a sector the
+    slug of a top-level sector. Without ``year`` the current year if it has signings, else the latest
+    year that has.
+    """
+    raw_year = request.GET.get("year", "").strip()
+    raw_sector = request.GET.get("sector", "").strip()
+    if raw_year:
+        if not raw_year.isascii() or not raw_year.isdigit() or not YEAR_MIN <= int(raw_year) <= YEAR_MAX:
+            return None, None, _("年份应为 %(min)d 至 %(max)d 之间的四位数字。") % {"min": YEAR_MIN, "max": YEAR_MAX}
+        year = int(raw_year)
+    else:
+        current = summary.figures.year
+        year = current if current in summary.signed_years or not summary.signed_years else summary.signed_years[0]
+    sector = None
+    if raw_sector:
+        sector = next((item for item in summary.top_sectors if item.slug == raw_sector), None)
+        if sector is None:
+            return None, None, _("没有这个一级产业领域：请从列表中选择。")
+    return year, sector, None
+
+
+def summary_links(projects_url: str, year: int, sector) -> dict[str, str]:
+    """The public list behind each figure of the year summary (the same conditions as the figure)."""
+    scope = {"sector": sector.slug if sector is not None else None, "counted": "true"}
+    return {
+        "signed": list_url(projects_url, year=year, signed="true", **scope),
+        "amount": list_url(projects_url, year=year, signed="true", ordering="-total_investment", **scope),
+        "started": list_url(projects_url, year=year, signed="true", started="true", **scope),
+        "funded": list_url(projects_url, year=year, signed="true", investment_min="0", **scope),
+        "in_production": list_url(projects_url, production_year=year, **scope),
+        "same_year": list_url(projects_url, year=year, same_year="true", **scope),
+    }
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    figures = yardsticks.headline_figures()
+    if has_nul(request):
+        return bad_request_page(request, _("查询条件中含有不允许的字符。"))
+    summary = selectors.home_summary()
+    year, chosen_sector, error = summary_choice(request, summary)
+    if error:
+        return bad_request_page(request, error)
+    figures = summary.figures
     projects_url = reverse("projects:project_list")
-    by_sector = selectors.investment_by_top_sector()
+    by_sector = summary.by_sector
     # Most single projects have no published amount: when none has, chart how many were signed instead.
     by_amount = any(item.investment_wan for item in by_sector)
     sector_bars = [
@@ -107,8 +154,9 @@ def home(request: HttpRequest) -> HttpResponse:
     funnel_bars = [
         Bar(label=str(step.label), value=step.count, value_text=str(step.count),
             url=list_url(projects_url, reached=step.stage))
-        for step in yardsticks.stage_funnel()
+        for step in summary.funnel
     ]
+    years = summary.signed_years if year in summary.signed_years else sorted({*summary.signed_years, year}, reverse=True)
     context = {
         "figures": figures,
         "projects_url": projects_url,
@@ -124,8 +172,13 @@ def home(request: HttpRequest) -> HttpResponse:
             chart_id="chart-funnel", title=_("项目推进漏斗"),
             description=_("已发布项目中达到各阶段的项目数。"), bars=funnel_bars,
         ) if any(bar.value for bar in funnel_bars) else None,
-        "latest_event": selectors.latest_event(),
-        "latest_projects": selectors.latest_projects(),
+        "latest_event": summary.latest_event,
+        "latest_projects": summary.latest_projects,
+        "summary_years": years,
+        "summary_sectors": summary.top_sectors,
+        "summary": selectors.year_summary(year=year, sector=chosen_sector),
+        "summary_links": summary_links(projects_url, year, chosen_sector),
+        "summary_chosen": "year" in request.GET or "sector" in request.GET,
     }
     return render(request, "home.html", context)
 
@@ -136,7 +189,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         return bad_request_page(request, _("查询条件中含有不允许的字符。"))
     filterset = ProjectFilterSet(request.GET or None, queryset=selectors.project_list_queryset(), request=request)
     errors = filter_errors(filterset) if filterset.is_bound and not filterset.is_valid() else []
-    page = paginate(request, filterset.qs, selectors.PROJECTS_PER_PAGE)
+    page = paginate(request, filterset.qs, selectors.PROJECTS_PER_PAGE, paginator_class=CappedCountPaginator)
     projects = selectors.hide_unpublished_relations(page.object_list)
     active = {key for key, values in request.GET.lists() if key != "page" and any(values)}
     context = {

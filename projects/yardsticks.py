@@ -295,6 +295,79 @@ def yardsticks(
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# The public summary for a chosen year and sector (home page, ``/?year=2025&sector=<slug>``).
+#
+# The same figures as ``yardsticks()`` over the published projects, except 履约率: whether a project
+# is *on track* depends on its progress alert (``projects.alerts``), computed from when staff last
+# touched the record (``updated_at``, including edits of staff-only fields) and from the date of
+# the request. That is internal progress information, not a published fact, so the public page
+# leaves it out; the admin dashboard shows it.
+# ---------------------------------------------------------------------------------------------
+
+PUBLIC_YARDSTICK_KINDS = ("signed", "started", "funded", "in_production", "same_year")
+
+
+def public_yardstick_conditions(year: int) -> dict[str, Q]:
+    """The condition behind each public figure for signing year ``year`` (needs ``with_years``)."""
+    conditions = yardstick_conditions(year)
+    return {kind: conditions[kind] for kind in PUBLIC_YARDSTICK_KINDS}
+
+
+def public_yardstick_records(kind: str, *, year: int, sector_ids: set[int] | None = None) -> QuerySet[Project]:
+    """The published projects behind one public figure (``kind`` in ``PUBLIC_YARDSTICK_KINDS``)."""
+    condition = public_yardstick_conditions(year)[kind]
+    return with_years(_scoped(public_projects(), sector_ids=sector_ids)).filter(condition)
+
+
+@dataclass(frozen=True)
+class PublicYardsticks:
+    year: int
+    signed: int
+    signed_investment_wan: Decimal
+    signed_without_amount: int
+    started: int
+    start_rate_percent: Decimal | None
+    funded: int
+    funded_total_investment_wan: Decimal
+    funds_in_place_wan: Decimal
+    funds_rate_percent: Decimal | None
+    in_production: int
+    same_year: int
+
+    @property
+    def signed_investment_yi(self) -> Decimal:
+        return wan_to_yi(self.signed_investment_wan)
+
+
+def public_yardsticks(*, year: int, sector_ids: set[int] | None = None) -> PublicYardsticks:
+    """The public figures for signing year ``year`` (and a sector with its sub-sectors) in one query."""
+    conditions = public_yardstick_conditions(year)
+    figures = with_years(_scoped(public_projects(), sector_ids=sector_ids)).aggregate(
+        **{kind: Count("pk", filter=condition) for kind, condition in conditions.items()},
+        signed_investment=Sum("total_investment", filter=conditions["signed"]),
+        signed_without_amount=Count("pk", filter=conditions["signed"] & Q(total_investment__isnull=True)),
+        funded_total=Sum("total_investment", filter=conditions["funded"]),
+        funded_in_place=Sum("funds_in_place", filter=conditions["funded"]),
+    )
+    funded_total = figures["funded_total"] or Decimal("0")
+    in_place = figures["funded_in_place"] or Decimal("0")
+    return PublicYardsticks(
+        year=year,
+        signed=figures["signed"],
+        signed_investment_wan=figures["signed_investment"] or Decimal("0"),
+        signed_without_amount=figures["signed_without_amount"],
+        started=figures["started"],
+        start_rate_percent=percentage(figures["started"], figures["signed"]),
+        funded=figures["funded"],
+        funded_total_investment_wan=funded_total,
+        funds_in_place_wan=in_place,
+        funds_rate_percent=percentage(in_place, funded_total),
+        in_production=figures["in_production"],
+        same_year=figures["same_year"],
+    )
+
+
 def counted_projects(queryset: QuerySet[Project]) -> QuerySet[Project]:
     """Projects that count in headline totals: a project a reviewer confirmed as a duplicate
     announcement of an earlier one is left out, so it counts once (see ``projects.duplicates``)."""

@@ -10,11 +10,24 @@ Nothing here uses signals: a write that should show on the site goes through a s
 service says so. As a net for staff writes that do not (the admin saves most records with
 ``ModelAdmin.save_model``; admin actions; API writes), a successful unsafe request (POST, PUT,
 PATCH, DELETE answered below 400) by a logged-in user also bumps the version.
+
+The same bump changes the *public data version* (a token in the database, ``PublicDataVersion``).
+:func:`cached_public_data` keeps figures computed from the published records (the home page's
+summary, the list page's filter menus) in the cache under that token, so they are computed once per
+change of the public data instead of once per request. It does not depend on the page cache (it
+works with ``PUBLIC_CACHE_SECONDS = 0``), and as the token lives in the database every app server
+agrees on it even with per-process caches: a write through a service or the admin is seen by the
+next request on every worker. Writes that bypass the services (raw SQL, ``QuerySet.update``, a
+management command that does not call :func:`public_pages_changed`) are not seen until the entry
+expires (``PUBLIC_DATA_CACHE_SECONDS``).
 """
 
 import hashlib
 import logging
 import time
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -45,9 +58,65 @@ def _bump() -> None:
                          settings.PUBLIC_CACHE_SECONDS)
 
 
+def _new_token() -> str:
+    return uuid.uuid4().hex
+
+
+def _bump_data() -> None:
+    from projects.models import PublicDataVersion
+
+    try:
+        PublicDataVersion.objects.update_or_create(pk=1, defaults={"token": _new_token()})
+    except Exception:
+        logger.exception("Could not change the public data version; cached figures may be stale for %ss",
+                         settings.PUBLIC_DATA_CACHE_SECONDS)
+
+
+def _bump_all() -> None:
+    _bump_data()
+    _bump()
+
+
 def public_pages_changed() -> None:
     """Call from a write service after a change the public may see; takes effect on commit."""
-    transaction.on_commit(_bump)
+    transaction.on_commit(_bump_all)
+
+
+def public_data_version() -> str:
+    """The token of the current public data (one primary-key read)."""
+    from projects.models import PublicDataVersion
+
+    token = PublicDataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    if token is None:  # a database created without the migration's row
+        token = PublicDataVersion.objects.get_or_create(pk=1, defaults={"token": _new_token()})[0].token
+    return token
+
+
+T = TypeVar("T")
+
+
+def cached_public_data(name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in the cache until the public data changes (one query: the version).
+
+    ``compute`` must read published records only and return something picklable that does not
+    depend on the request (language, user); ``name`` must name everything else it depends on.
+    """
+    seconds = settings.PUBLIC_DATA_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
+    key = f"public-data:{name}:{public_data_version()}"
+    try:
+        value = cache.get(key)
+    except Exception:  # a cache outage must not take the site down
+        logger.exception("Data cache unavailable")
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, seconds)
+        except Exception:
+            logger.exception("Could not store public data in the cache")
+    return value
 
 
 def page_cache_key(request: HttpRequest, version: int) -> str:

@@ -317,6 +317,10 @@ else:
 # caches of several gunicorn workers would not all hear of a write.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("DJANGO_PUBLIC_CACHE_SECONDS", "300" if CACHE_URL else "0"))
 PUBLIC_CACHE_NAMESPACES = ("projects", "ambassadors")
+# How long figures computed from the published records (home page summary, filter menus) may be kept
+# in the cache; every write through the services or the admin replaces them at once, whatever this
+# says (qingshan/cache.py, cached_public_data). 0 computes them on every request.
+PUBLIC_DATA_CACHE_SECONDS = int(os.environ.get("DJANGO_PUBLIC_DATA_CACHE_SECONDS", "86400"))
 
 # Logging: plain text on a laptop; one JSON object per line (and per request) with
 # DJANGO_LOG_FORMAT=json. Everything goes to stderr, where gunicorn/systemd collect it.

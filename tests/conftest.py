@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.utils import translation
 
 from tests.factories import SuperUserFactory
@@ -20,6 +21,15 @@ def admin_client(client, superuser):
 def _fast_password_hashing(settings):
     """Factories hash a password for every user; the production hasher takes a second per user."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: the public data cache (qingshan/cache.py) is keyed by a
+    version token kept in the database, and each test's database starts from the same token."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ from .enterprises import Enterprise, EnterpriseKind, Honour
 from .events import SigningEvent
 from .places import BuildStatus, DevelopmentModel, InstituteKind, RenewalZone, ResearchInstitute, ZoneKind
 from .projects import Project, ProjectMilestone
+from .publicdata import PublicDataVersion
 from .sectors import Sector, SectorTier
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "InstituteKind",
     "Project",
     "ProjectMilestone",
+    "PublicDataVersion",
     "PublishableModel",
     "RenewalZone",
     "ResearchInstitute",
