@@ -8,7 +8,7 @@ applies and stage changes append milestones.
 """
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Max, Min
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -75,9 +75,23 @@ class YearListFilter(admin.SimpleListFilter):
 
 
 class SignedYearFilter(YearListFilter):
+    """The project changelist's signing-year filter: every year from the first signing to the last.
+
+    The years come from ``MIN``/``MAX`` of the signing date (one query, two index probes) rather
+    than ``SELECT DISTINCT DATE_TRUNC('year', …)`` over the whole table, which grows with the ledger;
+    a year in between with no signing is offered too and lists nothing.
+    """
+
     title = _("签约年份")
     parameter_name = "signed_year"
     date_field = "signed_on"
+
+    def lookups(self, request, model_admin):
+        bounds = model_admin.get_queryset(request).aggregate(first=Min(self.date_field), last=Max(self.date_field))
+        if bounds["first"] is None:
+            return []
+        return [(str(year), _("%(year)s年") % {"year": year})
+                for year in range(bounds["last"].year, bounds["first"].year - 1, -1)]
 
 
 def money_column(field: str, description):
@@ -361,8 +375,9 @@ class ProjectAdmin(LedgerImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin
     form = ProjectAdminForm
     list_display = ("name", "code", "stage", "investor_list", "sector", "signing_event", "zone",
                     "total_investment_display", "funds_in_place_display", "signed_display", "is_published")
-    list_filter = ("stage", AlertColourFilter, YardstickFilter, SignedYearFilter, ("sector", admin.RelatedOnlyFieldListFilter),
-                   ("signing_event", admin.RelatedOnlyFieldListFilter), ("zone", admin.RelatedOnlyFieldListFilter),
+    # Sector, event and zone offer every row of their (small) tables: RelatedOnlyFieldListFilter would
+    # compute the values in use with a DISTINCT over the whole ledger on every page.
+    list_filter = ("stage", AlertColourFilter, YardstickFilter, SignedYearFilter, "sector", "signing_event", "zone",
                    "is_headquarters", "is_published", "review_status")
     list_select_related = ("sector", "signing_event", "zone")
     # Large ledgers: no exact COUNT(*) of the whole table per page (projects/paginators.py).
@@ -371,7 +386,8 @@ class ProjectAdmin(LedgerImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin
     search_fields = ("name", "code", "name_en", "investors__name", "investors__short_name", "address", "summary",
                      "responsible_unit", "responsible_person")
     autocomplete_fields = ("investors", "sector", "signing_event", "zone", "institutes", "officer")
-    date_hierarchy = "signed_on"
+    # No date_hierarchy: it runs SELECT DISTINCT DATE_TRUNC('year', signed_on) over the whole table
+    # twice per page; SignedYearFilter gives the same choice from MIN/MAX (docs/performance.md).
     readonly_fields = PUBLISHABLE_READONLY
     inlines = (ProjectMilestoneInline, ProjectLeadInline)
     fieldsets = (

@@ -221,6 +221,32 @@ class ProjectFilterSet(LedgerFilterSet):
             return Q(pk__in=first.union(*rest, investors.order_by().values("project_id"), all=True))
         return super().search_condition(value) | Q(Exists(investors.filter(project_id=OuterRef("pk"))))
 
+    def search_branches(self):
+        """For a keyword search of 3+ characters on PostgreSQL: ``(base, branches)``, else None.
+
+        ``base`` is the filtered (and ordered) list without the keyword; each branch is ``base``
+        narrowed by one arm of the search (one column, or the visible investors' names). The list is
+        the union of the branches, so its first ``k`` rows in any order are among the first ``k`` rows
+        of each branch: ``projects.paginators.CappedCountPaginator`` asks each branch for at most ``k``
+        rows and lets PostgreSQL plan each on its own (walk the order index until enough rows match
+        for a common word, or the trigram index and a sort for a rare one). ``self.qs`` is unchanged.
+        """
+        if not self.is_bound or connection.vendor != "postgresql":
+            return None
+        self.errors  # noqa: B018 (validates the form, as ``qs`` does)
+        value = (self.form.cleaned_data.get("q") or "").strip()
+        if len(value) < TRIGRAM_MIN_LENGTH:
+            return None
+        base = self.queryset.all()
+        for name, filter_value in self.form.cleaned_data.items():
+            if name != "q":
+                base = self.filters[name].filter(base, filter_value)
+        investors = Project.investors.through.objects.filter(
+            self.visible_investors(), project_id=OuterRef("pk"), enterprise__name__icontains=value
+        )
+        arms = [Q(**{f"{path}__icontains": value}) for path in self.search_fields] + [Q(Exists(investors))]
+        return base, [base.filter(arm) for arm in arms]
+
     def filter_sector(self, queryset, name, value):
         return queryset.filter(sector_id__in=Sector.objects.descendant_ids([value.pk]))
 

@@ -44,13 +44,24 @@ def estimated_or_exact_count(queryset: QuerySet, threshold: int) -> int | None:
     return None if row is None else int(row[0])
 
 
+def is_working_list(queryset: QuerySet) -> bool:
+    """No filter at all, or only the admin's default "not archived" one (projects.admin_workflow):
+    the whole ledger as far as a paging control is concerned (archived records are few)."""
+    where = queryset.query.where
+    if not where:
+        return True
+    if "archived_at" not in {field.name for field in queryset.model._meta.concrete_fields}:
+        return False
+    return where == queryset.model._default_manager.filter(archived_at__isnull=True).query.where
+
+
 class EstimatedCountPaginator(Paginator):
     threshold = ESTIMATE_THRESHOLD
 
     @cached_property
     def count(self) -> int:
         queryset = self.object_list
-        if isinstance(queryset, QuerySet) and not queryset.query.where and not queryset.query.is_sliced:
+        if isinstance(queryset, QuerySet) and is_working_list(queryset) and not queryset.query.is_sliced:
             count = estimated_or_exact_count(queryset, self.threshold)
             if count is not None:
                 return count
@@ -87,12 +98,25 @@ class CappedCountPaginator(Paginator):
     the end is an ``EmptyPage`` as usual.
     """
 
-    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+    def __init__(self, object_list, per_page, *, cap: int | None = None, search=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = PUBLIC_COUNT_CAP if cap is None else cap
+        # ``(base, branches)`` from ``ProjectFilterSet.search_branches``: the list is the union of the
+        # branches; count and pages then ask each branch for a bounded number of rows.
+        self.search = search
+
+    def _top_of_each_branch(self, k: int, *, ordered: bool) -> QuerySet:
+        _base, branches = self.search
+        tops = [(branch if ordered else branch.order_by()).values("pk")[:k] for branch in branches]
+        first, *rest = tops
+        return first.union(*rest, all=ordered)
 
     @cached_property
     def count(self) -> int:
+        if self.search is not None:
+            # A branch holding cap + 1 rows alone means more than the cap; otherwise the union of the
+            # branches is complete and its distinct count exact.
+            return min(self._top_of_each_branch(self.cap + 1, ordered=False).count(), self.cap + 1)
         if isinstance(self.object_list, QuerySet):
             return self.object_list.order_by()[: self.cap + 1].count()
         return min(len(self.object_list), self.cap + 1)
@@ -127,11 +151,16 @@ class CappedCountPaginator(Paginator):
         return number
 
     def page(self, number):
-        if not self.capped:
+        if not self.capped and self.search is None:
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom:bottom + self.per_page + 1])
+        if self.search is not None:
+            base, _branches = self.search
+            ids = self._top_of_each_branch(bottom + self.per_page + 1, ordered=True)
+            rows = list(base.filter(pk__in=ids)[bottom:bottom + self.per_page + 1])
+        else:
+            rows = list(self.object_list[bottom:bottom + self.per_page + 1])
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         return CappedPage(rows[: self.per_page], number, self, has_more=len(rows) > self.per_page)

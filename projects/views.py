@@ -7,6 +7,8 @@ filter means the same here as in the API. Bad input never raises: a filter value
 validate is reported on the page (status 400) and ignored, a page number past the end is a 404.
 """
 
+from functools import partial
+
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -189,7 +191,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
         return bad_request_page(request, _("查询条件中含有不允许的字符。"))
     filterset = ProjectFilterSet(request.GET or None, queryset=selectors.project_list_queryset(), request=request)
     errors = filter_errors(filterset) if filterset.is_bound and not filterset.is_valid() else []
-    page = paginate(request, filterset.qs, selectors.PROJECTS_PER_PAGE, paginator_class=CappedCountPaginator)
+    search = filterset.search_branches()
+    page = paginate(request, filterset.qs, selectors.PROJECTS_PER_PAGE,
+                    paginator_class=partial(CappedCountPaginator, search=search))
     projects = selectors.hide_unpublished_relations(page.object_list)
     active = {key for key, values in request.GET.lists() if key != "page" and any(values)}
     context = {

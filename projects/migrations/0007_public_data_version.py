@@ -1,4 +1,5 @@
-"""The public data version (qingshan/cache.py): one row, changed after every public write."""
+"""The public data version (qingshan/cache.py): one row, changed after every public write; and a
+partial index for the admin's count of records waiting for review."""
 
 import uuid
 
@@ -32,4 +33,11 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(create_row, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name="project",
+            index=models.Index(
+                condition=models.Q(("archived_at__isnull", True), ("review_status", "submitted")), fields=["review_status"],
+                name="project_submitted_idx",
+            ),
+        ),
     ]

@@ -135,6 +135,10 @@ class Project(PublishableModel):
         indexes = [
             models.Index(fields=["stage", "is_published"], name="project_stage_published_idx"),
             models.Index(fields=["signed_on"], name="project_signed_on_idx"),
+            # The admin's "N records wait for review" banner counts these on every changelist page:
+            # a partial index keeps that count proportional to the waiting records, not the ledger.
+            models.Index(fields=["review_status"], name="project_submitted_idx",
+                         condition=models.Q(review_status="submitted", archived_at__isnull=True)),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(name__gt=""), name="project_name_not_empty"),

@@ -1,6 +1,7 @@
 """Keyword search over projects: the same rows whichever SQL form it takes (trigram UNION or OR)."""
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
 
 from projects.filters import ProjectFilterSet
@@ -45,3 +46,56 @@ def test_short_keyword_gives_the_same_rows(ledger):
 def test_search_is_case_insensitive_for_latin_text(ledger):
     assert search("carbon") == {"by-name-en"}
     assert search("qs-碳") == {"by-code"}
+
+
+# --- Paging a search branch by branch (PostgreSQL; projects.paginators.CappedCountPaginator) ------
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the branch form is PostgreSQL's")
+
+
+def pages_by_branches(query: str, *, per_page: int, cap: int):
+    from projects.paginators import CappedCountPaginator
+
+    filterset = ProjectFilterSet(QueryDict(query), queryset=Project.objects.public())
+    search = filterset.search_branches()
+    assert search is not None
+    paginator = CappedCountPaginator(filterset.qs, per_page, cap=cap, search=search)
+    slugs, number = [], 1
+    while True:
+        page = paginator.page(number)
+        slugs.extend(p.slug for p in page.object_list)
+        if not page.has_next():
+            return paginator, slugs, list(filterset.qs.values_list("slug", flat=True))
+        number += 1
+
+
+@pytest.fixture
+def many():
+    import datetime
+
+    investor = EnterpriseFactory(name="碳纤维集团")
+    for index in range(23):
+        ProjectFactory(
+            slug=f"hit-{index:02d}", name=f"碳纤维项目{index}" if index % 3 else f"项目{index}",
+            summary="碳纤维" if index % 4 == 0 else "", investors=[investor] if index % 5 == 0 else [],
+            signed_on=datetime.date(2020 + index % 6, 1 + index % 12, 1), total_investment=1000 + index,
+            stage="signed" if index % 2 else "started",
+            started_on=None if index % 2 else datetime.date(2026, 1, 1),
+        )
+    ProjectFactory.create_batch(5, name="氢能项目")
+
+
+@postgresql_only
+@pytest.mark.parametrize("query", ["q=碳纤维", "q=碳纤维&ordering=-total_investment", "q=碳纤维&ordering=name",
+                                   "q=碳纤维&stage=started", "q=碳纤维&ordering=signed_on&stage=signed"])
+@pytest.mark.parametrize("cap", [3, 100])
+def test_paging_branch_by_branch_gives_the_rows_and_order_of_the_whole_search(many, query, cap):
+    paginator, paged, whole = pages_by_branches(query, per_page=4, cap=cap)
+    assert paged == whole  # every row once, in the list's order, across pages
+    assert paginator.count == (len(whole) if len(whole) <= cap else cap + 1)
+
+
+@postgresql_only
+def test_a_search_with_an_invalid_filter_ignores_the_filter_as_the_list_does(many):
+    paginator, paged, whole = pages_by_branches("q=碳纤维&stage=nonsense", per_page=5, cap=100)
+    assert paged == whole and len(whole) > 5
