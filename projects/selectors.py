@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
-from qingshan.cache import cached_public_data
+from qingshan.cache import cached_public_data, public_data_version
 
 from . import yardsticks
 from .models import Enterprise, Honour, Project, RenewalZone, ResearchInstitute, Sector, SigningEvent
@@ -210,6 +210,11 @@ def filter_choices() -> dict:
 # --- The home page -------------------------------------------------------------------------------
 
 
+def data_version() -> str:
+    """The public data version, for a page that reads several cached entries (one query)."""
+    return public_data_version()
+
+
 @dataclass(frozen=True)
 class HomeSummary:
     """Everything the home page shows, computed from the published records once per change of them."""
@@ -236,10 +241,10 @@ def _home_summary(today: datetime.date | None) -> HomeSummary:
     )
 
 
-def home_summary(*, today: datetime.date | None = None) -> HomeSummary:
+def home_summary(*, today: datetime.date | None = None, version: str | None = None) -> HomeSummary:
     """The home page's figures, charts and latest records (public data cache; see qingshan/cache.py)."""
     year = yardsticks.current_year(today)
-    return cached_public_data(f"home:{year}", lambda: _home_summary(today))
+    return cached_public_data(f"home:{year}", lambda: _home_summary(today), version=version)
 
 
 @dataclass(frozen=True)
@@ -265,7 +270,7 @@ def _year_summary(year: int, sector: Sector | None) -> YearSummary:
     )
 
 
-def year_summary(*, year: int, sector: Sector | None = None) -> YearSummary:
+def year_summary(*, year: int, sector: Sector | None = None, version: str | None = None) -> YearSummary:
     """The public summary for ``year`` and ``sector`` (with its sub-sectors), from the data cache."""
     name = f"year:{year}:{sector.pk if sector is not None else 'all'}"
-    return cached_public_data(name, lambda: _year_summary(year, sector))
+    return cached_public_data(name, lambda: _year_summary(year, sector), version=version)

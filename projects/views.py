@@ -134,7 +134,8 @@ def summary_links(projects_url: str, year: int, sector) -> dict[str, str]:
 def home(request: HttpRequest) -> HttpResponse:
     if has_nul(request):
         return bad_request_page(request, _("查询条件中含有不允许的字符。"))
-    summary = selectors.home_summary()
+    version = selectors.data_version()
+    summary = selectors.home_summary(version=version)
     year, chosen_sector, error = summary_choice(request, summary)
     if error:
         return bad_request_page(request, error)
@@ -178,7 +179,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "latest_projects": summary.latest_projects,
         "summary_years": years,
         "summary_sectors": summary.top_sectors,
-        "summary": selectors.year_summary(year=year, sector=chosen_sector),
+        "summary": selectors.year_summary(year=year, sector=chosen_sector, version=version),
         "summary_links": summary_links(projects_url, year, chosen_sector),
         "summary_chosen": "year" in request.GET or "sector" in request.GET,
     }

@@ -95,16 +95,17 @@ def public_data_version() -> str:
 T = TypeVar("T")
 
 
-def cached_public_data(name: str, compute: Callable[[], T]) -> T:
+def cached_public_data(name: str, compute: Callable[[], T], *, version: str | None = None) -> T:
     """``compute()``, kept in the cache until the public data changes (one query: the version).
 
     ``compute`` must read published records only and return something picklable that does not
     depend on the request (language, user); ``name`` must name everything else it depends on.
+    A page reading several entries may pass the ``version`` it read once (``public_data_version``).
     """
     seconds = settings.PUBLIC_DATA_CACHE_SECONDS
     if seconds <= 0:
         return compute()
-    key = f"public-data:{name}:{public_data_version()}"
+    key = f"public-data:{name}:{version or public_data_version()}"
     try:
         value = cache.get(key)
     except Exception:  # a cache outage must not take the site down

@@ -5,6 +5,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django import template
+from django.utils.html import format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -109,3 +110,20 @@ def list_url(base: str, **params) -> str:
 def is_selected(values, value) -> bool:
     """Whether ``value`` is among the submitted ``values`` (a list of strings)."""
     return str(value) in (values or [])
+
+
+@register.simple_tag
+def select_options(items, selected="", indent: bool = False) -> str:
+    """The ``<option>`` elements of a filter menu: each item's slug as value, its localized name as label.
+
+    One Python loop instead of a ``{% for %}`` block: a menu grows with the ledger (signing events),
+    and the template engine costs tens of microseconds per option and request. ``items`` are records
+    with ``slug`` and ``name``, or ``SectorOption``s (``indent=True``: the option's ``indent`` prefix).
+    """
+    selected = selected or ""
+    rows = []
+    for item in items:
+        record = item.sector if indent else item
+        prefix = item.indent if indent else ""
+        rows.append((record.slug, " selected" if record.slug == selected else "", prefix, localized(record)))
+    return format_html_join("", '<option value="{}"{}>{}{}</option>', rows)

@@ -91,7 +91,7 @@ def test_warm_pages_read_only_the_data_version(client, django_assert_num_queries
     ProjectFactory()
     first_home = client.get(HOME).content
     first_list = client.get(LIST).content
-    with django_assert_num_queries(2):  # the version for the summary, and again for the year summary
+    with django_assert_num_queries(1):  # the public data version
         assert client.get(HOME).content == first_home
     with django_assert_num_queries(5):  # version, count, page, investors, their honours
         assert client.get(LIST).content == first_list
