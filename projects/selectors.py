@@ -189,12 +189,27 @@ def investment_by_top_sector(*, queryset: QuerySet[Project] | None = None) -> li
     return result
 
 
+@dataclass(frozen=True)
+class MenuItem:
+    """One option of a filter menu: just what the menu shows (cheap to keep in the cache and read back)."""
+
+    slug: str
+    name: str
+    name_en: str = ""
+    indent: str = ""
+
+
+def _menu(queryset: QuerySet) -> list[MenuItem]:
+    return [MenuItem(slug, name, name_en) for slug, name, name_en in queryset.values_list("slug", "name", "name_en")]
+
+
 def _filter_choices() -> dict:
     return {
-        "sectors": sector_options(),
-        "zones": list(RenewalZone.objects.public().order_by("kind", "name")),
-        "events": list(SigningEvent.objects.public().order_by("-held_on", "name")),
-        "honours": list(Honour.objects.order_by("position", "name")),
+        "sectors": [MenuItem(option.sector.slug, option.sector.name, option.sector.name_en, option.indent)
+                    for option in sector_options()],
+        "zones": _menu(RenewalZone.objects.public().order_by("kind", "name")),
+        "events": _menu(SigningEvent.objects.public().order_by("-held_on", "name")),
+        "honours": _menu(Honour.objects.order_by("position", "name")),
     }
 
 

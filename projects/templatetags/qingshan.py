@@ -113,17 +113,16 @@ def is_selected(values, value) -> bool:
 
 
 @register.simple_tag
-def select_options(items, selected="", indent: bool = False) -> str:
+def select_options(items, selected="") -> str:
     """The ``<option>`` elements of a filter menu: each item's slug as value, its localized name as label.
 
     One Python loop instead of a ``{% for %}`` block: a menu grows with the ledger (signing events),
-    and the template engine costs tens of microseconds per option and request. ``items`` are records
-    with ``slug`` and ``name``, or ``SectorOption``s (``indent=True``: the option's ``indent`` prefix).
+    and the template engine costs tens of microseconds per option and request. ``items`` have
+    ``slug``, ``name``, ``name_en`` and optionally ``indent`` (``selectors.MenuItem``).
     """
     selected = selected or ""
-    rows = []
-    for item in items:
-        record = item.sector if indent else item
-        prefix = item.indent if indent else ""
-        rows.append((record.slug, " selected" if record.slug == selected else "", prefix, localized(record)))
+    rows = [
+        (item.slug, " selected" if item.slug == selected else "", getattr(item, "indent", ""), localized(item))
+        for item in items
+    ]
     return format_html_join("", '<option value="{}"{}>{}{}</option>', rows)

@@ -79,7 +79,9 @@ def test_visitor_browses_filters_opens_a_project_and_switches_to_english(seeded,
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     expect(page.get_by_role("heading", name="核心指标")).to_be_visible()
     expect(page.locator("svg.chart")).to_have_count(2)
-    assert page.locator(".figure").count() == 5
+    assert page.locator("section[aria-labelledby=figures-heading] .figure").count() == 5
+    # The summary for a chosen year and sector: six figures, each a link to its projects.
+    assert page.locator(".year-summary .figure a").count() == 6
     # Nothing is wider than the screen (no horizontal scrolling on a phone).
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     shoot(page, f"home-{device}")
