@@ -12,14 +12,22 @@ CSV is streamed row by row from ``QuerySet.iterator(chunk_size=...)`` (a server-
 PostgreSQL), UTF-8 with a BOM so that Excel opens Chinese text intact. XLSX is written by openpyxl
 in write-only mode into a temporary file on disk, then streamed out: memory stays flat either way.
 Cells that a spreadsheet would run as a formula are neutralised.
+
+A view set may compute the cells in the database instead (``ExportMixin.export_cells``, see
+``projects.api.export_sql``): then on PostgreSQL the CSV is PostgreSQL's own ``COPY (SELECT ...) TO
+STDOUT WITH (FORMAT csv)`` streamed through (:func:`stream_copy_csv`), and XLSX rows come from the
+same SELECT. Both paths write the same bytes for the same rows.
 """
 
 import csv
+import functools
 import json
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from decimal import Decimal
 
+from django.db import connections
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -86,6 +94,61 @@ def stream_csv(columns: list[str], rows: Iterable[list[str]]) -> Iterator[bytes]
         yield writer.writerow(row).encode("utf-8")
 
 
+COPY_BUFFER_BYTES = 64 * 1024
+
+
+def stream_copy_csv(columns: list[str], copy_sql: str, *, using: str) -> Iterator[bytes]:
+    """The header, then PostgreSQL's ``COPY ... TO STDOUT WITH (FORMAT csv)`` output, in ~64 KiB chunks.
+
+    Runs while the response is being sent, i.e. inside the request (Django closes the connection at
+    ``request_finished``, after the last chunk). COPY writes ``\n`` after each row and quotes exactly
+    where ``csv.writer`` does; each row arrives as one message, so its final ``\n`` becomes ``\r\n``.
+    The statement goes through the connection's execute wrappers and query log like any other query.
+    """
+    writer = csv.writer(_Echo())
+    yield (BOM + writer.writerow([neutralise(c) for c in columns])).encode("utf-8")
+    connection = connections[using]
+    with ExitStack() as stack:
+        cursor = stack.enter_context(connection.cursor())
+        connection.validate_no_broken_transaction()
+        if hasattr(cursor, "debug_sql"):  # queries are being logged (DEBUG, assertNumQueries)
+            stack.enter_context(cursor.debug_sql(copy_sql))
+        stack.enter_context(connection.wrap_database_errors)
+
+        def start(sql, params, many, context):
+            return stack.enter_context(cursor.cursor.copy(sql))
+
+        executor = functools.reduce(lambda ex, wrapper: functools.partial(wrapper, ex), connection.execute_wrappers, start)
+        copy = executor(copy_sql, None, False, {"connection": connection, "cursor": cursor})
+        buffer = bytearray()
+        for row in copy:
+            if row[-1:] != b"\n":  # pragma: no cover - libpq hands over one whole row per message
+                raise ValueError("COPY row without its line end")
+            buffer += row
+            buffer[-1:] = b"\r\n"
+            if len(buffer) >= COPY_BUFFER_BYTES:
+                yield bytes(buffer)
+                buffer.clear()
+        if buffer:
+            yield bytes(buffer)
+
+
+def select_statement(queryset) -> str:
+    """A queryset's SELECT with its parameters bound, as the database runs it."""
+    sql, params = queryset.query.sql_with_params()
+    return connections[queryset.db].ops.compose_sql(sql, params)
+
+
+def copy_statement(queryset) -> str:
+    return f"COPY ({select_statement(queryset)}) TO STDOUT WITH (FORMAT csv)"
+
+
+def cell_rows(cells) -> Iterator[list[str]]:
+    """Rows of database-computed cells (text or NULL) as the flat cells ``export_rows`` gives."""
+    for row in cells.iterator(chunk_size=EXPORT_CHUNK_SIZE * 4):
+        yield ["" if cell is None else cell for cell in row]
+
+
 def write_xlsx(columns: list[str], rows: Iterable[list[str]], *, decimal_columns: set[str], title: str):
     """Write an XLSX workbook in openpyxl write-only mode to a temporary file; return it rewound."""
     workbook = Workbook(write_only=True)
@@ -129,17 +192,32 @@ def export_response(
     """A streamed CSV or XLSX answer of the given records."""
     columns = export_columns(serializer_class(context=context))
     rows = export_rows(serializer_class, objects, context)
-    filename = export_filename(basename, fmt)
     if fmt == "csv":
-        response = StreamingHttpResponse(stream_csv(columns, rows), content_type=CSV_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return csv_response(stream_csv(columns, rows), basename=basename)
+    return xlsx_response(columns, rows, serializer_class=serializer_class, context=context, basename=basename)
+
+
+def cells_export_response(fmt: str, *, columns: list[str], cells, serializer_class, context: dict, basename: str):
+    """The same answer from database-computed cells: COPY for CSV on PostgreSQL, the same SELECT for XLSX."""
+    if fmt == "csv":
+        return csv_response(stream_copy_csv(columns, copy_statement(cells), using=cells.db), basename=basename)
+    return xlsx_response(columns, cell_rows(cells), serializer_class=serializer_class, context=context, basename=basename)
+
+
+def csv_response(content: Iterator[bytes], *, basename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(content, content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(basename, "csv")}"'
+    return response
+
+
+def xlsx_response(columns: list[str], rows: Iterable[list[str]], *, serializer_class, context: dict, basename: str):
     decimal_columns = {
         name
         for name, field in serializer_class(context=context).fields.items()
         if isinstance(field, serializers.DecimalField)
     }
     handle = write_xlsx(columns, rows, decimal_columns=decimal_columns, title=basename)
+    filename = export_filename(basename, "xlsx")
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
@@ -158,6 +236,10 @@ class ExportMixin:
     def export_queryset(self, queryset):
         return queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)
 
+    def export_cells(self, queryset, serializer) -> tuple[list[str], object] | None:
+        """(columns, ``values_list`` of cell texts) computed by the database, or None for the serializer path."""
+        return None
+
     def list(self, request, *args, **kwargs):
         fmt = self.requested_export_format(request)
         if fmt is None:
@@ -166,6 +248,15 @@ class ExportMixin:
         if validate is not None:
             validate(request)  # a bad page_size is an error even though the export ignores it
         queryset = self.filter_queryset(self.get_queryset())
+        serializer_class = self.get_serializer_class()
+        context = self.get_serializer_context()
+        computed = self.export_cells(queryset, serializer_class(context=context))
+        if computed is not None:
+            columns, cells = computed
+            return cells_export_response(
+                fmt, columns=columns, cells=cells, serializer_class=serializer_class, context=context,
+                basename=self.export_basename,
+            )
         return export_response(
             fmt,
             objects=self.export_queryset(queryset),

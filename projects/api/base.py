@@ -11,6 +11,7 @@ import re
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as FormValidationError
+from django.db import connections
 from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -275,6 +276,19 @@ class LedgerViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
         context = super().get_serializer_context()
         context["private"] = self.private
         return context
+
+    # Exports computed by PostgreSQL (COPY for CSV), see export_sql; False keeps the serializer path.
+    sql_exports = True
+
+    def export_cells(self, queryset, serializer):
+        if not self.sql_exports or connections[queryset.db].vendor != "postgresql":
+            return None
+        from .export_sql import Unsupported, export_cells
+
+        try:
+            return export_cells(queryset, serializer)
+        except Unsupported:
+            return None
 
 
 def ledger_schema(tag: str, serializer_class, private_fields: tuple[str, ...] = ()):

@@ -1,0 +1,113 @@
+"""The project CSV export against PostgreSQL's raw COPY of the same SELECT, and its peak Python memory.
+
+    DATABASE_URL=postgres://... .venv/bin/python bench/export_probe.py [--rounds 3] [--serializer] [--xlsx]
+
+Run against a database filled with ``generate_demo``. The export is read through Django's test client
+as an anonymous user (the whole file, every chunk), exactly as ``bench/run.py`` does; the COPY statement
+is the one the export ran, captured with an execute wrapper. ``--serializer`` also times the old
+per-record serializer path (slow: minutes at 10k rows), ``--xlsx`` both XLSX paths.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qingshan.settings")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--serializer", action="store_true")
+    parser.add_argument("--xlsx", action="store_true")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from projects.api.base import LedgerViewSet
+
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = []
+    client = Client()
+    path = "/api/v1/projects/?format=csv"
+    statements: list[str] = []
+
+    def capture(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    def fetch(url: str) -> tuple[float, int]:
+        started = time.perf_counter()
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        size = 0
+        if response.streaming:
+            for chunk in response.streaming_content:
+                size += len(chunk)
+        else:
+            size = len(response.content)
+        response.close()
+        return time.perf_counter() - started, size
+
+    with connection.execute_wrapper(capture):
+        _seconds, size = fetch(path)
+    copy = next(sql for sql in statements if sql.startswith("COPY ("))
+    select = copy[len("COPY (") : copy.rindex(") TO STDOUT")]
+
+    def raw_copy() -> tuple[float, int]:
+        with connection.cursor() as cursor:
+            started = time.perf_counter()
+            rows = 0
+            with cursor.cursor.copy(f"COPY ({select}) TO STDOUT WITH (FORMAT csv)") as copy:
+                for _row in copy:
+                    rows += 1
+            return time.perf_counter() - started, rows
+
+    _seconds, rows = raw_copy()
+    export_times, copy_times = [], []
+    for _ in range(args.rounds):  # interleaved, so that a burst of load hits both alike
+        export_times.append(fetch(path)[0])
+        copy_times.append(raw_copy()[0])
+    export_s, copy_s = statistics.median(export_times), statistics.median(copy_times)
+    print(f"rows {rows}, file {size / 1024 / 1024:.1f} MiB, {args.rounds} rounds, median")
+    print(f"csv export (COPY): {export_s:.3f} s = {rows / export_s:,.0f} rows/s")
+    print(f"raw COPY         : {copy_s:.3f} s = {rows / copy_s:,.0f} rows/s")
+    print(f"ratio export/COPY: {copy_s / export_s:.2f}")
+
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    fetch(path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(f"csv export peak tracemalloc: {peak / 1024 / 1024:.2f} MiB")
+
+    if args.serializer:
+        LedgerViewSet.sql_exports = False
+        seconds, _size = fetch(path)
+        LedgerViewSet.sql_exports = True
+        print(f"csv export (serializer path, once): {seconds:.1f} s = {rows / seconds:,.0f} rows/s")
+    if args.xlsx:
+        xlsx = "/api/v1/projects/?format=xlsx"
+        seconds, _size = fetch(xlsx)
+        print(f"xlsx export (SQL cells): {seconds:.1f} s = {rows / seconds:,.0f} rows/s")
+        LedgerViewSet.sql_exports = False
+        seconds, _size = fetch(xlsx)
+        LedgerViewSet.sql_exports = True
+        print(f"xlsx export (serializer path): {seconds:.1f} s = {rows / seconds:,.0f} rows/s")
+    print(f"load average: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,277 @@
+"""The API's exports computed by PostgreSQL: each serializer field compiled into one SQL cell.
+
+The serializer stays the one definition of the columns. :func:`export_cells` walks its fields and
+turns each into an ORM expression that yields exactly the text of the cell the serializer path
+(``qingshan.exports.export_rows``: ``neutralise(flatten(to_representation(...)))``) writes:
+
+- the same visibility rules (a related record the reader may not see is left out);
+- amounts as ``round(x, places)::text`` (``1234.50``), booleans ``true``/``false``, dates ISO 8601,
+  timestamps as DRF writes them (in the current time zone, microseconds only when non-zero);
+- to-many relations as ``string_agg`` in the related model's ordering, nested records (a project's
+  milestones) as compact JSON built in SQL;
+- an empty cell is NULL (so that ``COPY ... CSV`` writes nothing, not ``""``), and the formula guard
+  (``'`` before a cell starting with ``= + - @`` tab CR LF) is an SQL ``CASE``.
+
+The result is an annotated ``values_list()`` of the same filtered, ordered queryset the view would
+serialise; ``qingshan.exports.copy_statement`` wraps its SELECT in ``COPY (...) TO STDOUT WITH (FORMAT csv)``.
+A field this module does not know raises :class:`Unsupported`, and the export falls back to the
+serializer. PostgreSQL only (``to_char``, ``string_agg``, ``to_json``).
+"""
+
+import json
+import re
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.db import models
+from django.db.models import F, Func, OuterRef, Subquery, TextField, Value
+from django.db.models.fields.related import ForeignObjectRel
+from rest_framework import serializers
+from rest_framework.settings import ISO_8601, api_settings
+
+from qingshan.exports import LIST_SEPARATOR, export_columns
+
+from .base import (
+    RelatedLinkField,
+    RelatedLinkListField,
+    RelatedSlugField,
+    RelatedSlugListField,
+    SelfLinkField,
+    api_url,
+)
+
+SLUG_MARKER = "qs-export-slug-marker"
+CELL_PREFIX = "export_cell_"
+
+
+class Unsupported(Exception):
+    """A serializer field with no SQL equivalent here: export through the serializer instead."""
+
+
+class Sql(Func):
+    """A piece of SQL with ``{0}``, ``{1}`` … standing for the compiled expressions (each may repeat)."""
+
+    _placeholder = re.compile(r"\{(\d+)\}")
+
+    def __init__(self, template: str, *expressions, output_field=None):
+        super().__init__(*expressions, output_field=output_field or TextField())
+        self.sql_template = template
+
+    def as_sql(self, compiler, connection, **extra_context):
+        compiled = [compiler.compile(expression) for expression in self.get_source_expressions()]
+        parts, params, position = [], [], 0
+        for match in self._placeholder.finditer(self.sql_template):
+            parts.append(self.sql_template[position : match.start()])
+            sql, expression_params = compiled[int(match.group(1))]
+            parts.append(f"({sql})")
+            params.extend(expression_params)
+            position = match.end()
+        parts.append(self.sql_template[position:])
+        return "".join(parts), params
+
+
+# The formula guard of qingshan.exports.neutralise, and "empty is NULL".
+GUARDED = (
+    "CASE WHEN left({0}, 1) IN ('=', '+', '-', '@', chr(9), chr(13), chr(10)) THEN '''' || {0} "
+    "ELSE NULLIF({0}, '') END"
+)
+UNGUARDED = "NULLIF({0}, '')"
+
+
+def _literal(text: str) -> Value:
+    return Value(text, output_field=TextField())
+
+
+def _timestamp(expression, field) -> Sql:
+    """DRF's ISO 8601: ``2026-02-10T09:30:00.123456+08:00`` in the current time zone, ``Z`` for UTC."""
+    if getattr(field, "format", api_settings.DATETIME_FORMAT) != ISO_8601:
+        raise Unsupported("timestamp format")
+    zone = getattr(field, "timezone", None) or field.default_timezone()
+    if zone is None:
+        raise Unsupported("naive timestamps")
+    local = "({0} AT TIME ZONE {1})"
+    offset = f"extract(epoch FROM {local} - ({{0}} AT TIME ZONE 'UTC'))::integer"
+    template = (
+        f"to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+        f" || CASE WHEN to_char({local}, 'US') = '000000' THEN '' ELSE '.' || to_char({local}, 'US') END"
+        f" || CASE WHEN {offset} = 0 THEN 'Z' ELSE"
+        f" CASE WHEN {offset} < 0 THEN '-' ELSE '+' END"
+        f" || to_char(make_interval(secs => abs({offset})), 'HH24:MI')"
+        f" || CASE WHEN mod(abs({offset}), 60) = 0 THEN ''"
+        f" ELSE to_char(make_interval(secs => abs({offset})), ':SS') END END"
+    )
+    return Sql(template, expression, _literal(str(zone)))
+
+
+def _date(expression) -> Sql:
+    return Sql("to_char({0}, 'YYYY-MM-DD')", expression)
+
+
+def _boolean(expression, null: str = "NULL") -> Sql:
+    return Sql(f"CASE WHEN {{0}} THEN 'true' WHEN NOT {{0}} THEN 'false' ELSE {null} END", expression)
+
+
+def _decimal(expression, field) -> Sql:
+    coerce = getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+    if not coerce or field.localize or field.normalize_output or field.decimal_places is None:
+        raise Unsupported("decimal representation")
+    return Sql(f"round(({{0}})::numeric, {int(field.decimal_places)})::text", expression)
+
+
+def _scalar(field, expression) -> tuple[Func, bool]:
+    """(text expression, may start with a formula trigger) for a field holding a plain value."""
+    if isinstance(field, serializers.BooleanField):
+        return _boolean(expression), False
+    if isinstance(field, serializers.DecimalField):
+        return _decimal(expression, field), True
+    if isinstance(field, serializers.DateTimeField):
+        return _timestamp(expression, field), False
+    if isinstance(field, serializers.DateField):
+        if getattr(field, "format", api_settings.DATE_FORMAT) != ISO_8601:
+            raise Unsupported("date format")
+        return _date(expression), False
+    if isinstance(field, serializers.IntegerField):
+        return Sql("({0})::text", expression), True
+    if isinstance(field, serializers.CharField | serializers.ChoiceField) and not isinstance(
+        field, serializers.MultipleChoiceField
+    ):
+        return Sql("({0})::text", expression), True
+    raise Unsupported(type(field).__name__)
+
+
+def _json_value(field, expression) -> Sql:
+    """One value of a nested record as JSON text, as ``json.dumps(..., ensure_ascii=False)`` writes it."""
+    if isinstance(field, serializers.BooleanField):
+        return _boolean(expression, null="'null'")
+    if isinstance(field, serializers.IntegerField):
+        return Sql("COALESCE(({0})::text, 'null')", expression)
+    if isinstance(field, serializers.DecimalField | serializers.DateTimeField | serializers.DateField):
+        text, _trigger = _scalar(field, expression)
+        return Sql("COALESCE(to_json({0})::text, 'null')", text)
+    if isinstance(field, serializers.CharField | serializers.ChoiceField) and not isinstance(
+        field, serializers.MultipleChoiceField
+    ):
+        return Sql("COALESCE(to_json(({0})::text)::text, 'null')", expression)
+    raise Unsupported(f"nested {type(field).__name__}")
+
+
+class _Urls:
+    """An API link as ``prefix || slug || suffix``: the request's absolute base, as ``api_url`` builds it."""
+
+    def __init__(self, context: dict):
+        self.context = context
+        self.cache: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, view_name: str, slug) -> Sql:
+        if view_name not in self.cache:
+            url = api_url(view_name, SLUG_MARKER, self.context)
+            if url.count(SLUG_MARKER) != 1:
+                raise Unsupported("link shape")
+            self.cache[view_name] = tuple(url.split(SLUG_MARKER))
+        prefix, suffix = self.cache[view_name]
+        return Sql("{0} || {1} || {2}", _literal(prefix), slug, _literal(suffix))
+
+
+def _visible(model: type[models.Model], private: bool) -> bool:
+    """Whether visibility needs checking: as ``base.is_visible``, records without ``is_published`` always show."""
+    return not private and any(field.name == "is_published" for field in model._meta.get_fields())
+
+
+def _to_many(model, source: str) -> tuple[type[models.Model], str]:
+    """(related model, the name by which it filters on this model) for a to-many relation."""
+    try:
+        field = model._meta.get_field(source)
+    except Exception as exc:
+        raise Unsupported(source) from exc
+    if field.many_to_many and not isinstance(field, ForeignObjectRel):
+        return field.related_model, field.related_query_name()
+    if isinstance(field, ForeignObjectRel) and (field.one_to_many or field.many_to_many):
+        return field.related_model, field.field.name
+    raise Unsupported(source)
+
+
+def _ordering(related: type[models.Model]) -> list:
+    # The default ordering is what the prefetched ``.all()`` lists in; the primary key breaks ties.
+    return [*related._meta.ordering, "pk"]
+
+
+def _aggregate_cell(
+    model, source: str, private: bool, build_item, *, delimiter=LIST_SEPARATOR, wrap: str = "{0}",
+    filter_visible=True, guard=False,
+):
+    """A correlated subquery: the related records' items joined into one cell (NULL when none)."""
+    related, back = _to_many(model, source)
+    queryset = related._default_manager.filter(**{back: OuterRef("pk")})
+    if filter_visible and _visible(related, private):
+        queryset = queryset.filter(is_published=True)
+    cell = Sql(wrap, StringAgg(build_item(related), delimiter=delimiter, order_by=_ordering(related)))
+    if guard:  # inside the subquery: a guard around it would run the subquery three times
+        cell = Sql(GUARDED, cell)
+    return Subquery(queryset.order_by().values(back).annotate(cell=cell).values("cell"), output_field=TextField())
+
+
+def _nested_many(model, source: str, serializer: serializers.Serializer, private: bool) -> Subquery:
+    """Nested records (a project's milestones) as the compact JSON ``flatten`` writes."""
+    child_fields = [(name, field) for name, field in serializer.fields.items() if not field.write_only]
+
+    if not child_fields:
+        raise Unsupported(source)
+
+    def item(_related):
+        pieces, expressions = [], []
+        for index, (name, field) in enumerate(child_fields):
+            if field.source != name:
+                raise Unsupported(f"nested source {field.source}")
+            key = ("{" if index == 0 else ",") + json.dumps(name, ensure_ascii=False) + ":"
+            pieces.append("'" + key.replace("'", "''") + "' || {" + str(index) + "}")
+            expressions.append(_json_value(field, F(field.source)))
+        return Sql(" || ".join(pieces) + " || '}'", *expressions)
+
+    # Nested lists are not filtered by visibility in the serializer either.
+    return _aggregate_cell(
+        model, source, private, item, delimiter=",", wrap="'[' || {0} || ']'", filter_visible=False
+    )
+
+
+def cell_expression(name: str, field, model: type[models.Model], context: dict, urls: _Urls):
+    """The SQL text of one export cell for one serializer field, before the guard. Returns (expr, guard)."""
+    private = bool(context.get("private"))
+    source = field.source
+    if isinstance(field, SelfLinkField):
+        return urls(field.view_name, F("slug")), False
+    if isinstance(field, RelatedLinkField | RelatedSlugField):
+        related = model._meta.get_field(source).related_model
+        value = urls(field.view_name, F(f"{source}__slug")) if isinstance(field, RelatedLinkField) else F(
+            f"{source}__slug"
+        )
+        if _visible(related, private):
+            value = Sql("CASE WHEN {0} THEN {1} END", F(f"{source}__is_published"), value)
+        return value, isinstance(field, RelatedSlugField)
+    if isinstance(field, RelatedLinkListField):
+        return _aggregate_cell(model, source, private, lambda _r: urls(field.view_name, F("slug"))), False
+    if isinstance(field, RelatedSlugListField):
+        return _aggregate_cell(model, source, private, lambda _r: F("slug"), guard=True), False
+    if isinstance(field, serializers.SlugRelatedField):
+        return Sql("({0})::text", F(f"{source}__{field.slug_field}")), True
+    if isinstance(field, serializers.ListSerializer) and isinstance(field.child, serializers.ModelSerializer):
+        return _nested_many(model, source, field.child, private), False
+    if isinstance(field, serializers.Serializer | serializers.RelatedField | serializers.ManyRelatedField):
+        raise Unsupported(name)
+    if "." in source or source == "*":
+        raise Unsupported(f"source {source}")
+    return _scalar(field, F(source))
+
+
+def export_cells(queryset: models.QuerySet, serializer: serializers.Serializer) -> tuple[list[str], models.QuerySet]:
+    """(column names, ``values_list`` of the queryset giving each row's cells as text or NULL).
+
+    Same rows and order as ``queryset``; raises :class:`Unsupported` if a field has no SQL form here.
+    """
+    model = serializer.Meta.model
+    urls = _Urls(serializer.context)
+    columns = export_columns(serializer)
+    annotations = {}
+    for index, name in enumerate(columns):
+        expression, guard = cell_expression(name, serializer.fields[name], model, serializer.context, urls)
+        annotations[f"{CELL_PREFIX}{index}"] = Sql(GUARDED if guard else UNGUARDED, expression)
+    cells = queryset.select_related(None).prefetch_related(None).annotate(**annotations)
+    return columns, cells.values_list(*annotations)
