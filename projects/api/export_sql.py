@@ -18,10 +18,12 @@ A field this module does not know raises :class:`Unsupported`, and the export fa
 serializer. PostgreSQL only (``to_char``, ``string_agg``, ``to_json``).
 """
 
+import datetime
 import json
 import re
 
 from django.contrib.postgres.aggregates import StringAgg
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F, Func, OuterRef, Subquery, TextField, Value
 from django.db.models.fields.related import ForeignObjectRel
@@ -86,8 +88,10 @@ def _timestamp(expression, field) -> Sql:
     if getattr(field, "format", api_settings.DATETIME_FORMAT) != ISO_8601:
         raise Unsupported("timestamp format")
     zone = getattr(field, "timezone", None) or field.default_timezone()
-    if zone is None:
-        raise Unsupported("naive timestamps")
+    # An IANA name PostgreSQL knows as well (a fixed offset would be written the POSIX way, sign inverted).
+    name = getattr(zone, "key", None) or ("UTC" if zone in (datetime.UTC,) else None)
+    if name is None:
+        raise Unsupported("time zone without an IANA name")
     local = "({0} AT TIME ZONE {1})"
     offset = f"extract(epoch FROM {local} - ({{0}} AT TIME ZONE 'UTC'))::integer"
     template = (
@@ -99,7 +103,7 @@ def _timestamp(expression, field) -> Sql:
         f" || CASE WHEN mod(abs({offset}), 60) = 0 THEN ''"
         f" ELSE to_char(make_interval(secs => abs({offset})), ':SS') END END"
     )
-    return Sql(template, expression, _literal(str(zone)))
+    return Sql(template, expression, _literal(name))
 
 
 def _date(expression) -> Sql:
@@ -180,7 +184,7 @@ def _to_many(model, source: str) -> tuple[type[models.Model], str]:
     """(related model, the name by which it filters on this model) for a to-many relation."""
     try:
         field = model._meta.get_field(source)
-    except Exception as exc:
+    except FieldDoesNotExist as exc:
         raise Unsupported(source) from exc
     if field.many_to_many and not isinstance(field, ForeignObjectRel):
         return field.related_model, field.related_query_name()
@@ -239,7 +243,10 @@ def cell_expression(name: str, field, model: type[models.Model], context: dict, 
     if isinstance(field, SelfLinkField):
         return urls(field.view_name, F("slug")), False
     if isinstance(field, RelatedLinkField | RelatedSlugField):
-        related = model._meta.get_field(source).related_model
+        try:
+            related = model._meta.get_field(source).related_model
+        except FieldDoesNotExist as exc:
+            raise Unsupported(source) from exc
         value = urls(field.view_name, F(f"{source}__slug")) if isinstance(field, RelatedLinkField) else F(
             f"{source}__slug"
         )

@@ -206,3 +206,19 @@ def test_every_entity_csv_and_xlsx_match_the_serializer(endpoint, who, api_clien
     computed, serialized, _statements = _both(client, f"{API}{endpoint}/?format=xlsx", monkeypatch)
     assert _xlsx_rows(computed) == _xlsx_rows(serialized)
 
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kathmandu"])
+def test_timestamps_match_in_any_time_zone(zone, messy_world, api_client, settings, monkeypatch):
+    """DRF writes timestamps in the current time zone (``Z`` for UTC, DST and odd offsets as they fall)."""
+    settings.TIME_ZONE = zone
+    Project.objects.filter(slug="no-relations").update(
+        published_at=datetime.datetime(2026, 7, 1, 12, 0, 0, 1, tzinfo=datetime.UTC)  # summer time in New York
+    )
+    computed, serialized, _statements = _both(api_client, f"{API}projects/?format=csv", monkeypatch)
+    _assert_same_csv(computed, serialized, zone)
+    header, *rows = _cells(computed)
+    stamps = {row[header.index("slug")]: row[header.index("published_at")] for row in rows}
+    expected = {"UTC": "2026-07-01T12:00:00.000001Z", "America/New_York": "2026-07-01T08:00:00.000001-04:00",
+                "Asia/Kathmandu": "2026-07-01T17:45:00.000001+05:45"}
+    assert stamps["no-relations"] == expected[zone]
