@@ -43,6 +43,7 @@ from projects.models import (
     ZoneKind,
 )
 from projects.stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
+from qingshan.cache import public_pages_changed
 
 MARK = "【演示】"
 SLUG_PREFIX = "demo-"
@@ -132,6 +133,7 @@ class Command(BaseCommand):
                     raise CommandError("Demo records already exist; pass --replace to delete and regenerate them.")
                 delete_demo_data()
             counts = self.generate(projects)
+            public_pages_changed()  # cached pages and figures are out of date (on commit)
         if options["verbosity"] > 0:
             summary = ", ".join(f"{name} {count:,}" for name, count in counts.items())
             self.stdout.write(self.style.SUCCESS(f"Generated demo data (seed {seed}): {summary}."))

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from projects.seed import seed_load
+from qingshan.cache import public_pages_changed
 
 STEPS = 8  # the labels seed_load reports
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             report = seed_load(progress=progress)
         created = sum(report.created.values())
         if created:
+            public_pages_changed()  # cached pages and figures are out of date
             details = ", ".join(f"{label} {n}" for label, n in sorted(report.created.items()) if n)
             self.stdout.write(self.style.SUCCESS(f"Seed data loaded: {created} records created ({details})."))
         else:
