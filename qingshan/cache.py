@@ -31,7 +31,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 
 logger = logging.getLogger("qingshan.cache")
@@ -105,7 +105,8 @@ def cached_public_data(name: str, compute: Callable[[], T], *, version: str | No
     seconds = settings.PUBLIC_DATA_CACHE_SECONDS
     if seconds <= 0:
         return compute()
-    key = f"public-data:{name}:{version or public_data_version()}"
+    # The database's name too: two databases created from one copy start with the same token.
+    key = f"public-data:{connection.settings_dict['NAME']}:{name}:{version or public_data_version()}"
     try:
         value = cache.get(key)
     except Exception:  # a cache outage must not take the site down
