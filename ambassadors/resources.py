@@ -6,7 +6,7 @@ ambassador bears it; leads by (推荐大使, 目标企业/资源), which the dat
 """
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
 from projects.importing import ChoiceWidget, DateField, DateWidget, LedgerResource, LookupWidget, TextWidget
@@ -29,16 +29,16 @@ class AmbassadorResource(LedgerResource):
     organisation = fields.Field(attribute="organisation", column_name="所在单位", widget=TextWidget())
     enterprise = fields.Field(
         attribute="enterprise", column_name="所在企业",
-        widget=LookupWidget(Enterprise, keys=("name", "short_name"), label="所在企业", hint="请先在企业库中建档。"),
+        widget=LookupWidget(Enterprise, keys=("name", "short_name"), label=_("所在企业"), hint=_("请先在企业库中建档。")),
     )
     cohort = fields.Field(
-        attribute="cohort", column_name="聘任批次", widget=LookupWidget(Cohort, keys=("name", "slug"), label="聘任批次")
+        attribute="cohort", column_name="聘任批次", widget=LookupWidget(Cohort, keys=("name", "slug"), label=_("聘任批次"))
     )
-    term_start = DateField(attribute="term_start", column_name="任期开始", widget=DateWidget(label="任期开始"))
-    term_end = DateField(attribute="term_end", column_name="任期结束", widget=DateWidget(label="任期结束"))
+    term_start = DateField(attribute="term_start", column_name="任期开始", widget=DateWidget(label=_("任期开始")))
+    term_end = DateField(attribute="term_end", column_name="任期结束", widget=DateWidget(label=_("任期结束")))
     status = fields.Field(
         attribute="status", column_name="状态",
-        widget=ChoiceWidget(AmbassadorStatus.choices, label="状态", default=AmbassadorStatus.ACTIVE),
+        widget=ChoiceWidget(AmbassadorStatus.choices, label=_("状态"), default=AmbassadorStatus.ACTIVE),
     )
     bio = fields.Field(attribute="bio", column_name="公开简介", widget=TextWidget())
     phone = fields.Field(attribute="phone", column_name="联系电话", widget=TextWidget())
@@ -48,7 +48,7 @@ class AmbassadorResource(LedgerResource):
 
     class Meta:
         model = Ambassador
-        name = "招商大使"
+        name = _("招商大使")
         fields = ("slug", "name", "name_en", "title", "organisation", "enterprise", "cohort", "term_start", "term_end",
                   "status", "bio", "phone", "email")
         import_id_fields = ("slug",)
@@ -89,25 +89,25 @@ class AmbassadorResource(LedgerResource):
 class LeadResource(LedgerResource):
     ambassador = fields.Field(
         attribute="ambassador", column_name="推荐大使",
-        widget=LookupWidget(Ambassador, keys=("slug", "name"), render_key="slug", label="推荐大使",
-                            hint="请填写大使的网址标识或姓名。"),
+        widget=LookupWidget(Ambassador, keys=("slug", "name"), render_key="slug", label=_("推荐大使"),
+                            hint=_("请填写大使的网址标识或姓名。")),
     )
     target_name = fields.Field(attribute="target_name", column_name="目标企业/资源", widget=TextWidget())
     target_enterprise = fields.Field(
         attribute="target_enterprise", column_name="目标企业（库内）",
-        widget=LookupWidget(Enterprise, keys=("name", "short_name"), label="目标企业"),
+        widget=LookupWidget(Enterprise, keys=("name", "short_name"), label=_("目标企业")),
     )
     sector = fields.Field(
-        attribute="sector", column_name="产业领域", widget=LookupWidget(Sector, keys=("name", "slug"), label="产业领域")
+        attribute="sector", column_name="产业领域", widget=LookupWidget(Sector, keys=("name", "slug"), label=_("产业领域"))
     )
-    referred_on = DateField(attribute="referred_on", column_name="推荐日期", widget=DateWidget(label="推荐日期"))
+    referred_on = DateField(attribute="referred_on", column_name="推荐日期", widget=DateWidget(label=_("推荐日期")))
     status = fields.Field(
         attribute="status", column_name="状态",
-        widget=ChoiceWidget(LeadStatus.choices, label="线索状态", default=LeadStatus.INTRODUCED),
+        widget=ChoiceWidget(LeadStatus.choices, label=_("线索状态"), default=LeadStatus.INTRODUCED),
     )
     project = fields.Field(
         attribute="project", column_name="签约项目",
-        widget=LookupWidget(Project, keys=("code", "name"), label="签约项目", hint="请填写项目编号或项目名称。"),
+        widget=LookupWidget(Project, keys=("code", "name"), label=_("签约项目"), hint=_("请填写项目编号或项目名称。")),
     )
     summary = fields.Field(attribute="summary", column_name="公开说明", widget=TextWidget())
 
@@ -115,7 +115,7 @@ class LeadResource(LedgerResource):
 
     class Meta:
         model = Lead
-        name = "招商线索"
+        name = _("招商线索")
         fields = ("ambassador", "target_name", "target_enterprise", "sector", "referred_on", "status", "project",
                   "summary")
         import_id_fields = ("ambassador", "target_name")

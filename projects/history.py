@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
+from django.db import connections, models, router
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
@@ -60,6 +61,115 @@ def save_with_history(
     finally:
         del instance.skip_history_when_saving
     tracker.create_historical_record(instance, "+" if created else "~")
+
+
+def save_many_with_history(instances: list[models.Model], *, m2m: dict[int, dict[str, list]] | None = None) -> None:
+    """``save_with_history`` for many records of one model in a few queries (a batch import).
+
+    Changed records are saved one by one, new ones inserted together; ``m2m`` maps ``id(instance)``
+    to its many-to-many sets (replaced, as ``.set()`` does). Then ONE history entry per record,
+    many-to-many included, built as simple-history builds it (who and why from ``_history_user``
+    and ``_change_reason``).
+    """
+    if not instances:
+        return
+    model = type(instances[0])
+    m2m = m2m or {}
+    created = [instance for instance in instances if instance.pk is None]
+    changed = [instance for instance in instances if instance.pk is not None]
+    for instance in changed:
+        instance.skip_history_when_saving = True
+        try:
+            instance.save()
+        finally:
+            del instance.skip_history_when_saving
+    if created:
+        model._default_manager.bulk_create(created, batch_size=500)
+    for name in {name for sets in m2m.values() for name in sets}:
+        _set_many(model, name, [(instance, m2m[id(instance)][name]) for instance in instances
+                                if name in m2m.get(id(instance), {})])
+    tracker = LedgerHistory.by_model.get(model)
+    if tracker is None:
+        return
+    _copy_into_history(model, tracker, instances, created_ids={id(instance) for instance in created})
+
+
+def _copy_into_history(model, tracker: LedgerHistory, instances: list[models.Model], *, created_ids: set[int]) -> None:
+    """One history entry per record, copied by the database from the rows just written (``INSERT …
+    SELECT``: no Python work per value), with the same who/why/type simple-history would give;
+    then the many-to-many history of those entries, also copied from the link tables."""
+    history_model = getattr(model, tracker.manager_name).model
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    source_table, history_table = quote(model._meta.db_table), quote(history_model._meta.db_table)
+    pk_column = model._meta.pk.column
+    tracked = tracker.fields_included(model)
+    columns = [(quote(field.column), quote(history_model._meta.get_field(field.name).column)) for field in tracked]
+    extra = [quote(history_model._meta.get_field(name).column)
+             for name in ("history_date", "history_type", "history_user", "history_change_reason")]
+    history_date = timezone.now()
+    date_param = history_model._meta.get_field("history_date").get_db_prep_save(history_date, connection)
+    groups: dict[tuple, list] = {}
+    for instance in instances:
+        history_type = "+" if id(instance) in created_ids else "~"
+        user = tracker.get_history_user(instance)
+        reason = tracker.get_change_reason_for_object(instance, history_type, None)
+        groups.setdefault((history_type, user.pk if user is not None else None, reason), []).append(instance.pk)
+    with connection.cursor() as cursor:
+        for (history_type, user_id, reason), pks in groups.items():
+            for start in range(0, len(pks), 500):
+                chunk = pks[start:start + 500]
+                cursor.execute(
+                    f"INSERT INTO {history_table} ({', '.join(dst for _src, dst in columns)}, {', '.join(extra)}) "
+                    f"SELECT {', '.join(src for src, _dst in columns)}, %s, %s, %s, %s FROM {source_table} "
+                    f"WHERE {quote(pk_column)} IN ({', '.join(['%s'] * len(chunk))})",
+                    [date_param, history_type, user_id, reason, *chunk],
+                )
+        for field in history_model._history_m2m_fields:
+            m2m_history_model = tracker.m2m_models[field]
+            through = field.remote_field.through
+            link_columns = [(quote(f.column), quote(m2m_history_model._meta.get_field(f.name).column))
+                            for f in through._meta.concrete_fields]
+            history_fk = quote(m2m_history_model._meta.get_field("history").column)
+            source_column = quote(through._meta.get_field(field.m2m_field_name()).column)
+            history_pk = quote(history_model._meta.pk.column)
+            history_record_pk = quote(history_model._meta.get_field(model._meta.pk.name).column)
+            pks = [instance.pk for instance in instances]
+            for start in range(0, len(pks), 500):
+                chunk = pks[start:start + 500]
+                cursor.execute(
+                    f"INSERT INTO {quote(m2m_history_model._meta.db_table)} "
+                    f"({', '.join(dst for _src, dst in link_columns)}, {history_fk}) "
+                    f"SELECT {', '.join('link.' + src for src, _dst in link_columns)}, entry.{history_pk} "
+                    f"FROM {quote(through._meta.db_table)} link JOIN {history_table} entry "
+                    f"ON entry.{history_record_pk} = link.{source_column} "
+                    f"WHERE entry.{extra[0]} = %s AND entry.{history_record_pk} IN ({', '.join(['%s'] * len(chunk))}) "
+                    f"ORDER BY link.{quote(through._meta.pk.column)}",
+                    [date_param, *chunk],
+                )
+
+
+def _set_many(model: type[models.Model], name: str, pairs: list[tuple[models.Model, list]]) -> None:
+    """``getattr(instance, name).set(values)`` for many instances: one read, one delete, one insert."""
+    field = model._meta.get_field(name)
+    through = field.remote_field.through
+    source, target = field.m2m_column_name(), field.m2m_reverse_name()
+    wanted = {instance.pk: {value.pk if isinstance(value, models.Model) else value for value in values}
+              for instance, values in pairs}
+    current: dict = {}
+    pks = list(wanted)
+    for start in range(0, len(pks), 500):
+        rows = through._default_manager.filter(**{f"{source}__in": pks[start:start + 500]})
+        for pk, link_pk, other in rows.values_list(source, "pk", target):
+            current.setdefault(pk, {})[other] = link_pk
+    stale = [link_pk for pk, links in current.items() for other, link_pk in links.items() if other not in wanted[pk]]
+    for start in range(0, len(stale), 500):
+        through._default_manager.filter(pk__in=stale[start:start + 500]).delete()
+    through._default_manager.bulk_create(
+        [through(**{source: pk, target: other}) for pk, others in wanted.items()
+         for other in sorted(others) if other not in current.get(pk, {})],
+        batch_size=500,
+    )
 
 
 @dataclass(frozen=True)

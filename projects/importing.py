@@ -9,14 +9,18 @@ staff actually type (Chinese labels, 万元/亿元, 2025年, 是/否), and a bas
 - updates the existing record when a file is imported again (each resource says how it matches).
 """
 
+import copy
 import datetime
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from .models import DatePrecision, format_date
@@ -44,8 +48,20 @@ class TextWidget(widgets.Widget):
         return "" if value is None else str(value)
 
 
+def in_file_language(text) -> str:
+    """``text`` in the office's language (``LANGUAGE_CODE``, the template's language).
+
+    Cells are read and written in that language whatever the language of the person importing:
+    the template's Chinese headers and choice labels are the office's column names and values.
+    Messages about the cells are in the person's language.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
+
+
 class ChoiceWidget(widgets.Widget):
-    """A choice by its Chinese label (or its stored value); blank gives ``default``."""
+    """A choice by its Chinese label (or its stored value, or its label in the user's language);
+    blank gives ``default``."""
 
     def __init__(self, choices, *, label: str, default: str = ""):
         super().__init__()
@@ -58,15 +74,17 @@ class ChoiceWidget(widgets.Widget):
         if not text:
             return self.default
         for stored, shown in self.choices:
-            if text in (stored, str(shown)):
+            if text in (stored, in_file_language(shown), str(shown)):
                 return stored
         raise ValueError(
             _("“%(value)s”不是有效的%(label)s；可填：%(choices)s。")
-            % {"value": text, "label": self.label, "choices": "、".join(str(shown) for _v, shown in self.choices)}
+            % {"value": text, "label": self.label,
+               "choices": "、".join(in_file_language(shown) for _v, shown in self.choices)}
         )
 
     def render(self, value, obj=None, **kwargs):
-        return str(dict(self.choices).get(value, value or ""))
+        shown = dict(self.choices).get(value)
+        return in_file_language(shown) if shown is not None else str(value or "")
 
 
 class BooleanWidget(widgets.Widget):
@@ -79,14 +97,14 @@ class BooleanWidget(widgets.Widget):
 
     def clean(self, value, row=None, **kwargs):
         text = _text(value).lower()
-        if text in self.TRUE:
+        if text in self.TRUE or text == _("是").lower():
             return True
-        if text in self.FALSE:
+        if text in self.FALSE or text == _("否").lower():
             return False
         raise ValueError(_("“%(value)s”不是有效的%(label)s；请填“是”或“否”。") % {"value": text, "label": self.label})
 
     def render(self, value, obj=None, **kwargs):
-        return _("是") if value else _("否")
+        return in_file_language(gettext_lazy("是") if value else gettext_lazy("否"))
 
 
 class MoneyWidget(widgets.Widget):
@@ -278,11 +296,13 @@ class ManyField(fields.Field):
         pending[self.attribute] = self.clean(row, **kwargs)
 
     def get_value(self, instance):
-        if instance is None or instance.pk is None:
+        if instance is None:
             return []
         pending = instance.__dict__.get("_import_many", {})
         if self.attribute in pending:
-            return pending[self.attribute]  # what was just saved: no need to read it back.
+            return pending[self.attribute]  # what is being saved: no need to read it back.
+        if instance.pk is None:
+            return []
         return list(getattr(instance, self.attribute).all())
 
     def comparable(self, instance):
@@ -301,12 +321,18 @@ class LedgerResource(resources.ModelResource):
     #: Called after each row with (row number, total rows): a progress bar hooks in here.
     progress: Callable[[int, int], None] | None = None
 
-    def __init__(self, *args, progress: Callable[[int, int], None] | None = None, **kwargs):
+    def __init__(self, *args, progress: Callable[[int, int], None] | None = None, skip_diff: bool = False,
+                 **kwargs):
+        """``skip_diff``: no before/after table per row (the command line shows none; the admin does)."""
         super().__init__(*args, **kwargs)
         self.progress = progress
         self.user = None
         self._seen: dict[str, int] = {}
+        self._originals: dict[int, dict] = {}
         self._total = 0
+        if skip_diff:
+            self._meta = copy.copy(type(self)._meta)
+            self._meta.skip_diff = True
 
     # -- The whole file -----------------------------------------------------------------------
     def import_data(self, dataset, **kwargs):
@@ -315,9 +341,21 @@ class LedgerResource(resources.ModelResource):
         kwargs["rollback_on_validation_errors"] = True
         return super().import_data(dataset, **kwargs)
 
+    #: Each row in its own savepoint (django-import-export's default). A resource whose rows only
+    #: read and validate, and which writes everything at the end (``write_records``), turns it off:
+    #: two round trips per row saved; the whole file still runs in ``import_data``'s transaction.
+    row_savepoints = True
+
+    def import_data_inner(self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs):
+        if not self.row_savepoints:
+            using_transactions = False
+        return super().import_data_inner(dataset, dry_run, raise_errors, using_transactions, collect_failed_rows,
+                                         **kwargs)
+
     def before_import(self, dataset, **kwargs):
         self.user = kwargs.get("user")
         self._seen = {}
+        self._originals = {}
         self._total = len(dataset)
         for field in self.fields.values():
             if isinstance(field.widget, LookupWidget):
@@ -360,24 +398,27 @@ class LedgerResource(resources.ModelResource):
         raise NotImplementedError
 
     def get_instance(self, instance_loader, row):
-        return self.find_existing(row)
+        instance = self.find_existing(row)
+        if instance is not None:
+            self._originals[id(instance)] = self.comparable_values(instance, row)
+        return instance
 
     def find_existing(self, row):
         raise NotImplementedError
 
+    def comparable_values(self, instance, row) -> dict:
+        """What the file's columns say of ``instance``, in a form that compares."""
+        return {
+            field.column_name: field.comparable(instance) if hasattr(field, "comparable") else field.get_value(instance)
+            for field in self.get_import_fields() if field.column_name in row
+        }
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
         """Unchanged rows are skipped, so a re-import touches nothing (and resets no alert)."""
-        if import_validation_errors or original is None or original.pk is None:
+        if import_validation_errors or instance.pk is None:
             return False
-        for field in self.get_import_fields():
-            if field.column_name not in row:
-                continue
-            if hasattr(field, "comparable"):
-                if field.comparable(instance) != field.comparable(original):
-                    return False
-            elif field.get_value(instance) != field.get_value(original):
-                return False
-        return True
+        before = self._originals.get(id(instance))
+        return before is not None and self.comparable_values(instance, row) == before
 
     def column_errors(self, error: ValidationError) -> ValidationError:
         """The same messages, keyed by the spreadsheet's column headers instead of model field names."""
@@ -419,6 +460,18 @@ class LedgerResource(resources.ModelResource):
 
     def save_m2m(self, instance, row, **kwargs):
         """Many-to-many sets are saved by the service, with the record."""
+
+    def write_records(self, result) -> None:
+        """A resource whose ``save_record`` only validates and queues writes them here, once every
+        row is valid (override)."""
+
+    def after_import(self, dataset, result, **kwargs):
+        if result.has_errors() or result.has_validation_errors():
+            return  # the whole file is rolled back: nothing to write.
+        self.write_records(result)
+        for row in result.rows:  # new records got their keys just now
+            if getattr(row, "instance", None) is not None:
+                row.object_id = row.instance.pk
 
     def after_import_row(self, row, row_result, **kwargs):
         if self.progress is not None:

@@ -13,7 +13,7 @@ moves, reviewer-only stages) applies to an import exactly as to the admin.
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
 from .importing import (
@@ -32,7 +32,7 @@ from .importing import (
     pending_many,
 )
 from .models import Enterprise, EnterpriseKind, Honour, Project, RenewalZone, Sector, SigningEvent
-from .services import enterprise_save, project_save
+from .services import ProjectImport, enterprise_save
 from .stages import Stage
 from .validators import normalise_credit_code
 
@@ -47,57 +47,58 @@ class ProjectResource(LedgerResource):
     name = fields.Field(attribute="name", column_name="项目名称", widget=TextWidget())
     investors = ManyField(
         attribute="investors", column_name="投资方",
-        widget=LookupListWidget(Enterprise, keys=("name", "short_name"), label="投资方",
-                                hint="请先在企业库中建档（或先导入企业表）；多个投资方用“；”分隔。"),
+        widget=LookupListWidget(Enterprise, keys=("name", "short_name"), label=_("投资方"),
+                                hint=_("请先在企业库中建档（或先导入企业表）；多个投资方用“；”分隔。")),
     )
     sector = fields.Field(
         attribute="sector", column_name="产业领域",
-        widget=LookupWidget(Sector, keys=("name", "slug"), label="产业领域", hint="请使用产业领域表中的名称。"),
+        widget=LookupWidget(Sector, keys=("name", "slug"), label=_("产业领域"), hint=_("请使用产业领域表中的名称。")),
     )
     signing_event = fields.Field(
         attribute="signing_event", column_name="签约活动",
-        widget=LookupWidget(SigningEvent, label="签约活动", hint="请先建立签约活动。"),
+        widget=LookupWidget(SigningEvent, label=_("签约活动"), hint=_("请先建立签约活动。")),
     )
-    zone = fields.Field(attribute="zone", column_name="所在片区/载体", widget=LookupWidget(RenewalZone, label="片区/载体"))
+    zone = fields.Field(attribute="zone", column_name="所在片区/载体", widget=LookupWidget(RenewalZone, label=_("片区/载体")))
     stage = fields.Field(
         attribute="stage", column_name="项目阶段",
-        widget=ChoiceWidget(Stage.choices, label="项目阶段", default=Stage.NEGOTIATING),
+        widget=ChoiceWidget(Stage.choices, label=_("项目阶段"), default=Stage.NEGOTIATING),
     )
-    signed_on = DateField(attribute="signed_on", column_name="签约日期", widget=DateWidget(label="签约日期"))
+    signed_on = DateField(attribute="signed_on", column_name="签约日期", widget=DateWidget(label=_("签约日期")))
     registered_on = DateField(
-        attribute="registered_on", column_name="注册落户日期", widget=DateWidget(label="注册落户日期")
+        attribute="registered_on", column_name="注册落户日期", widget=DateWidget(label=_("注册落户日期"))
     )
-    started_on = DateField(attribute="started_on", column_name="开工日期", widget=DateWidget(label="开工日期"))
-    production_on = DateField(attribute="production_on", column_name="投产日期", widget=DateWidget(label="投产日期"))
+    started_on = DateField(attribute="started_on", column_name="开工日期", widget=DateWidget(label=_("开工日期")))
+    production_on = DateField(attribute="production_on", column_name="投产日期", widget=DateWidget(label=_("投产日期")))
     total_investment = fields.Field(
-        attribute="total_investment", column_name="总投资（万元）", widget=MoneyWidget(label="总投资")
+        attribute="total_investment", column_name="总投资（万元）", widget=MoneyWidget(label=_("总投资"))
     )
     funds_in_place = fields.Field(
-        attribute="funds_in_place", column_name="到位资金（万元）", widget=MoneyWidget(label="到位资金")
+        attribute="funds_in_place", column_name="到位资金（万元）", widget=MoneyWidget(label=_("到位资金"))
     )
     is_headquarters = fields.Field(
-        attribute="is_headquarters", column_name="总部项目", widget=BooleanWidget(label="总部项目")
+        attribute="is_headquarters", column_name="总部项目", widget=BooleanWidget(label=_("总部项目"))
     )
     address = fields.Field(attribute="address", column_name="项目地址", widget=TextWidget())
     summary = fields.Field(attribute="summary", column_name="摘要", widget=TextWidget())
     planned_jobs = fields.Field(
-        attribute="planned_jobs", column_name="计划就业人数", widget=IntegerWidget(label="计划就业人数")
+        attribute="planned_jobs", column_name="计划就业人数", widget=IntegerWidget(label=_("计划就业人数"))
     )
     land_area_mu = fields.Field(
-        attribute="land_area_mu", column_name="用地面积（亩）", widget=DecimalWidget(label="用地面积")
+        attribute="land_area_mu", column_name="用地面积（亩）", widget=DecimalWidget(label=_("用地面积"))
     )
     responsible_unit = fields.Field(attribute="responsible_unit", column_name="责任单位", widget=TextWidget())
     responsible_person = fields.Field(attribute="responsible_person", column_name="责任人/包保领导", widget=TextWidget())
     officer = fields.Field(
         attribute="officer", column_name="招商专员",
-        widget=LookupWidget(get_user_model(), keys=("username",), label="招商专员", hint="请填写后台用户名。"),
+        widget=LookupWidget(get_user_model(), keys=("username",), label=_("招商专员"), hint=_("请填写后台用户名。")),
     )
 
     required_columns = ("name",)
+    row_savepoints = False  # rows are validated as read and written together at the end
 
     class Meta:
         model = Project
-        name = "招商项目"
+        name = _("招商项目")
         fields = (
             "code", "name", "investors", "sector", "signing_event", "zone", "stage", "signed_on", "registered_on",
             "started_on", "production_on", "total_investment", "funds_in_place", "is_headquarters", "address",
@@ -122,6 +123,12 @@ class ProjectResource(LedgerResource):
                 self._by_code[project.code] = project
             else:
                 self._by_name.setdefault(project.name, []).append(project)
+        # Every row is validated as it is read and the valid ones are written together at the end.
+        new_names = [
+            _text(row, "项目名称") for row in dataset.dict
+            if not (self._by_code.get(_text(row, "项目编号")) or self._by_name.get(_text(row, "项目名称")))
+        ] if "项目名称" in headers else []
+        self._batch = ProjectImport(user=self.user, existing=matching, codes=codes, names=new_names)
 
     def row_key(self, row) -> str:
         code = _text(row, "项目编号")
@@ -140,7 +147,11 @@ class ProjectResource(LedgerResource):
         return matches[0] if matches else None
 
     def save_record(self, instance, row, *, is_create: bool) -> None:
-        project_save(project=instance, user=self.user, investors=pending_many(instance, "investors"))
+        # ``project_save``'s rules, row by row; the writes are batched (``write_records``).
+        self._batch.add(project=instance, investors=pending_many(instance, "investors"))
+
+    def write_records(self, result) -> None:
+        self._batch.write()
 
     def export_queryset(self, queryset):
         return queryset.select_related("sector", "signing_event", "zone", "officer").prefetch_related("investors")
@@ -153,15 +164,15 @@ class EnterpriseResource(LedgerResource):
     province = fields.Field(attribute="province", column_name="所在省份", widget=TextWidget())
     city = fields.Field(attribute="city", column_name="所在城市", widget=TextWidget())
     kind = fields.Field(
-        attribute="kind", column_name="企业性质", widget=ChoiceWidget(EnterpriseKind.choices, label="企业性质")
+        attribute="kind", column_name="企业性质", widget=ChoiceWidget(EnterpriseKind.choices, label=_("企业性质"))
     )
     honours = ManyField(
         attribute="honours", column_name="荣誉标签",
-        widget=LookupListWidget(Honour, keys=("name", "slug"), label="荣誉标签", hint="如 世界500强、链主、上市。"),
+        widget=LookupListWidget(Honour, keys=("name", "slug"), label=_("荣誉标签"), hint=_("如 世界500强、链主、上市。")),
     )
     parent = fields.Field(
         attribute="parent", column_name="所属集团",
-        widget=LookupWidget(Enterprise, label="所属集团", hint="集团须先在企业库中建档（可放在同一文件的靠前行）。"),
+        widget=LookupWidget(Enterprise, label=_("所属集团"), hint=_("集团须先在企业库中建档（可放在同一文件的靠前行）。")),
     )
     name_en = fields.Field(attribute="name_en", column_name="英文名称", widget=TextWidget())
     description = fields.Field(attribute="description", column_name="简介", widget=TextWidget())
@@ -170,7 +181,7 @@ class EnterpriseResource(LedgerResource):
 
     class Meta:
         model = Enterprise
-        name = "企业"
+        name = _("企业")
         fields = ("name", "short_name", "credit_code", "province", "city", "kind", "honours", "parent", "name_en",
                   "description")
         import_id_fields = ("name",)

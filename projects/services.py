@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from qingshan.cache import public_pages_changed
 
 from . import stages
-from .history import describe_changes, format_changes, has_history, save_with_history
+from .history import describe_changes, format_changes, has_history, save_many_with_history, save_with_history
 from .models import DatePrecision, Enterprise, Project, ProjectMilestone
-from .slugs import unique_slug
+from .slugs import slug_from_name, unique_slug
 
 
 class StaleVersionError(ValidationError):
@@ -94,16 +94,28 @@ def lock_version(*, record: models.Model, expected_version: int | None, keep_wor
         if "version" in _field_names(type(record)):
             record.version = 1
         return
-    names = _field_names(type(record))
-    kept = [name for name in WORKFLOW_FIELDS if name in names] if keep_workflow else []
-    columns = (["version"] if "version" in names else []) + kept
+    stored = locked_versions(type(record), [record.pk], extra=()).get(record.pk)
+    apply_locked_version(record=record, stored=stored, expected_version=expected_version, keep_workflow=keep_workflow)
+
+
+def locked_versions(model: type[models.Model], pks: Iterable, *, extra: Iterable[str] = ()) -> dict:
+    """Lock the rows ``pks`` (one query) and return, per pk, what ``apply_locked_version`` needs
+    (version and workflow fields) and the ``extra`` columns."""
+    names = _field_names(model)
+    columns = (["version"] if "version" in names else []) + [n for n in WORKFLOW_FIELDS if n in names]
     # No ordering: a default ordering over a nullable join cannot be locked on PostgreSQL.
-    stored = (
-        type(record)._default_manager.select_for_update()
-        .filter(pk=record.pk).order_by().values(*columns, "pk").first()
-    )
+    rows = model._default_manager.select_for_update().filter(pk__in=list(pks)).order_by()
+    return {row["pk"]: row for row in rows.values(*columns, *extra, "pk")}
+
+
+def apply_locked_version(
+    *, record: models.Model, stored: dict | None, expected_version: int | None, keep_workflow: bool
+) -> None:
+    """``lock_version`` once the stored row is read (None: it is gone)."""
     if stored is None:
         raise ValidationError(_("该记录已不存在，可能已被删除。"), code="gone")
+    names = _field_names(type(record))
+    kept = [name for name in WORKFLOW_FIELDS if name in names] if keep_workflow else []
     for name in kept:
         setattr(record, name, stored[name])
     if "version" not in names:
@@ -177,22 +189,209 @@ def record_save(
     return record
 
 
-def ensure_slug(instance: models.Model, *, source: str | None = None) -> None:
+def ensure_slug(instance: models.Model, *, source: str | None = None, lookups: "BatchLookups | None" = None) -> None:
     """Give a record without a slug a unique pinyin slug of its name."""
     if not instance.slug:
         max_length = instance._meta.get_field("slug").max_length
+        if lookups is not None:
+            instance.slug = lookups.unique_slug(str(source or instance.name), max_length=max_length)
+            return
         instance.slug = unique_slug(
             type(instance), source or str(instance.name), exclude_pk=instance.pk, max_length=max_length
         )
 
 
-def full_clean_fast(instance: models.Model, *, exclude: list[str] | None = None) -> None:
+class BatchLookups:
+    """The database questions of many writes of one model, answered from what was read once.
+
+    Single-field unique checks (a unique field, or a ``UniqueConstraint`` on one field whose condition
+    compares that field with constants): ``prefetch`` reads which of many values are taken in one
+    query, and each validated record claims its value, so two records of the same batch cannot take
+    the same one. A value not prefetched is read when asked. Slugs are handed out as ``unique_slug``
+    does, counting the ones this batch already gave. Related records attached to an instance were
+    read in the batch's own transaction, so their existence is not asked again.
+    """
+
+    def __init__(self, model: type[models.Model]):
+        self.model = model
+        self._holders: dict[str, dict] = {}  # field -> value -> set of pks (or ids of new instances)
+        self._claimed: dict[tuple[str, object], object] = {}  # (field, holder) -> value it holds
+        self._slugs_given: set[str] = set()
+        self._slug_prefix_taken: dict[str, set[str]] = {}
+
+    # -- unique values ------------------------------------------------------------------------
+    def prefetch(self, field: str, values: Iterable) -> None:
+        holders = self._holders.setdefault(field, {})
+        wanted = list({value for value in values if value not in holders})
+        condition = self._condition(field)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            for value in chunk:
+                holders.setdefault(value, set())
+            rows = self.model._default_manager.filter(**{f"{field}__in": chunk})
+            if condition is not None:
+                rows = rows.filter(condition)
+            for value, pk in rows.order_by().values_list(field, "pk"):
+                holders[value].add(pk)
+                self._claimed[(field, pk)] = value
+
+    def _condition(self, field: str) -> models.Q | None:
+        for constraint in self.model._meta.constraints:
+            if isinstance(constraint, models.UniqueConstraint) and tuple(constraint.fields) == (field,):
+                return constraint.condition
+        return None
+
+    def _holders_of(self, field: str, value) -> set:
+        if value not in self._holders.get(field, {}):
+            self.prefetch(field, [value])
+        return self._holders[field][value]
+
+    def unique_checks(self) -> list[tuple[str, models.Q | None, str]] | None:
+        """(field, condition, message) for every unique check of the model, None when one of them is
+        beyond what a batch answers (several fields, expressions, a condition on other fields)."""
+        if not hasattr(self, "_unique_checks"):
+            self._unique_checks = self._read_unique_checks()
+        return self._unique_checks
+
+    def _read_unique_checks(self) -> list[tuple[str, models.Q | None, str]] | None:
+        checks = []
+        unique_checks, _date_checks = self.model()._get_unique_checks(include_meta_constraints=False)
+        for _model, names in unique_checks:
+            if len(names) != 1 or names[0] == self.model._meta.pk.name:
+                if len(names) != 1:
+                    return None
+                continue
+            checks.append((names[0], None, self.model().unique_error_message(self.model, names).messages[0]))
+        for constraint in self.model._meta.constraints:
+            if not isinstance(constraint, models.UniqueConstraint):
+                continue
+            if len(constraint.fields) != 1 or constraint.expressions or not _simple_condition(
+                constraint.condition, constraint.fields[0]
+            ):
+                return None
+            checks.append((constraint.fields[0], constraint.condition, constraint.get_violation_error_message()))
+        return checks
+
+    def taken(self, instance: models.Model, field: str) -> bool:
+        """Whether another record (stored, or earlier in the batch) holds ``instance``'s value of ``field``."""
+        holder = instance.pk if instance.pk is not None else id(instance)
+        return bool(self._holders_of(field, getattr(instance, field)) - {holder})
+
+    def check_unique(self, instance: models.Model, *, exclude: set[str]) -> dict[str, list[str]]:
+        """The unique errors of ``instance`` (by field), and its claim on its values when there are none."""
+        checks = self.unique_checks()
+        if checks is None:  # pragma: no cover - every ledger model's checks are single-field
+            raise ValueError(f"BatchLookups cannot check {self.model.__name__}")
+        errors: dict[str, list[str]] = {}
+        holder = instance.pk if instance.pk is not None else id(instance)
+        claims = []
+        for field, condition, message in checks:
+            if field in exclude:
+                continue
+            value = getattr(instance, field)
+            if condition is not None and not _condition_holds(condition, field, value):
+                continue
+            others = self._holders_of(field, value) - {holder}
+            if others:
+                errors.setdefault(field, []).append(message)
+            else:
+                claims.append((field, value))
+        if not errors:
+            for field, value in claims:
+                previous = self._claimed.get((field, holder))
+                if previous is not None and previous != value:
+                    self._holders[field].get(previous, set()).discard(holder)
+                self._holders[field][value].add(holder)
+                self._claimed[(field, holder)] = value
+        return errors
+
+    # -- slugs --------------------------------------------------------------------------------
+    def prefetch_slugs(self, names: Iterable[str], *, max_length: int) -> None:
+        """Read at once whether the slugs of many names are taken (new records' names)."""
+        self.prefetch("slug", [self._slug_base(name, max_length) for name in names if name])
+
+    def _slug_base(self, name: str, max_length: int) -> str:
+        cache = self.__dict__.setdefault("_slug_bases", {})
+        if (name, max_length) not in cache:
+            cache[name, max_length] = slug_from_name(name, max_length=max_length - 4)
+        return cache[name, max_length]
+
+    def unique_slug(self, name: str, *, max_length: int) -> str:
+        """``slugs.unique_slug`` for a record of this batch: also avoids slugs the batch gave."""
+        base = self._slug_base(name, max_length)
+        if base not in self._slug_prefix_taken and base not in self._slugs_given and not self._holders_of(
+            "slug", base
+        ):
+            taken: set[str] = set()  # the base is free: nothing else about the prefix matters.
+        else:
+            taken = self._slug_prefix_taken.get(base)
+            if taken is None:
+                taken = set(self.model._default_manager.filter(slug__startswith=base).values_list("slug", flat=True))
+                self._slug_prefix_taken[base] = taken
+        candidate, n = base, 1
+        while candidate in taken or candidate in self._slugs_given:
+            n += 1
+            candidate = f"{base}-{n}"
+        self._slugs_given.add(candidate)
+        return candidate
+
+
+def _simple_condition(condition, field: str) -> bool:
+    """A condition ``_condition_holds`` can evaluate: exact comparisons of ``field`` with constants."""
+    if condition is None:
+        return True
+    if not isinstance(condition, models.Q):
+        return False
+    for child in condition.children:
+        if isinstance(child, models.Q):
+            if not _simple_condition(child, field):
+                return False
+        elif child[0] not in (field, f"{field}__exact") or isinstance(child[1], (models.F, models.Expression)):
+            return False
+    return True
+
+
+def _condition_holds(condition: models.Q, field: str, value) -> bool:
+    results = [
+        _condition_holds(child, field, value) if isinstance(child, models.Q) else value == child[1]
+        for child in condition.children
+    ]
+    held = all(results) if condition.connector == models.Q.AND else any(results)
+    return not held if condition.negated else held
+
+
+def full_clean_fast(
+    instance: models.Model, *, exclude: list[str] | None = None, lookups: BatchLookups | None = None
+) -> None:
     """``full_clean()`` without re-running the CHECK constraints through the ORM.
 
     The model's ``clean()`` restates every CHECK constraint as a message and the database enforces
     them; asking Django to validate them as well costs one query per constraint (over twenty for a
     project), which made a 5,000-row import take minutes. Unique constraints are still checked.
+
+    With ``lookups`` (a batch of writes) the unique checks are answered from the batch's reads, and
+    a foreign key whose record is attached (read in the batch's transaction) is not looked up again.
     """
+    if lookups is not None:
+        trusted = [
+            field.name for field in instance._meta.concrete_fields
+            if field.many_to_one and field.is_cached(instance) and getattr(instance, field.name) is not None
+            and not getattr(instance, field.name)._state.adding
+        ]
+        errors: dict[str, list] = {}
+        instance.__dict__["_batch_lookups"] = lookups  # for a clean() that asks about other records
+        try:
+            instance.full_clean(exclude=[*(exclude or ()), *trusted], validate_unique=False,
+                                validate_constraints=False)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        finally:
+            del instance.__dict__["_batch_lookups"]
+        for field, messages in lookups.check_unique(instance, exclude={*(exclude or ()), *errors}).items():
+            errors.setdefault(field, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+        return
     instance.full_clean(exclude=exclude, validate_constraints=False)
     errors: dict[str, list] = {}
     for constraint in instance._meta.constraints:
@@ -286,6 +485,7 @@ def project_save(
     system write (seed loader, data migration): the role check is skipped, the stage table is not.
     ``expected_version`` is the version the writer loaded: a stale one is refused
     (``StaleVersionError``). The save leaves exactly one history entry, many-to-many included.
+    ``projects_import`` applies the same rules to many projects at once.
     """
     require_write_permission(record=project, user=user)
     old_stage = None
@@ -298,17 +498,8 @@ def project_save(
         start_as_draft(record=project, user=user)
     if investors is not None:
         investors = list(investors)
-    errors = project_stage_errors(project=project, investors=investors, old_stage=old_stage)
-    if old_stage != project.stage and not user_may_set_stage(user=user, stage=project.stage, old_stage=old_stage):
-        raise PermissionDenied(_("您没有权限将项目设为“%(stage)s”。") % {"stage": project.get_stage_display()})
-    ensure_slug(project)
-    try:
-        full_clean_fast(project, exclude=["version"])
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+    project_validate(project=project, user=user, investors=investors, old_stage=old_stage)
+    milestones = project_milestones(project=project, old_stage=old_stage, user=user, note=milestone_note)
     attribute(project, user=user, reason=reason)
     m2m: dict[str, list] = {}
     if investors is not None:
@@ -316,17 +507,9 @@ def project_save(
     if institutes is not None:
         m2m["institutes"] = list(institutes)
     save_with_history(project, m2m=m2m)
-    if old_stage is None:
-        # A new record may enter the ledger part-way along: log each dated stage it has passed.
-        reached = stages.MAIN_PATH[: stages.MAIN_PATH.index(project.stage) + 1] if (
-            project.stage in stages.MAIN_PATH
-        ) else ()
-        for stage in reached:
-            date_field = stages.date_field_for(stage)
-            if stage != project.stage and date_field and getattr(project, date_field):
-                milestone_record(project=project, stage=stage, user=user)
-    if old_stage != project.stage:
-        milestone_record(project=project, stage=project.stage, user=user, note=milestone_note)
+    for milestone in milestones:
+        milestone.project = project
+        milestone.save()
     if project.signing_event_id is not None:
         from .duplicates import flag_possible_duplicates
 
@@ -335,10 +518,58 @@ def project_save(
     return project
 
 
-def milestone_record(
+def project_validate(
+    *,
+    project: Project,
+    user: AbstractBaseUser | None,
+    investors: list[Enterprise] | None,
+    old_stage: str | None,
+    lookups: "BatchLookups | None" = None,
+) -> None:
+    """Everything ``project_save`` checks before writing: the stage table, the role a stage move
+    needs, the fields and the unique constraints. Gives the project its slug.
+
+    ``lookups`` (a batch of writes): answer the database questions from what the batch read once.
+    """
+    errors = project_stage_errors(project=project, investors=investors, old_stage=old_stage)
+    if old_stage != project.stage and not user_may_set_stage(user=user, stage=project.stage, old_stage=old_stage):
+        raise PermissionDenied(_("您没有权限将项目设为“%(stage)s”。") % {"stage": project.get_stage_display()})
+    ensure_slug(project, lookups=lookups)
+    try:
+        full_clean_fast(project, exclude=["version"], lookups=lookups)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def project_milestones(
+    *, project: Project, old_stage: str | None, user: AbstractBaseUser | None, note: str = ""
+) -> list[ProjectMilestone]:
+    """The milestones a save of ``project`` appends (validated, not saved).
+
+    A new record may enter the ledger part-way along: each dated stage it has passed is logged,
+    then the stage it is in. A change of stage logs the new stage.
+    """
+    milestones = []
+    if old_stage is None:
+        reached = stages.MAIN_PATH[: stages.MAIN_PATH.index(project.stage) + 1] if (
+            project.stage in stages.MAIN_PATH
+        ) else ()
+        for stage in reached:
+            date_field = stages.date_field_for(stage)
+            if stage != project.stage and date_field and getattr(project, date_field):
+                milestones.append(milestone_build(project=project, stage=stage, user=user))
+    if old_stage != project.stage:
+        milestones.append(milestone_build(project=project, stage=project.stage, user=user, note=note))
+    return milestones
+
+
+def milestone_build(
     *, project: Project, stage: str, user: AbstractBaseUser | None = None, note: str = ""
 ) -> ProjectMilestone:
-    """Append a milestone for ``stage``, dated by the project's date field for that stage.
+    """A validated, unsaved milestone for ``stage``, dated by the project's date field for that stage.
 
     Stages without a date field (在谈, 暂缓, 终止) carry no date; the record's own timestamp says
     when it was logged.
@@ -357,9 +588,113 @@ def milestone_record(
     # Its one CHECK (stage) is the field's choices; the project and user are already saved records.
     milestone.full_clean(exclude=["project", "recorded_by"], validate_constraints=False)
     attribute(milestone, user=user)
+    return milestone
+
+
+def milestone_record(
+    *, project: Project, stage: str, user: AbstractBaseUser | None = None, note: str = ""
+) -> ProjectMilestone:
+    """Append a milestone for ``stage`` (see ``milestone_build``)."""
+    milestone = milestone_build(project=project, stage=stage, user=user, note=note)
     milestone.save()
     public_pages_changed()
     return milestone
+
+
+class ProjectImport:
+    """Many projects saved under exactly ``project_save``'s rules, in a few queries (spreadsheet import).
+
+    ``add`` validates one project at once (so each bad row gets its own messages) against what the
+    batch read once: the stored versions and stages (locked), taken slugs and codes. ``write``
+    then saves them all: updates one by one, new projects, investor links, milestones and history
+    entries in bulk, then the duplicate-signing check per project with a signing conference and one
+    public-cache bump. Same result as ``project_save`` row after row: the same fields, milestones,
+    one history entry per project (investors included) and per milestone, the same flags.
+    Call it inside a transaction; ``write`` only after every ``add`` succeeded.
+    """
+
+    def __init__(self, *, user: AbstractBaseUser | None, existing: Iterable[Project] = (),
+                 codes: Iterable[str] = (), names: Iterable[str] = ()):
+        self.user = user
+        existing = [project for project in existing if project.pk is not None]
+        self._stored = locked_versions(Project, [p.pk for p in existing], extra=("stage",))
+        self.lookups = BatchLookups(Project)
+        self.lookups.prefetch("code", [code for code in codes if code])
+        self.lookups.prefetch("slug", [p.slug for p in existing if p.slug])
+        self.lookups.prefetch_slugs(names, max_length=Project._meta.get_field("slug").max_length)
+        self._items: list[tuple[Project, list[Enterprise] | None, list[ProjectMilestone]]] = []
+
+    def add(self, *, project: Project, investors: Iterable[Enterprise] | None = None) -> None:
+        """Validate ``project`` and queue it; raises ``ValidationError`` / ``PermissionDenied`` as
+        ``project_save`` does."""
+        user = self.user
+        require_write_permission(record=project, user=user)
+        old_stage = None
+        if project.pk is not None:
+            project._state.adding = False
+            stored = self._stored.get(project.pk)
+            if stored is None:  # not announced to the batch: lock it now
+                stored = locked_versions(Project, [project.pk], extra=("stage",)).get(project.pk)
+            apply_locked_version(record=project, stored=stored, expected_version=None,
+                                 keep_workflow=user is not None)
+            old_stage = stored["stage"]
+        else:
+            project.version = 1
+            start_as_draft(record=project, user=user)
+        if investors is not None:
+            investors = list(investors)
+        project_validate(project=project, user=user, investors=investors, old_stage=old_stage, lookups=self.lookups)
+        milestones = project_milestones(project=project, old_stage=old_stage, user=user)
+        attribute(project, user=user)
+        self._items.append((project, investors, milestones))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def write(self) -> list[Project]:
+        projects = [project for project, _investors, _milestones in self._items]
+        m2m = {id(project): {"investors": investors} for project, investors, _m in self._items if investors is not None}
+        with transaction.atomic():
+            save_many_with_history(projects, m2m=m2m)
+            milestones = []
+            for project, _investors, project_milestones_ in self._items:
+                for milestone in project_milestones_:
+                    milestone.project = project
+                    milestones.append(milestone)
+            save_many_with_history(milestones)
+            flagged = [project for project in projects if project.signing_event_id is not None]
+            if flagged:
+                from .duplicates import flag_possible_duplicates
+
+                for project in flagged:
+                    flag_possible_duplicates(project=project)
+            if projects:
+                public_pages_changed()
+        return projects
+
+
+def projects_import(
+    *, rows: Iterable[tuple[Project, Iterable[Enterprise] | None]], user: AbstractBaseUser | None = None
+) -> list[Project]:
+    """Save many ``(project, investors)`` at once under ``project_save``'s rules, all or nothing.
+
+    Raises ``ValidationError`` mapping each refused row's position (from 0) to its errors.
+    """
+    rows = list(rows)
+    with transaction.atomic():
+        batch = ProjectImport(
+            user=user, existing=[project for project, _ in rows], codes=[project.code for project, _ in rows],
+            names=[project.name for project, _ in rows if not project.slug],
+        )
+        errors: dict[str, list] = {}
+        for number, (project, investors) in enumerate(rows):
+            try:
+                batch.add(project=project, investors=investors)
+            except (ValidationError, PermissionDenied) as exc:
+                errors[str(number)] = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        if errors:
+            raise ValidationError(errors)
+        return batch.write()
 
 
 @transaction.atomic

@@ -209,7 +209,7 @@ class Project(PublishableModel):
             errors.setdefault("funds_in_place", []).append(_("到位资金不能超过总投资。"))
         if self.land_area_mu is not None and self.land_area_mu <= 0:
             errors.setdefault("land_area_mu", []).append(_("用地面积必须大于零；未知时留空。"))
-        if self.code and Project.objects.filter(code=self.code).exclude(pk=self.pk).exists():
+        if self.code and self.code_taken():
             errors.setdefault("code", []).append(_("项目编号已被其他项目使用。"))
         for earlier, later in _DATE_ORDER:
             first, second = getattr(self, earlier), getattr(self, later)
@@ -231,6 +231,14 @@ class Project(PublishableModel):
                 )
         if errors:
             raise ValidationError(errors)
+
+    def code_taken(self) -> bool:
+        """Whether another project holds this code. A batch of writes (``services.BatchLookups``)
+        answers from what it read once instead of asking the database for each record."""
+        lookups = self.__dict__.get("_batch_lookups")
+        if lookups is not None:
+            return lookups.taken(self, "code")
+        return Project.objects.filter(code=self.code).exclude(pk=self.pk).exists()
 
     @property
     def signed_display(self) -> str:

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         with tqdm(total=len(dataset), unit=_("行"), disable=options.get("verbosity", 1) < 1,
                   file=self.stderr._out) as bar:
-            resource = RESOURCES[kind](progress=lambda number, total: bar.update(1))
+            resource = RESOURCES[kind](progress=lambda number, total: bar.update(1), skip_diff=True)
             result = resource.import_data(dataset, dry_run=not commit, user=account)
         elapsed = time.monotonic() - started
         for error in result.base_errors:
