@@ -55,9 +55,10 @@ def main() -> None:
         return
     for label, extra in (("preview (dry run)", []), ("commit", ["--commit"]), ("re-import (unchanged)", ["--commit"])):
         out = io.StringIO()
-        started = time.monotonic()
+        started, cpu = time.monotonic(), time.process_time()
         call_command("import_ledger", "projects", str(path), *extra, stdout=out, verbosity=0)
-        print(f"{label:24s} {time.monotonic() - started:6.1f} s   {out.getvalue().splitlines()[0]}")
+        print(f"{label:24s} {time.monotonic() - started:6.1f} s wall {time.process_time() - cpu:6.1f} s CPU (this process)"
+              f"   load {os.getloadavg()[0]:.1f}   {out.getvalue().splitlines()[0]}")
     print("projects now:", Project.objects.count())
 
 

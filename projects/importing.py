@@ -463,10 +463,11 @@ class LedgerResource(resources.ModelResource):
 
     def write_records(self, result) -> None:
         """A resource whose ``save_record`` only validates and queues writes them here, once every
-        row is valid (override)."""
+        row is valid (override). Not on a preview: every rule was checked row by row already, and
+        whatever is written would be rolled back."""
 
     def after_import(self, dataset, result, **kwargs):
-        if result.has_errors() or result.has_validation_errors():
+        if result.has_errors() or result.has_validation_errors() or kwargs.get("dry_run"):
             return  # the whole file is rolled back: nothing to write.
         self.write_records(result)
         for row in result.rows:  # new records got their keys just now
