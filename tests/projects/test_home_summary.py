@@ -286,3 +286,25 @@ def test_loading_the_seed_marks_the_public_data_as_changed(client, django_captur
         call_command("load_seed", verbosity=0)
     assert public_data_version() != before
     assert figure(client.get(HOME).content.decode(), "累计签约项目") != "0"
+
+
+def test_each_headline_figure_links_to_exactly_the_projects_it_counts(client, ledger):
+    """The headline figures leave out a confirmed duplicate signing; so do the lists they link to."""
+    response = client.get(HOME)
+    html = response.content.decode()
+    headline = html[html.index('id="figures-heading"'):html.index('id="summary-heading"')]
+    figures = response.context["figures"]
+
+    def link_of(label: str) -> str:
+        match = re.search(r'<a href="([^"]*)">\s*<span class="figure-value">[^<]*</span>\s*'
+                          r'<span class="figure-label">' + re.escape(label), headline)
+        assert match, label
+        return unescape(match.group(1))
+
+    assert figures.signed_total == 6  # the six signed published rows; not the draft, not the confirmed duplicate
+    assert listed_count(client, link_of("累计签约项目")) == figures.signed_total
+    assert listed_count(client, link_of("签约总投资")) == figures.signed_total
+    assert listed_count(client, link_of("开工率")) == figures.started_of_signed
+    assert listed_count(client, link_of("当年签约当年开工")) == figures.signed_and_started_same_year
+    this_year = link_of(f"{figures.year}年签约项目")
+    assert listed_count(client, this_year) == figures.signed_this_year
