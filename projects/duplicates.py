@@ -11,10 +11,11 @@ for a reviewer. A confirmed flag takes the later project out of headline totals
 import difflib
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import DuplicateFlag, DuplicateStatus, Project
@@ -64,7 +65,7 @@ def duplicate_candidates(project: Project) -> list[tuple[Project, str]]:
         if amounts_similar(project.total_investment, other.total_investment):
             reasons.append(_("投资额相近"))
         if reasons:
-            found.append((other, _("同一投资方，") + "、".join(reasons)))
+            found.append((other, _("同一投资方，") + _("、").join(reasons)))
     return found
 
 
@@ -73,7 +74,10 @@ def flag_possible_duplicates(*, project: Project) -> list[DuplicateFlag]:
     """Raise a pending flag for each new candidate pair; existing flags (any status) are kept as they are."""
     flags = []
     known = set(DuplicateFlag.objects.filter(project=project).values_list("original_id", flat=True))
-    for original, reason in duplicate_candidates(project):
+    # The reason is stored with the flag: in the office's language, whoever's screen raised it.
+    with translation.override(settings.LANGUAGE_CODE):
+        candidates = duplicate_candidates(project)
+    for original, reason in candidates:
         if original.pk in known:
             continue
         flag = DuplicateFlag(project=project, original=original, reason=reason[:300])

@@ -90,3 +90,39 @@ def test_cohorts_show_even_before_their_members_are_recorded(client, cohorts):
     # A search shows only the groups with matching ambassadors.
     page = client.get("/ambassadors/", {"q": "没有这个人"}).content.decode()
     assert "测试2026年批次" not in page
+
+
+def test_list_shows_each_cohorts_public_results(client, cohorts, django_capture_on_commit_callbacks):
+    """The per-cohort summary (issue #6) counts published ambassadors, public leads and published projects only,
+    and follows a publish through the service on the next request."""
+    from projects.workflow import publish
+    from tests.factories import UserFactory
+
+    older, newer = cohorts
+    ambassador = AmbassadorFactory(name="测试大使甲", cohort=newer)
+    hidden_ambassador = AmbassadorFactory(name="测试未发布大使MARKER", cohort=newer, is_published=False)
+    signed = ProjectFactory(name="测试已发布签约项目", total_investment=3000, funds_in_place=1000)
+    draft = ProjectFactory(name="测试草稿项目MARKER", total_investment=99999, is_published=False)
+    LeadFactory(ambassador=ambassador, status=LeadStatus.SIGNED, project=signed)
+    LeadFactory(ambassador=ambassador, status=LeadStatus.SIGNED, project=draft)
+    LeadFactory(ambassador=ambassador, status=LeadStatus.CONTACTED, is_published=False)
+    LeadFactory(ambassador=hidden_ambassador, status=LeadStatus.SIGNED, project=signed)
+
+    def row_of(page: str, cohort_name: str) -> list[str]:
+        import re
+
+        table = page[page.index('id="cohort-results-heading"'):]
+        row = re.search(r"<tr>\s*<th scope=\"row\">" + re.escape(cohort_name) + r"</th>(.*?)</tr>", table, re.S)
+        assert row, cohort_name
+        return [cell.strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)]
+
+    page = client.get("/ambassadors/").content.decode()
+    assert "MARKER" not in page
+    # ambassadors, leads, signed projects, signed amount, funds in place
+    assert row_of(page, "测试2026年批次")[:3] == ["1", "2", "1"]
+    assert row_of(page, "测试2026年批次")[3:] == ["3,000 万元", "1,000 万元"]
+
+    reviewer = UserFactory(is_staff=True, is_superuser=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(record=draft, user=reviewer)
+    assert row_of(client.get("/ambassadors/").content.decode(), "测试2026年批次")[:3] == ["1", "2", "2"]

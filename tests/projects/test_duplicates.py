@@ -117,3 +117,12 @@ def test_an_import_raises_the_flag_too(setting):
     result = ProjectResource().import_data(sheet, dry_run=False)
     assert result.totals["new"] == 1, [r.error_dict for r in result.invalid_rows]
     assert DuplicateFlag.objects.get().original == setting["original"]
+
+
+def test_the_stored_reason_is_in_the_office_language_whoever_raised_it(setting):
+    from django.utils import translation
+
+    with translation.override("en"):
+        announce("海测集团新材料产业合作", investors=[setting["investor"]], event=setting["later"],
+                 amount=Decimal("50000"))
+    assert DuplicateFlag.objects.get().reason == "同一投资方，名称相近、投资额相近"

@@ -36,7 +36,7 @@ BOUNDS = {
     "/institutes/test-inst/": 4,
     "/zones/": 2,
     "/zones/test-zone/": 5,
-    "/ambassadors/": 3,
+    "/ambassadors/": 6,  # + the results per cohort: the data version, then (after a change) ambassadors and leads
     "/ambassadors/test-amb/": 3,  # + the results section (ambassadors.results.public_results_for)
     "/sitemap.xml": 11,
 }
