@@ -139,6 +139,13 @@ class Project(PublishableModel):
             # a partial index keeps that count proportional to the waiting records, not the ledger.
             models.Index(fields=["review_status"], name="project_submitted_idx",
                          condition=models.Q(review_status="submitted", archived_at__isnull=True)),
+            # The API's keyset cursor walks (updated_at, id): rows written together (an import, a
+            # bulk action) share updated_at, and the single-column index cannot order them by id.
+            models.Index(fields=["updated_at", "id"], name="project_sync_order_idx"),
+            # Exactly the rows of ``public()``: the API's page count is an index-only scan of it
+            # instead of a scan of the whole table.
+            models.Index(fields=["id"], name="project_public_idx",
+                         condition=models.Q(is_published=True, archived_at__isnull=True)),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(name__gt=""), name="project_name_not_empty"),
