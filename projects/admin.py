@@ -8,9 +8,11 @@ applies and stage changes append milestones.
 """
 
 from django.contrib import admin
+from django.db import connections
 from django.db.models import Count, Max, Min
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
 from ambassadors.models import Lead
@@ -19,6 +21,7 @@ from . import resources, services
 from .admin_filters import AlertColourFilter, YardstickFilter
 from .admin_import import LedgerImportExportMixin
 from .admin_workflow import WorkflowAdminMixin
+from .filters import TRIGRAM_MIN_LENGTH
 from .forms import AdminModelForm, ProjectAdminForm, SlugFromNameForm
 from .models import (
     Enterprise,
@@ -416,6 +419,42 @@ class ProjectAdmin(LedgerImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("investors")
+
+    def get_search_results(self, request, queryset, search_term):
+        """On PostgreSQL, for keywords of three characters or more: each keyword as ``id IN (one SELECT
+        per search field UNION ALL …)``, each branch through its trigram index (migrations 0003, 0008).
+
+        The same rows as Django's search (every keyword in some search field, OR across fields, AND
+        across keywords), but without the OR over joined investors that makes Django scan every project
+        and wrap the list in a duplicate-removing EXISTS: ``id IN`` never repeats a row. Staff see every
+        record, so the investor branches need no published filter. A shorter keyword has no trigram to
+        look up; it and every other database keep Django's own search.
+        """
+        terms = [
+            unescape_string_literal(bit) if bit[:1] in {'"', "'"} and bit[-1:] == bit[0] else bit
+            for bit in smart_split(search_term)
+        ]
+        if (
+            connections[queryset.db].vendor != "postgresql"
+            or not terms
+            or any(len(term) < TRIGRAM_MIN_LENGTH for term in terms)
+        ):
+            return super().get_search_results(request, queryset, search_term)
+        project_fields = [path for path in self.search_fields if not path.startswith("investors__")]
+        investor_fields = [path.removeprefix("investors__") for path in self.search_fields
+                           if path.startswith("investors__")]
+        links = Project.investors.through.objects.order_by()
+        for term in terms:
+            branches = [
+                Project.objects.order_by().filter(**{f"{path}__icontains": term}).values("pk")
+                for path in project_fields
+            ] + [
+                links.filter(**{f"enterprise__{path}__icontains": term}).values("project_id")
+                for path in investor_fields
+            ]
+            first, *rest = branches
+            queryset = queryset.filter(pk__in=first.union(*rest, all=True))
+        return queryset, False
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
