@@ -422,7 +422,7 @@ class ProjectAdmin(LedgerImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin
 
     def get_search_results(self, request, queryset, search_term):
         """On PostgreSQL, for keywords of three characters or more: each keyword as ``id IN (one SELECT
-        per search field UNION ALL …)``, each branch through its trigram index (migrations 0003, 0008).
+        per search field UNION ALL …)``, each branch through its trigram index (migrations 0003, 0009).
 
         The same rows as Django's search (every keyword in some search field, OR across fields, AND
         across keywords), but without the OR over joined investors that makes Django scan every project

@@ -34,7 +34,7 @@ def drop_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("projects", "0007_public_data_version"),
+        ("projects", "0008_api_count_and_cursor_indexes"),
     ]
 
     operations = [
