@@ -269,30 +269,32 @@ def yardsticks(
     *, year: int, queryset: QuerySet[Project] | None = None, sector_ids: set[int] | None = None
 ) -> Yardsticks:
     """Every yardstick for signing year ``year`` in one query."""
-    conditions = yardstick_conditions(year)
-    figures = _annotated(_scoped(_projects(queryset), sector_ids=sector_ids)).aggregate(
+    figures = _figures(_annotated(_scoped(_projects(queryset), sector_ids=sector_ids)), yardstick_conditions(year))
+    return Yardsticks(year=year, performance_rate_percent=percentage(figures["on_track"], figures["signed"]), **figures)
+
+
+def _figures(queryset: QuerySet[Project], conditions: dict[str, Q], **extra) -> dict:
+    """One aggregate query: a count per condition, the signed amount and the funds figures, plus ``extra``.
+
+    Shared by the staff yardsticks and the public summary so that both compute every figure alike.
+    """
+    figures = queryset.aggregate(
         **{kind: Count("pk", filter=condition) for kind, condition in conditions.items()},
         signed_investment=Sum("total_investment", filter=conditions["signed"]),
         funded_total=Sum("total_investment", filter=conditions["funded"]),
         funded_in_place=Sum("funds_in_place", filter=conditions["funded"]),
+        **extra,
     )
-    funded_total = figures["funded_total"] or Decimal("0")
-    in_place = figures["funded_in_place"] or Decimal("0")
-    return Yardsticks(
-        year=year,
-        signed=figures["signed"],
-        signed_investment_wan=figures["signed_investment"] or Decimal("0"),
-        started=figures["started"],
+    funded_total = figures.pop("funded_total") or Decimal("0")
+    in_place = figures.pop("funded_in_place") or Decimal("0")
+    figures.update(
+        signed_investment_wan=figures.pop("signed_investment") or Decimal("0"),
         start_rate_percent=percentage(figures["started"], figures["signed"]),
-        on_track=figures["on_track"],
-        performance_rate_percent=percentage(figures["on_track"], figures["signed"]),
-        funded=figures["funded"],
         funded_total_investment_wan=funded_total,
         funds_in_place_wan=in_place,
         funds_rate_percent=percentage(in_place, funded_total),
-        in_production=figures["in_production"],
-        same_year=figures["same_year"],
     )
+    return figures
 
 
 # ---------------------------------------------------------------------------------------------
@@ -343,29 +345,11 @@ class PublicYardsticks:
 def public_yardsticks(*, year: int, sector_ids: set[int] | None = None) -> PublicYardsticks:
     """The public figures for signing year ``year`` (and a sector with its sub-sectors) in one query."""
     conditions = public_yardstick_conditions(year)
-    figures = with_years(_scoped(public_projects(), sector_ids=sector_ids)).aggregate(
-        **{kind: Count("pk", filter=condition) for kind, condition in conditions.items()},
-        signed_investment=Sum("total_investment", filter=conditions["signed"]),
+    figures = _figures(
+        with_years(_scoped(public_projects(), sector_ids=sector_ids)), conditions,
         signed_without_amount=Count("pk", filter=conditions["signed"] & Q(total_investment__isnull=True)),
-        funded_total=Sum("total_investment", filter=conditions["funded"]),
-        funded_in_place=Sum("funds_in_place", filter=conditions["funded"]),
     )
-    funded_total = figures["funded_total"] or Decimal("0")
-    in_place = figures["funded_in_place"] or Decimal("0")
-    return PublicYardsticks(
-        year=year,
-        signed=figures["signed"],
-        signed_investment_wan=figures["signed_investment"] or Decimal("0"),
-        signed_without_amount=figures["signed_without_amount"],
-        started=figures["started"],
-        start_rate_percent=percentage(figures["started"], figures["signed"]),
-        funded=figures["funded"],
-        funded_total_investment_wan=funded_total,
-        funds_in_place_wan=in_place,
-        funds_rate_percent=percentage(in_place, funded_total),
-        in_production=figures["in_production"],
-        same_year=figures["same_year"],
-    )
+    return PublicYardsticks(year=year, **figures)
 
 
 def counted_projects(queryset: QuerySet[Project]) -> QuerySet[Project]:
