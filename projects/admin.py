@@ -21,7 +21,7 @@ from . import resources, services
 from .admin_filters import AlertColourFilter, YardstickFilter
 from .admin_import import LedgerImportExportMixin
 from .admin_workflow import WorkflowAdminMixin
-from .filters import TRIGRAM_MIN_LENGTH
+from .filters import TRIGRAM_MIN_LENGTH, keyword_union
 from .forms import AdminModelForm, ProjectAdminForm, SlugFromNameForm
 from .models import (
     Enterprise,
@@ -443,17 +443,10 @@ class ProjectAdmin(LedgerImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin
         project_fields = [path for path in self.search_fields if not path.startswith("investors__")]
         investor_fields = [path.removeprefix("investors__") for path in self.search_fields
                            if path.startswith("investors__")]
-        links = Project.investors.through.objects.order_by()
         for term in terms:
-            branches = [
-                Project.objects.order_by().filter(**{f"{path}__icontains": term}).values("pk")
-                for path in project_fields
-            ] + [
-                links.filter(**{f"enterprise__{path}__icontains": term}).values("project_id")
-                for path in investor_fields
-            ]
-            first, *rest = branches
-            queryset = queryset.filter(pk__in=first.union(*rest, all=True))
+            queryset = queryset.filter(
+                pk__in=keyword_union(term, project_fields=project_fields, investor_fields=investor_fields)
+            )
         return queryset, False
 
     def get_form(self, request, obj=None, change=False, **kwargs):
