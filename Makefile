@@ -26,7 +26,7 @@ seed: migrate
 
 run: seed
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0 2>/dev/null || true
-	$(BIN)/python manage.py ensure_local_admin
+	$(BIN)/python manage.py ensure_local_admin --site-url http://$(HOST):$(PORT)/
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

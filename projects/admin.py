@@ -506,4 +506,4 @@ class ProjectMilestoneAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, obj.project)
 
 
-from . import admin_duplicates  # noqa: E402,F401  (registers the duplicate-signing review)
+from . import admin_duplicates, admin_users  # noqa: E402,F401  (register the duplicate-signing review, the user admin)

@@ -1,5 +1,5 @@
 """
-The facts of the source report (../shared/seed/qingshan-2026-investment-conference.txt), as data.
+The facts of the source report (the news report of the 2026 Qingshan investment conference), as data.
 
 Only what the report says is recorded. Where it gives no figure or date, the field stays empty;
 where it gives only a year ("2025年…引进"), the date is stored as 1 January with YEAR precision

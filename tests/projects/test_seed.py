@@ -1,6 +1,7 @@
 """The seed loader holds the report's facts, no more, and running it twice changes nothing."""
 
 import datetime
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,7 +22,9 @@ from projects.models import (
 )
 from projects.stages import Stage
 
-REPORT = Path(__file__).resolve().parents[3] / "shared" / "seed" / "qingshan-2026-investment-conference.txt"
+# The source report is the news outlet's text and is not part of the repository: CI points at its
+# copy (``.ci/run`` sets the variable and fails when the file is missing); elsewhere the check is skipped.
+REPORT_VARIABLE = "QINGSHAN_SOURCE_REPORT"
 
 
 @pytest.fixture(scope="module")
@@ -118,9 +121,14 @@ def test_sector_tree_of_the_335_system(db_seeded):
 
 def test_every_seeded_name_appears_in_the_report(db_seeded):
     """Guards against invented entities: each enterprise, ambassador and institute is named in the report."""
-    text = REPORT.read_text(encoding="utf-8") if REPORT.exists() else None
-    if text is None:
-        pytest.fail(f"source report missing at {REPORT}")
+    path = os.environ.get(REPORT_VARIABLE)
+    if not path:
+        pytest.skip(f"set {REPORT_VARIABLE} to the source report's text file to run this check "
+                    f"(CI sets it to ../shared/seed/qingshan-2026-investment-conference.txt)")
+    report = Path(path)
+    if not report.is_file():
+        pytest.fail(f"{REPORT_VARIABLE} points at {report}, which is not a file")
+    text = report.read_text(encoding="utf-8")
     names = [*Enterprise.objects.values_list("name", flat=True),
              *Ambassador.objects.values_list("name", flat=True),
              *ResearchInstitute.objects.values_list("name", flat=True),
