@@ -4,10 +4,17 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from projects.admin import PUBLISHABLE_READONLY, TIMESTAMP_FIELDS, SlugAdminMixin, publishing_fieldset, record_fieldset
-from projects.admin_import import LedgerImportExportMixin
-from projects.admin_workflow import WorkflowAdminMixin
-from projects.forms import AdminModelForm
+from ledger.admin import WorkflowAdminMixin
+from ledger.admin_import import LedgerImportExportMixin
+from ledger.forms import AdminModelForm
+from projects.admin import (
+    PUBLISHABLE_READONLY,
+    TIMESTAMP_FIELDS,
+    ProjectAdmin,
+    SlugAdminMixin,
+    publishing_fieldset,
+    record_fieldset,
+)
 
 from . import resources
 from .models import Ambassador, Cohort, Lead
@@ -48,7 +55,8 @@ class LeadInline(admin.TabularInline):
     form = AdminModelForm
     fields = ("target_name", "status", "referred_on", "referred_on_precision", "target_enterprise", "sector",
               "project", "is_published")
-    readonly_fields = ("target_enterprise", "sector", "project")
+    # Publishing is the reviewers' (the workflow actions on the lead's list), never an inline edit.
+    readonly_fields = ("target_enterprise", "sector", "project", "is_published")
     show_change_link = True
     extra = 0
 
@@ -109,3 +117,33 @@ class LeadAdmin(LedgerImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("推荐日期"), ordering="referred_on")
     def referred_display(self, obj):
         return obj.referred_display or "—"
+
+
+class ProjectLeadInline(admin.TabularInline):
+    """Which ambassador's lead brought the project (edited on the lead's own page)."""
+
+    model = Lead
+    fk_name = "project"
+    fields = ("target_name", "ambassador", "status", "referred_display")
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("来源线索（招商大使推荐）")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("ambassador")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("推荐日期"))
+    def referred_display(self, obj):
+        return obj.referred_display or "—"
+
+
+# The project page shows the lead that brought the project.
+ProjectAdmin.inlines = [*ProjectAdmin.inlines, ProjectLeadInline]

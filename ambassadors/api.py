@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from rest_framework.routers import SimpleRouter
 
-from projects.api.base import (
+from ledger.api.base import (
     REVIEW_FIELDS,
     LedgerSerializer,
     LedgerViewSet,

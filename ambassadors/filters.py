@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from projects.filters import IntegerFilter, LedgerFilterSet, OrderingChoiceFilter, by_name_orderings, visible_records
+from ledger.filters import IntegerFilter, LedgerFilterSet, OrderingChoiceFilter, by_name_orderings, visible_records
 
 from .models import Ambassador, AmbassadorStatus, Cohort
 

@@ -3,9 +3,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from projects.history import LedgerHistory
+from ledger.history import LedgerHistory
+from ledger.models import PublishableQuerySet
 from projects.models import DatePrecision, PublishableModel, TimeStampedModel, format_date
-from projects.models.base import PublishableQuerySet
 
 
 class Cohort(PublishableModel):

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
-from projects.importing import ChoiceWidget, DateField, DateWidget, LedgerResource, LookupWidget, TextWidget
+from ledger.importing import ChoiceWidget, DateField, DateWidget, LedgerResource, LookupWidget, TextWidget
 from projects.models import Enterprise, Project, Sector
 
 from .models import Ambassador, AmbassadorStatus, Cohort, Lead, LeadStatus

@@ -1,23 +1,20 @@
-"""Writes to ambassadors and their leads: validated, atomic, the same for admin and importers."""
+"""Writes to ambassadors and their leads: through the write door (``ledger.writes``), like projects."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 
-from projects.services import ensure_slug
+from ledger.writes import record_save
 
 from .models import Ambassador, Lead
 
 
-@transaction.atomic
-def ambassador_save(*, ambassador: Ambassador, user: AbstractBaseUser | None = None) -> Ambassador:
-    ensure_slug(ambassador)
-    ambassador.full_clean(exclude=["version"])
-    ambassador.save()
-    return ambassador
+def ambassador_save(
+    *, ambassador: Ambassador, user: AbstractBaseUser | None = None, expected_version: int | None = None,
+    reason: str = "",
+) -> Ambassador:
+    return record_save(record=ambassador, user=user, expected_version=expected_version, reason=reason)
 
 
-@transaction.atomic
-def lead_save(*, lead: Lead, user: AbstractBaseUser | None = None) -> Lead:
-    lead.full_clean()
-    lead.save()
-    return lead
+def lead_save(
+    *, lead: Lead, user: AbstractBaseUser | None = None, expected_version: int | None = None, reason: str = "",
+) -> Lead:
+    return record_save(record=lead, user=user, expected_version=expected_version, reason=reason)

@@ -27,8 +27,8 @@ ROWS = int(os.environ.get("BENCH_ROWS", "5000"))
 
 def main() -> None:
     call_command("migrate", verbosity=0)
+    from ledger.spreadsheets import template_dataset
     from projects.models import Enterprise, Project, ProjectMilestone, Sector, SectorTier
-    from projects.spreadsheets import template_dataset
 
     ProjectMilestone.objects.all().delete()
     Project.objects.all().delete()

@@ -35,7 +35,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from projects.api.base import LedgerViewSet
+    from ledger.api.base import LedgerViewSet
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["*"]

@@ -3,8 +3,8 @@ The back office: the office keeps its whole ledger here.
 
 Every changelist and change page runs a fixed number of queries whatever the number of rows
 (select_related/prefetch_related in ``get_queryset``; the tests hold each page to a bound with
-100+ rows). Projects are written through ``projects.services.project_save`` so the stage table
-applies and stage changes append milestones.
+100+ rows). Every save goes through the write door (``ledger.writes``, via ``WorkflowAdminMixin``),
+so the stage table applies and stage changes append milestones.
 """
 
 from django.contrib import admin
@@ -15,14 +15,16 @@ from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
-from ambassadors.models import Lead
+from ledger.admin import WorkflowAdminMixin
+from ledger.admin_import import LedgerImportExportMixin
+from ledger.forms import AdminModelForm, SlugFromNameForm
+from ledger.money import format_money
+from ledger.paginators import EstimatedCountPaginator
 
-from . import resources, services
+from . import resources
 from .admin_filters import AlertColourFilter, YardstickFilter
-from .admin_import import LedgerImportExportMixin
-from .admin_workflow import WorkflowAdminMixin
 from .filters import TRIGRAM_MIN_LENGTH, keyword_union
-from .forms import AdminModelForm, ProjectAdminForm, SlugFromNameForm
+from .forms import ProjectAdminForm
 from .models import (
     Enterprise,
     Honour,
@@ -33,8 +35,6 @@ from .models import (
     Sector,
     SigningEvent,
 )
-from .money import format_money
-from .paginators import EstimatedCountPaginator
 
 TIMESTAMP_FIELDS = ("created_at", "updated_at")
 PUBLISHABLE_READONLY = ("version", "published_at", *TIMESTAMP_FIELDS)
@@ -52,13 +52,9 @@ def record_fieldset(*fields: str) -> tuple:
 
 
 class SlugAdminMixin:
-    """Slug optional in the form (pinyin of the name when left blank), and guaranteed before saving."""
+    """Slug optional in the form: the write door gives a blank slug the pinyin of the name."""
 
     form = SlugFromNameForm
-
-    def save_model(self, request, obj, form, change):
-        services.ensure_slug(obj)
-        super().save_model(request, obj, form, change)
 
 
 class YearListFilter(admin.SimpleListFilter):
@@ -345,32 +341,6 @@ class ProjectMilestoneInline(admin.TabularInline):
         return obj.date_display or "—"
 
 
-class ProjectLeadInline(admin.TabularInline):
-    """Which ambassador's lead brought the project (edited on the lead's own page)."""
-
-    model = Lead
-    fk_name = "project"
-    fields = ("target_name", "ambassador", "status", "referred_display")
-    readonly_fields = fields
-    show_change_link = True
-    extra = 0
-    can_delete = False
-    verbose_name_plural = _("来源线索（招商大使推荐）")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("ambassador")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("推荐日期"))
-    def referred_display(self, obj):
-        return obj.referred_display or "—"
-
-
 @admin.register(Project)
 class ProjectAdmin(LedgerImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
     ledger_kind = "projects"
@@ -392,7 +362,8 @@ class ProjectAdmin(LedgerImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin
     # No date_hierarchy: it runs SELECT DISTINCT DATE_TRUNC('year', signed_on) over the whole table
     # twice per page; SignedYearFilter gives the same choice from MIN/MAX (docs/performance.md).
     readonly_fields = PUBLISHABLE_READONLY
-    inlines = (ProjectMilestoneInline, ProjectLeadInline)
+    # Other apps add theirs (ambassadors: the lead that brought the project).
+    inlines = [ProjectMilestoneInline]
     fieldsets = (
         (None, {"fields": ("name", "code", "name_en", "slug", "investors", "sector", "signing_event",
                            "is_headquarters")}),
@@ -449,11 +420,6 @@ class ProjectAdmin(LedgerImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin
             )
         return queryset, False
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.current_user = request.user  # a fresh form class per request
-        return form
-
     @admin.display(description=_("投资方"))
     def investor_list(self, obj):
         return "、".join(investor.short_name or investor.name for investor in obj.investors.all()) or "—"
@@ -461,22 +427,6 @@ class ProjectAdmin(LedgerImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin
     @admin.display(description=_("签约日期"), ordering="signed_on")
     def signed_display(self, obj):
         return obj.signed_display or "—"
-
-    def save_model(self, request, obj, form, change):
-        """Through the service: stage table, slug, full_clean, milestones, many-to-many sets."""
-        services.project_save(
-            project=obj,
-            user=request.user,
-            investors=form.cleaned_data.get("investors"),
-            institutes=form.cleaned_data.get("institutes"),
-            milestone_note=form.cleaned_data.get("milestone_note", ""),
-            expected_version=form.cleaned_data.get("loaded_version") if change else None,
-        )
-
-    def save_related(self, request, form, formsets, change):
-        # The many-to-many sets were written by project_save; only the inlines remain.
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(ProjectMilestone)

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("招商项目库")
+
+    def ready(self) -> None:
+        # The project rules (the stage table) register themselves with the write door.
+        from . import services  # noqa: F401

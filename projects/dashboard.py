@@ -78,7 +78,7 @@ def year_choices(today: datetime.date | None = None) -> list[int]:
 
 
 def figures(*, year: int, sector: Sector | None) -> tuple[yardsticks.Yardsticks, list[Figure]]:
-    from .money import format_money
+    from ledger.money import format_money
 
     sector_ids = Sector.objects.descendant_ids([sector.pk]) if sector else None
     sticks = yardsticks.yardsticks(year=year, queryset=staff_projects(), sector_ids=sector_ids)

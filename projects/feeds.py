@@ -6,9 +6,10 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from ledger.templatetags.qingshan import localized, money
+
 from . import selectors
 from .models import Project
-from .templatetags.qingshan import localized, money
 
 FEED_SIZE = 30
 

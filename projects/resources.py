@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
-from .importing import (
+from ledger.importing import (
     BooleanWidget,
     ChoiceWidget,
     DateField,
@@ -31,6 +31,7 @@ from .importing import (
     TextWidget,
     pending_many,
 )
+
 from .models import Enterprise, EnterpriseKind, Honour, Project, RenewalZone, Sector, SigningEvent
 from .services import ProjectImport, enterprise_save
 from .stages import Stage

@@ -112,17 +112,3 @@ def sync_roles(apps=global_apps, using: str = "default") -> None:
             raise LookupError(f"Permissions missing for role {role}: {missing}")
         group, _ = Group.objects.using(using).get_or_create(name=str(role))
         group.permissions.set([by_name[name] for name in names])
-
-
-def can_see_private(request, model) -> bool:
-    """Staff with the model's view permission see its unpublished records and staff-only fields.
-
-    The API's answers and the filters' choices of related records (a staff member may filter the
-    project list by an unpublished zone; the public may not even learn that its slug exists).
-    """
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not user.is_staff:
-        return False
-    opts = model._meta
-    return user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
-

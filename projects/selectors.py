@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
-from qingshan.cache import cached_public_data, public_data_version
+from ledger.cache import cached_public_data, public_data_version
 
 from . import yardsticks
 from .models import Enterprise, Honour, Project, RenewalZone, ResearchInstitute, Sector, SigningEvent

@@ -19,8 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
+from ledger.charts import Bar, bar_chart, funnel_chart
+from ledger.paginators import CappedCountPaginator
+from ledger.templatetags.qingshan import list_url, localized, money
+
 from . import selectors
-from .charts import Bar, bar_chart, funnel_chart
 from .filters import (
     ProjectFilterSet,
     RenewalZoneFilterSet,
@@ -28,9 +31,7 @@ from .filters import (
     SigningEventFilterSet,
 )
 from .models import Project
-from .paginators import CappedCountPaginator
 from .stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
-from .templatetags.qingshan import list_url, localized, money
 
 LIST_PAGE_SIZE = 50
 

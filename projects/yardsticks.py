@@ -26,8 +26,9 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from ledger.money import wan_to_yi
+
 from .models import Project
-from .money import wan_to_yi
 from .stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
 
 PERCENT_PLACES = Decimal("0.1")

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "ledger",
     "projects",
     "ambassadors",
 ]
@@ -82,7 +83,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "qingshan.cache.PublicPageCacheMiddleware",
+    "ledger.cache.PublicPageCacheMiddleware",
     "qingshan.middleware.DatabaseUnavailableMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout response.
@@ -90,6 +91,14 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "qingshan.urls"
+
+# What the spreadsheet import (admin 导入, ``import_ledger``) can read: kind -> resource class.
+LEDGER_IMPORT_RESOURCES = {
+    "projects": "projects.resources.ProjectResource",
+    "enterprises": "projects.resources.EnterpriseResource",
+    "ambassadors": "ambassadors.resources.AmbassadorResource",
+    "leads": "ambassadors.resources.LeadResource",
+}
 
 TEMPLATES = [
     {
@@ -183,19 +192,19 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "projects.api.pagination.LedgerPagination",
+    "DEFAULT_PAGINATION_CLASS": "ledger.api.pagination.LedgerPagination",
     "PAGE_SIZE": 50,
     # JSON for programs, CSV and XLSX for spreadsheets (?format=csv|xlsx), a plain escaped HTML view for
     # browsers (Accept: text/html); docs at /api/v1/docs/.
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "qingshan.exports.CSVRenderer",
-        "qingshan.exports.XLSXRenderer",
-        "projects.api.renderers.ApiHTMLRenderer",
+        "ledger.exports.CSVRenderer",
+        "ledger.exports.XLSXRenderer",
+        "ledger.api.renderers.ApiHTMLRenderer",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_THROTTLE_RATE", "1000/hour")},
-    "DEFAULT_SCHEMA_CLASS": "projects.api.base.LedgerAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "ledger.api.base.LedgerAutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
 }
 
@@ -215,7 +224,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "DatePrecisionEnum": "projects.models.base.DatePrecision",
+        "DatePrecisionEnum": "ledger.models.DatePrecision",
         "BuildStatusEnum": "projects.models.places.BuildStatus",
         "AmbassadorStatusEnum": "ambassadors.models.AmbassadorStatus",
     },

@@ -8,7 +8,7 @@
 from django import template
 
 from ambassadors.results import public_results, public_results_for
-from qingshan.cache import cached_public_data
+from ledger.cache import cached_public_data
 
 register = template.Library()
 
@@ -20,5 +20,5 @@ def ambassador_results(ambassador):
 
 @register.inclusion_tag("ambassadors/includes/cohort_results.html")
 def cohort_results():
-    """Every published cohort's results: computed once per change of the public data (qingshan.cache)."""
+    """Every published cohort's results: computed once per change of the public data (ledger.cache)."""
     return {"groups": cached_public_data("cohort-results", public_results)}

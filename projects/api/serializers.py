@@ -2,8 +2,7 @@
 
 from rest_framework import serializers
 
-from ..models import Enterprise, Project, ProjectMilestone, RenewalZone, ResearchInstitute, Sector, SigningEvent
-from .base import (
+from ledger.api.base import (
     REVIEW_FIELDS,
     LedgerSerializer,
     RelatedLinkField,
@@ -13,6 +12,8 @@ from .base import (
     SelfLinkField,
     money_field,
 )
+
+from ..models import Enterprise, Project, ProjectMilestone, RenewalZone, ResearchInstitute, Sector, SigningEvent
 
 PUBLISHED_FIELDS = ("published_at", "created_at", "updated_at")
 

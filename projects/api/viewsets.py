@@ -2,10 +2,11 @@
 
 from django.db.models import F, Prefetch, QuerySet
 
+from ledger.api.base import LedgerViewSet, ledger_schema, search_filterset
+
 from .. import filters
 from ..models import Enterprise, Project, ProjectMilestone, RenewalZone, ResearchInstitute, Sector, SigningEvent
 from . import serializers
-from .base import LedgerViewSet, ledger_schema, search_filterset
 
 
 @ledger_schema("sectors", serializers.SectorSerializer)

@@ -1,10 +1,10 @@
-from .base import DatePrecision, PublishableModel, ReviewStatus, TimeStampedModel, format_date
+from ledger.models import DatePrecision, PublishableModel, ReviewStatus, TimeStampedModel, format_date
+
 from .duplicates import DuplicateFlag, DuplicateStatus
 from .enterprises import Enterprise, EnterpriseKind, Honour
 from .events import SigningEvent
 from .places import BuildStatus, DevelopmentModel, InstituteKind, RenewalZone, ResearchInstitute, ZoneKind
 from .projects import Project, ProjectMilestone
-from .publicdata import PublicDataVersion
 from .sectors import Sector, SectorTier
 
 __all__ = [
@@ -19,7 +19,6 @@ __all__ = [
     "InstituteKind",
     "Project",
     "ProjectMilestone",
-    "PublicDataVersion",
     "PublishableModel",
     "RenewalZone",
     "ResearchInstitute",

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .base import TimeStampedModel
+from ledger.models import TimeStampedModel
 
 
 class DuplicateStatus(models.TextChoices):

@@ -5,9 +5,10 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..history import LedgerHistory
+from ledger.history import LedgerHistory
+from ledger.models import PublishableModel, PublishableQuerySet, TimeStampedModel
+
 from ..validators import CreditCodeField
-from .base import PublishableModel, PublishableQuerySet, TimeStampedModel
 
 
 class EnterpriseKind(models.TextChoices):

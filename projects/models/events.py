@@ -3,8 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..history import LedgerHistory
-from .base import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, PublishableModel, PublishableQuerySet
+from ledger.history import LedgerHistory
+from ledger.models import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, PublishableModel, PublishableQuerySet
 
 
 class SigningEventQuerySet(PublishableQuerySet):

@@ -5,8 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..history import LedgerHistory
-from .base import DatePrecision, PublishableModel, PublishableQuerySet, format_date
+from ledger.history import LedgerHistory
+from ledger.models import DatePrecision, PublishableModel, PublishableQuerySet, format_date
 
 
 class ZoneKind(models.TextChoices):

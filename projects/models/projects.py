@@ -4,9 +4,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..history import LedgerHistory
-from ..stages import STAGE_DATE_FIELDS, Stage, required_fields
-from .base import (
+from ledger.history import LedgerHistory
+from ledger.models import (
     MONEY_DECIMAL_PLACES,
     MONEY_MAX_DIGITS,
     DatePrecision,
@@ -16,6 +15,8 @@ from .base import (
     TimeStampedModel,
     format_date,
 )
+
+from ..stages import STAGE_DATE_FIELDS, Stage, required_fields
 
 # Pairs of milestone dates that must not run backwards (earlier, later).
 _DATE_ORDER = [
@@ -240,7 +241,7 @@ class Project(PublishableModel):
             raise ValidationError(errors)
 
     def code_taken(self) -> bool:
-        """Whether another project holds this code. A batch of writes (``services.BatchLookups``)
+        """Whether another project holds this code. A batch of writes (``ledger.writes.BatchLookups``)
         answers from what it read once instead of asking the database for each record."""
         lookups = self.__dict__.get("_batch_lookups")
         if lookups is not None:

@@ -95,7 +95,7 @@ def test_cohorts_show_even_before_their_members_are_recorded(client, cohorts):
 def test_list_shows_each_cohorts_public_results(client, cohorts, django_capture_on_commit_callbacks):
     """The per-cohort summary (issue #6) counts published ambassadors, public leads and published projects only,
     and follows a publish through the service on the next request."""
-    from projects.workflow import publish
+    from ledger.workflow import publish
     from tests.factories import UserFactory
 
     older, newer = cohorts

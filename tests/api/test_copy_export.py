@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from projects.api.base import LedgerViewSet
+from ledger.api.base import LedgerViewSet
 from projects.models import Project
 from projects.stages import Stage
 from tests.api.builders import build_rows

@@ -8,7 +8,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from openpyxl import load_workbook
 
-from qingshan.exports import flatten, neutralise
+from ledger.exports import flatten, neutralise
 from tests.api.builders import build_rows
 from tests.api.conftest import API, ENDPOINTS
 from tests.factories import ProjectFactory, ProjectMilestoneFactory, SectorFactory

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from projects import paginators
+from ledger import paginators
+from ledger.paginators import CappedCountPaginator
 from projects.models import Project
-from projects.paginators import CappedCountPaginator
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,11 @@ from decimal import Decimal
 import pytest
 
 from ambassadors.models import Lead
-from projects import workflow
-from projects.history import describe_changes, format_changes
+from ledger import workflow
+from ledger.history import describe_changes, format_changes
+from ledger.writes import record_save
 from projects.models import Enterprise, Project, Sector
-from projects.services import project_save, record_save
+from projects.services import project_save
 from projects.stages import Stage
 from tests.factories import EnterpriseFactory, LeadFactory, ProjectFactory
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_every_ledger_model_keeps_history():
     from django.apps import apps
 
-    from projects.history import has_history
+    from ledger.history import has_history
     from projects.roles import LEDGER_MODELS
 
     for app_label, model_name in LEDGER_MODELS:

@@ -278,7 +278,7 @@ def test_the_summary_in_english(client, ledger, settings):
 def test_loading_the_seed_marks_the_public_data_as_changed(client, django_capture_on_commit_callbacks):
     from django.core.management import call_command
 
-    from qingshan.cache import public_data_version
+    from ledger.cache import public_data_version
 
     assert figure(client.get(HOME).content.decode(), "累计签约项目") == "0"
     before = public_data_version()

@@ -32,7 +32,7 @@ class RowByRowResource(ProjectResource):
     """The import as it was: ``project_save`` for each row, inside the row's own step."""
 
     def save_record(self, instance, row, *, is_create: bool) -> None:
-        from projects.importing import pending_many
+        from ledger.importing import pending_many
 
         project_save(project=instance, user=self.user, investors=pending_many(instance, "investors"))
 

@@ -1,9 +1,9 @@
 import pytest
 import tablib
 
+from ledger.spreadsheets import read_dataset, template_dataset
 from projects.models import Enterprise
 from projects.resources import EnterpriseResource
-from projects.spreadsheets import read_dataset, template_dataset
 from tests.factories import EnterpriseFactory, HonourFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from projects import workflow
+from ledger import workflow
+from ledger.writes import StaleVersionError, record_save
 from projects.models import Enterprise, Project
-from projects.services import StaleVersionError, project_save, record_save
+from projects.services import project_save
 from tests.factories import EnterpriseFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db

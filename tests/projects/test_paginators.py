@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ledger.paginators import EstimatedCountPaginator
 from projects.models import Project
-from projects.paginators import EstimatedCountPaginator
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db

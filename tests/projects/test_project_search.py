@@ -48,13 +48,13 @@ def test_search_is_case_insensitive_for_latin_text(ledger):
     assert search("qs-碳") == {"by-code"}
 
 
-# --- Paging a search branch by branch (PostgreSQL; projects.paginators.CappedCountPaginator) ------
+# --- Paging a search branch by branch (PostgreSQL; ledger.paginators.CappedCountPaginator) ------
 
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the branch form is PostgreSQL's")
 
 
 def pages_by_branches(query: str, *, per_page: int, cap: int):
-    from projects.paginators import CappedCountPaginator
+    from ledger.paginators import CappedCountPaginator
 
     filterset = ProjectFilterSet(QueryDict(query), queryset=Project.objects.public())
     search = filterset.search_branches()

@@ -6,10 +6,11 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from projects import workflow
+from ledger import workflow
+from ledger.writes import record_save
 from projects.models import Project, Sector, SectorTier
 from projects.roles import ROLE_PERMISSIONS, sync_roles
-from projects.services import project_save, record_save
+from projects.services import project_save
 from projects.stages import Role, Stage
 from tests.factories import (
     EnterpriseFactory,

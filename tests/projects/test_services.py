@@ -42,7 +42,7 @@ def test_stage_change_appends_milestone_and_illegal_jump_is_refused():
 def test_money_is_shown_in_yi_or_wan():
     from decimal import Decimal
 
-    from projects.money import format_money
+    from ledger.money import format_money
 
     assert format_money(Decimal("1766000")) == "176.6 亿元"
     assert format_money(Decimal("3500")) == "3,500 万元"

@@ -27,7 +27,7 @@ BOUNDS = {
     "/projects/": 9,  # first visit after a change: + the version, the menus are computed (then 5)
     "/projects/?sector=parent&stage=signed&honour=honour&q=测试&ordering=-total_investment": 11,
     "/projects/?page=2": 8,
-    "/projects/?q=测试项目&stage=signed": 8,  # on PostgreSQL paged branch by branch (projects.paginators)
+    "/projects/?q=测试项目&stage=signed": 8,  # on PostgreSQL paged branch by branch (ledger.paginators)
     "/projects/feed/": 3,
     "/projects/test-detail/": 5,
     "/events/": 3,

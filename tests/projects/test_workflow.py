@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from projects import stages, workflow
+from ledger import workflow
+from projects import stages
 from projects.models import Project, ReviewStatus
 from projects.services import project_save
 from projects.stages import Role, Stage

@@ -27,6 +27,7 @@ from psycopg import sql as psycopg_sql
 from tqdm import tqdm
 
 from ambassadors.models import Ambassador, AmbassadorStatus, Cohort, Lead, LeadStatus
+from ledger.cache import public_pages_changed
 from projects.models import (
     BuildStatus,
     DevelopmentModel,
@@ -43,7 +44,6 @@ from projects.models import (
     ZoneKind,
 )
 from projects.stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
-from qingshan.cache import public_pages_changed
 
 MARK = "【演示】"
 SLUG_PREFIX = "demo-"

@@ -13,14 +13,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from projects.spreadsheets import RESOURCES, read_dataset
+from ledger.spreadsheets import read_dataset, resource_class, resource_kinds
 
 
 class Command(BaseCommand):
     help = "Import projects, enterprises, ambassadors or leads from XLSX/CSV; dry run unless --commit."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(RESOURCES))
+        parser.add_argument("kind", choices=sorted(resource_kinds()))
         parser.add_argument("path", type=Path)
         parser.add_argument("--commit", action="store_true", help="Write to the database (all or nothing).")
         parser.add_argument("--user", help="Username the import is recorded under (needed for reviewer-only stages).")
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         with tqdm(total=len(dataset), unit=_("行"), disable=options.get("verbosity", 1) < 1,
                   file=self.stderr._out) as bar:
-            resource = RESOURCES[kind](progress=lambda number, total: bar.update(1), skip_diff=True)
+            resource = resource_class(kind)(progress=lambda number, total: bar.update(1), skip_diff=True)
             result = resource.import_data(dataset, dry_run=not commit, user=account)
         elapsed = time.monotonic() - started
         for error in result.base_errors:

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from ledger.cache import public_pages_changed
 from projects.seed import seed_load
-from qingshan.cache import public_pages_changed
 
 STEPS = 8  # the labels seed_load reports
 

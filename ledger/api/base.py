@@ -23,9 +23,9 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 
-from projects.filters import SEARCH_MAX_LENGTH
-from projects.roles import can_see_private
-from qingshan.exports import ExportMixin
+from ..exports import ExportMixin
+from ..filters import SEARCH_MAX_LENGTH
+from ..permissions import can_see_private
 
 MONEY_HELP = "Amount in 万元 (ten thousand yuan; 1 亿元 = 10,000 万元), as an exact decimal string; null if not published."
 

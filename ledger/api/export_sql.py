@@ -30,8 +30,7 @@ from django.db.models.fields.related import ForeignObjectRel
 from rest_framework import serializers
 from rest_framework.settings import ISO_8601, api_settings
 
-from qingshan.exports import LIST_SEPARATOR, export_columns
-
+from ..exports import LIST_SEPARATOR, export_columns
 from .base import (
     RelatedLinkField,
     RelatedLinkListField,

@@ -6,10 +6,8 @@ for up to ``PUBLIC_CACHE_SECONDS``. Every cache key carries a *version*; the wri
 bumps the version when the transaction commits, so every cached page is out of date at once,
 on every app server sharing the cache (CACHE_URL). Old entries simply expire.
 
-Nothing here uses signals: a write that should show on the site goes through a service, and the
-service says so. As a net for staff writes that do not (the admin saves most records with
-``ModelAdmin.save_model``; admin actions; API writes), a successful unsafe request (POST, PUT,
-PATCH, DELETE answered below 400) by a logged-in user also bumps the version.
+Nothing here uses signals: every write goes through the write door (``ledger.writes``), which says
+so on commit; the admin, imports, commands and loaders all write through it.
 
 The same bump changes the *public data version* (a token in the database, ``PublicDataVersion``).
 :func:`cached_public_data` keeps figures computed from the published records (the home page's
@@ -33,6 +31,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from .models import PublicDataVersion
 
 logger = logging.getLogger("qingshan.cache")
 
@@ -63,10 +64,10 @@ def _new_token() -> str:
 
 
 def _bump_data() -> None:
-    from projects.models import PublicDataVersion
-
     try:
-        PublicDataVersion.objects.update_or_create(pk=1, defaults={"token": _new_token()})
+        token = _new_token()
+        if not PublicDataVersion.objects.filter(pk=1).update(token=token, changed_at=timezone.now()):
+            PublicDataVersion.objects.get_or_create(pk=1, defaults={"token": token})
     except Exception:
         logger.exception("Could not change the public data version; cached figures may be stale for %ss",
                          settings.PUBLIC_DATA_CACHE_SECONDS)
@@ -77,15 +78,29 @@ def _bump_all() -> None:
     _bump()
 
 
+class _PendingBump:
+    """The on-commit bump of one transaction (an object, so that a transaction registers one)."""
+
+    ran = False
+
+    def __call__(self) -> None:
+        self.ran = True
+        _bump_all()
+
+
 def public_pages_changed() -> None:
-    """Call from a write service after a change the public may see; takes effect on commit."""
-    transaction.on_commit(_bump_all)
+    """Call from a write after a change the public may see; takes effect on commit, once per
+    transaction however many records it wrote (a bulk publish of 50 bumps once)."""
+    connection_ = transaction.get_connection()
+    if connection_.in_atomic_block and any(
+        isinstance(func, _PendingBump) and not func.ran for _sids, func, _robust in connection_.run_on_commit
+    ):
+        return
+    transaction.on_commit(_PendingBump())
 
 
 def public_data_version() -> str:
     """The token of the current public data (one primary-key read)."""
-    from projects.models import PublicDataVersion
-
     token = PublicDataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
     if token is None:  # a database created without the migration's row
         token = PublicDataVersion.objects.get_or_create(pk=1, defaults={"token": _new_token()})[0].token
@@ -127,14 +142,6 @@ def page_cache_key(request: HttpRequest, version: int) -> str:
     return f"public-page:{version}:{language}:{request.scheme}:{request.get_host()}:{path_hash}"
 
 
-UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-
-
-def _is_staff_write(request: HttpRequest) -> bool:
-    user = getattr(request, "user", None)
-    return user is not None and user.is_authenticated
-
-
 class PublicPageCacheMiddleware:
     """Serve anonymous GETs of public pages from the cache; store 200 responses that set no cookie."""
 
@@ -143,8 +150,6 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.method in UNSAFE_METHODS and response.status_code < 400 and _is_staff_write(request):
-            public_pages_changed()
         key = getattr(request, "_public_cache_key", None)
         if key and self._storable(response):
             if hasattr(response, "render") and not response.is_rendered:

@@ -23,8 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
-from .models import DatePrecision, format_date
-from .models.base import MONEY_DECIMAL_PLACES, WAN_PER_YI
+from .models import MONEY_DECIMAL_PLACES, WAN_PER_YI, DatePrecision, format_date
 
 LIST_SEPARATORS = re.compile(r"[；;，,、\n]+")
 CENTS = Decimal(10) ** -MONEY_DECIMAL_PLACES

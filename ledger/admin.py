@@ -17,19 +17,26 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import FieldDoesNotExist
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import router, transaction
 from django.db.models import Model, QuerySet
+from django.forms.models import construct_instance
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
-from . import services, workflow
-from .models import Project, ReviewStatus
+from . import workflow, writes
+from .models import ReviewStatus
+from .permissions import perm
+from .workflow import history_m2m
 
-WORKFLOW_READONLY = services.WORKFLOW_FIELDS
+WORKFLOW_READONLY = writes.WORKFLOW_FIELDS
 
 
 def _has_field(model: type[Model], name: str) -> bool:
@@ -40,43 +47,85 @@ def _has_field(model: type[Model], name: str) -> bool:
     return True
 
 
-class VersionedFormMixin(forms.Form):
-    """The change form remembers the version it was opened on and refuses to save over a newer one."""
+class DoorFormMixin(forms.Form):
+    """A model form that validates through the write door (``ledger.writes.record_prepare``).
+
+    Instead of Django's model validation the form prepares the write: permission, row lock and
+    version check, defaults, the model's and the domain's rules, once; their refusals appear next
+    to the fields. The admin then commits that same write (``prepared_write``). The form carries
+    the version it was opened on (``loaded_version``), so saving over a newer one is refused.
+    """
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    # Set on the form class the admin builds for each request.
+    current_user = None
+    change_reason = ""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None and not self.is_bound:
-            # The stored version, also when the form shows an old version to revert to.
-            stored = type(self.instance)._default_manager.filter(pk=self.instance.pk)
-            self.initial["loaded_version"] = stored.values_list("version", flat=True).first()
+        self.prepared_write: writes.RecordWrite | None = None
+        if "version" not in {f.name for f in self._meta.model._meta.concrete_fields}:
+            del self.fields["loaded_version"]
+        elif self.instance.pk is not None and not self.is_bound:
+            if getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None) is None:
+                self.initial["loaded_version"] = self.instance.version
+            else:  # an old version shown to revert to: the stored version is the one to check against
+                stored = type(self.instance)._default_manager.filter(pk=self.instance.pk)
+                self.initial["loaded_version"] = stored.values_list("version", flat=True).first()
 
-    def clean(self):
-        cleaned_data = super().clean()
-        if self.instance.pk is None:
-            return cleaned_data
-        loaded = cleaned_data.get("loaded_version")
-        # Locked until the admin's transaction ends, so nobody saves between this check and ours.
-        current = (
-            type(self.instance)._default_manager.select_for_update()
-            .filter(pk=self.instance.pk).order_by().values_list("version", flat=True).first()
-        )
-        if loaded is None:
-            self.add_error(None, _("此表单缺少版本号，无法确认您修改的是最新版本。请重新打开此记录后再修改。"))
-        elif current is not None and loaded != current:
-            stale = services.StaleVersionError(record=self.instance, loaded_version=loaded, current_version=current)
-            self.add_error(None, stale.messages[0])
-        return cleaned_data
+    def _post_clean(self):
+        opts = self._meta
+        exclude = self._get_validation_exclusions()
+        try:
+            self.instance = construct_instance(self, self.instance, opts.fields, opts.exclude)
+        except ValidationError as exc:
+            self._update_errors(exc)
+            return
+        if self._errors:
+            return  # the fields' own errors first; the door would only repeat them
+        expected = None
+        if self.instance.pk is not None and "loaded_version" in self.fields:
+            expected = self.cleaned_data.get("loaded_version")
+            if expected is None:
+                self.add_error(None, _("此表单缺少版本号，无法确认您修改的是最新版本。请重新打开此记录后再修改。"))
+                return
+        m2m = {
+            f.name: self.cleaned_data[f.name] for f in self.instance._meta.many_to_many if f.name in self.cleaned_data
+        }
+        try:
+            self.prepared_write = writes.record_prepare(
+                record=self.instance, user=self.current_user, expected_version=expected, m2m=m2m,
+                reason=self.change_reason, options=self.write_options(), exclude=exclude,
+            )
+        except ValidationError as exc:
+            self._update_errors(exc)
+        except PermissionDenied as exc:
+            field = getattr(exc, "field", None)
+            self.add_error(field if field in self.fields else None, str(exc))
+
+    def write_options(self) -> dict:
+        """What the domain's rules take from this form (e.g. a project's milestone note)."""
+        form_options = getattr(super(), "write_options", None)
+        return form_options() if form_options is not None else {}
 
 
-_VERSIONED_FORMS: dict[type, type] = {}
+_DOOR_FORMS: dict[tuple[type, type], type] = {}
 
 
-def versioned_form(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
-    if form_class not in _VERSIONED_FORMS:
-        _VERSIONED_FORMS[form_class] = type(f"Versioned{form_class.__name__}", (VersionedFormMixin, form_class), {})
-    return _VERSIONED_FORMS[form_class]
+def door_form_class(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
+    """``form_class`` validating through the door."""
+    if issubclass(form_class, DoorFormMixin):
+        return form_class
+    return _DOOR_FORMS.setdefault(
+        (form_class, DoorFormMixin), type(f"Door{form_class.__name__}", (DoorFormMixin, form_class), {})
+    )
+
+
+def door_form(form_class: type[forms.ModelForm], *, user, reason: str = "") -> type[forms.ModelForm]:
+    """``form_class`` validating through the door for ``user`` (a class per request, as Django builds)."""
+    base = door_form_class(form_class)
+    return type(base.__name__, (base,), {"current_user": user, "change_reason": reason})
 
 
 def reverting_form(form_class: type[forms.ModelForm], m2m: dict[str, list]) -> type[forms.ModelForm]:
@@ -153,14 +202,14 @@ class WorkflowAdminMixin(SimpleHistoryAdmin):
 
     @property
     def _archivable(self) -> bool:
-        return self.model is Project
+        return _has_field(self.model, "archived_at")
 
     # --- permissions ---------------------------------------------------------------------------
     def has_publish_permission(self, request) -> bool:
-        return self._publishable and request.user.has_perm(services.publish_permission(self.model))
+        return self._publishable and request.user.has_perm(perm(self.model, "publish"))
 
     def has_archive_permission(self, request) -> bool:
-        return self._archivable and request.user.has_perm(workflow.ARCHIVE_PERMISSION)
+        return self._archivable and request.user.has_perm(perm(self.model, "archive"))
 
     def has_delete_permission(self, request, obj=None):
         if self._archivable:
@@ -198,52 +247,89 @@ class WorkflowAdminMixin(SimpleHistoryAdmin):
         return fieldsets
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if self._versioned and "form" not in kwargs:
-            kwargs["form"] = versioned_form(self.form)
+        kwargs.setdefault("form", door_form_class(self.form))
         form = super().get_form(request, obj, change=change, **kwargs)
         revert_m2m = getattr(request, "_revert_m2m", None)
         if revert_m2m:
             form = reverting_form(form, revert_m2m)
-        return form
+        return door_form(form, user=request.user, reason=getattr(request, "_change_reason", ""))
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            yield type(formset.__name__, (formset,), {"form": door_form(formset.form, user=request.user)}), inline
 
     def save_form(self, request, form, change):
         obj = super().save_form(request, form, change)
-        if getattr(request, "_reverting_to", None) is not None:
-            obj._change_reason = _("恢复到 %(date)s 的版本") % {"date": request._reverting_to}
+        form.save_m2m = lambda: None  # the door writes the many-to-many sets with the record
         return obj
 
     def save_model(self, request, obj, form, change):
-        """Through the service: permission, optimistic lock, full_clean, one history entry."""
-        m2m = {
-            field.name: form.cleaned_data[field.name]
-            for field in obj._meta.many_to_many
-            if field.name in form.cleaned_data
-        }
-        services.record_save(
-            record=obj,
-            user=request.user,
-            expected_version=form.cleaned_data.get("loaded_version") if change else None,
-            m2m=m2m,
-        )
+        """Commit the write the form prepared at the door (permission, lock, validation done once)."""
+        write = getattr(form, "prepared_write", None)
+        if write is None or write.record is not obj:
+            raise RuntimeError("An admin form of a ledger record must validate through the write door.")
+        write.commit()
 
     def save_related(self, request, form, formsets, change):
-        # The many-to-many sets were written by the service with the record; only inlines remain.
+        # The many-to-many sets were written by the door with the record; only inlines remain.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
+    def save_formset(self, request, form, formset, change):
+        """Each inline row through the door: one checked write (one history entry) per changed row."""
+        formset.save(commit=False)  # sets the parent on new rows; writes nothing
+        for inline_form in formset.deleted_forms:
+            if inline_form.instance.pk is not None:
+                writes.record_delete(record=inline_form.instance, user=request.user)
+        for inline_form in formset.forms:
+            if inline_form in formset.deleted_forms or not inline_form.has_changed():
+                continue
+            write = getattr(inline_form, "prepared_write", None)
+            if write is not None:
+                write.commit()
+            else:
+                writes.record_save(record=inline_form.instance, user=request.user)
+
+    def delete_model(self, request, obj):
+        writes.record_delete(record=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            writes.record_delete(record=obj, user=request.user)
+
+    def get_deleted_objects(self, objs, request):
+        """Django's confirmation page, also listing the records that use one being deleted through a
+        many-to-many set or an optional link: the delete is refused while they do."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            protected = [*protected, *(f"{r._meta.verbose_name}: {r}" for r in writes.records_using(obj))]
+        return deleted, model_count, perms_needed, protected
+
+    def history_view(self, request, object_id, extra_context=None):
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404(_("没有找到该记录。")) from None
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        history = self.model.history.filter(pk=version_id).first()
+        """Show (and revert to) a version. In one transaction, like Django's own change view: the
+        door locks the row while it validates."""
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return self._history_form_view(request, object_id, version_id, extra_context)
+
+    def _history_form_view(self, request, object_id, version_id, extra_context):
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+            history = self.model.history.filter(pk=int(version_id)).first()
+        except (ValidationError, ValueError):
+            raise Http404(_("没有找到该记录。")) from None
         if history is not None:
             # The form shows (and a revert restores) the version's tracked many-to-many sets too,
             # e.g. a project's investors, not the current ones: as ``workflow.revert_to_version`` does.
-            request._revert_m2m = {
-                f.name: [getattr(row, f.m2m_reverse_field_name() + "_id") for row in getattr(history, f.name).all()]
-                for f in getattr(history, "_history_m2m_fields", ())
-            }
+            request._revert_m2m = history_m2m(history)
             if request.method == "POST":
-                from django.utils import timezone
-
-                request._reverting_to = timezone.localtime(history.history_date).strftime("%Y-%m-%d %H:%M")
+                request._change_reason = workflow.revert_reason(history)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     # --- changelist ----------------------------------------------------------------------------

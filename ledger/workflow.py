@@ -1,13 +1,14 @@
 """
-The staff workflow's writes: submit for review, publish, unpublish, return, archive, restore.
+The staff workflow's writes: submit for review, publish, unpublish, return, archive, restore, revert.
 
 Records start as drafts. An officer submits one for review; a reviewer publishes it or returns it
 with a reason; unpublishing hides it from every public page at once. Projects are archived with a
 reason instead of deleted, and can be restored.
 
 Every function here is keyword-only, atomic, checks the user's permission, locks the stored row
-(optimistic locking: a stale ``expected_version`` is refused), runs ``full_clean()`` and writes
-exactly one history entry with who and why. The bulk variants call the single-record function
+through the write door (``ledger.writes.lock_fresh``: a stale ``expected_version`` is refused), runs
+``full_clean()`` and writes exactly one history entry with who and why. What a domain adds (a
+project cannot be published while the stage table refuses it) comes from its ``WriteRules``. The bulk variants call the single-record function
 for each record, so a bulk action leaves one history entry per record, and one refusal does not
 undo the others.
 """
@@ -24,33 +25,11 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qingshan.cache import public_pages_changed
-
+from .cache import public_pages_changed
 from .history import save_with_history
-from .models import Project, ReviewStatus
-from .services import (
-    StaleVersionError,
-    attribute,
-    project_save,
-    project_stage_errors,
-    publish_permission,
-    record_save,
-)
-
-ARCHIVE_PERMISSION = "projects.archive_project"
-
-
-def change_permission(model: type[models.Model] | models.Model) -> str:
-    opts = model._meta
-    return f"{opts.app_label}.change_{opts.model_name}"
-
-
-def _require(user: AbstractBaseUser | None, permission: str, message: str) -> None:
-    """``user`` None is a system write (seed loader, imports, management commands): no role check."""
-    if user is None:
-        return
-    if not user.is_active or not user.has_perm(permission):
-        raise PermissionDenied(message)
+from .models import ReviewStatus
+from .permissions import require
+from .writes import attribute, lock_fresh, record_save, rules_for
 
 
 def _label(record: models.Model) -> str:
@@ -63,18 +42,6 @@ def _has(record: models.Model, name: str) -> bool:
     except Exception:  # FieldDoesNotExist
         return False
     return True
-
-
-def _locked(record: models.Model, expected_version: int | None) -> models.Model:
-    """The stored record, locked until the transaction ends; a stale version is refused."""
-    fresh = type(record)._default_manager.select_for_update().get(pk=record.pk)
-    if _has(fresh, "version"):
-        if expected_version is not None and int(expected_version) != fresh.version:
-            raise StaleVersionError(
-                record=fresh, loaded_version=int(expected_version), current_version=fresh.version
-            )
-        fresh.version += 1
-    return fresh
 
 
 def _save(record: models.Model, *, user: AbstractBaseUser | None, reason: str, changed: list[str]) -> None:
@@ -100,9 +67,9 @@ def submit_for_review(
     *, record: models.Model, user: AbstractBaseUser | None, expected_version: int | None = None
 ) -> models.Model:
     """A draft (or a returned record) goes to the reviewers."""
-    _require(user, change_permission(record), _("您没有修改此%(model)s的权限。") % {"model": _label(record)})
+    require(user, record, "change", _("您没有修改此%(model)s的权限。") % {"model": _label(record)})
     _require_review(record)
-    record = _locked(record, expected_version)
+    record = lock_fresh(record, expected_version=expected_version)
     if _is_archived(record):
         raise ValidationError(_("已归档的项目不能提交审核，请先恢复。"))
     if record.review_status == ReviewStatus.SUBMITTED:
@@ -119,16 +86,15 @@ def publish(
     *, record: models.Model, user: AbstractBaseUser | None, expected_version: int | None = None
 ) -> models.Model:
     """A reviewer publishes a record: it appears on the public site and in the anonymous API."""
-    _require(user, publish_permission(record), _("您没有发布%(model)s的权限。") % {"model": _label(record)})
-    record = _locked(record, expected_version)
+    require(user, record, "publish", _("您没有发布%(model)s的权限。") % {"model": _label(record)})
+    record = lock_fresh(record, expected_version=expected_version)
     if _is_archived(record):
         raise ValidationError(_("已归档的项目不能发布，请先恢复。"))
     if record.is_published:
         raise ValidationError(_("“%(name)s”已经发布。") % {"name": record})
-    if isinstance(record, Project):
-        errors = project_stage_errors(project=record, investors=None, old_stage=record.stage)
-        if errors:
-            raise ValidationError(errors)
+    errors = rules_for(type(record)).publish_errors(record)
+    if errors:
+        raise ValidationError(errors)
     record.is_published = True
     changed = ["is_published"]
     if _has(record, "review_status"):
@@ -145,8 +111,8 @@ def unpublish(
     *, record: models.Model, user: AbstractBaseUser | None, reason: str = "", expected_version: int | None = None
 ) -> models.Model:
     """A reviewer takes a record off every public page at once; it goes back to draft."""
-    _require(user, publish_permission(record), _("您没有撤回%(model)s的权限。") % {"model": _label(record)})
-    record = _locked(record, expected_version)
+    require(user, record, "publish", _("您没有撤回%(model)s的权限。") % {"model": _label(record)})
+    record = lock_fresh(record, expected_version=expected_version)
     if not record.is_published:
         raise ValidationError(_("“%(name)s”尚未发布。") % {"name": record})
     record.is_published = False
@@ -165,12 +131,12 @@ def return_for_changes(
     *, record: models.Model, user: AbstractBaseUser | None, reason: str, expected_version: int | None = None
 ) -> models.Model:
     """A reviewer sends a submitted record back to the officer, saying why."""
-    _require(user, publish_permission(record), _("您没有审核%(model)s的权限。") % {"model": _label(record)})
+    require(user, record, "publish", _("您没有审核%(model)s的权限。") % {"model": _label(record)})
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"review_comment": _("退回时必须填写退回原因。")})
     _require_review(record)
-    record = _locked(record, expected_version)
+    record = lock_fresh(record, expected_version=expected_version)
     if record.review_status != ReviewStatus.SUBMITTED:
         raise ValidationError(_("只有待审核的记录可以退回；“%(name)s”不在待审核状态。") % {"name": record})
     record.review_status = ReviewStatus.RETURNED
@@ -182,18 +148,18 @@ def return_for_changes(
 
 @transaction.atomic
 def archive_project(
-    *, project: Project, user: AbstractBaseUser | None, reason: str, expected_version: int | None = None
-) -> Project:
+    *, project: models.Model, user: AbstractBaseUser | None, reason: str, expected_version: int | None = None
+) -> models.Model:
     """Archive instead of delete: the project leaves the working ledger and every public page.
 
     It is unpublished as well, so that no public figure counts it; restoring brings it back as
     a draft for the reviewers to publish again.
     """
-    _require(user, ARCHIVE_PERMISSION, _("您没有归档项目的权限。"))
+    require(user, project, "archive", _("您没有归档项目的权限。"))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"archive_reason": _("归档时必须填写归档原因。")})
-    project = _locked(project, expected_version)
+    project = lock_fresh(project, expected_version=expected_version)
     if project.archived_at is not None:
         raise ValidationError(_("“%(name)s”已经归档。") % {"name": project})
     project.archived_at = timezone.now()
@@ -207,11 +173,11 @@ def archive_project(
 
 @transaction.atomic
 def restore_project(
-    *, project: Project, user: AbstractBaseUser | None, expected_version: int | None = None
-) -> Project:
+    *, project: models.Model, user: AbstractBaseUser | None, expected_version: int | None = None
+) -> models.Model:
     """Bring an archived project back into the ledger, as an unpublished draft."""
-    _require(user, ARCHIVE_PERMISSION, _("您没有恢复项目的权限。"))
-    project = _locked(project, expected_version)
+    require(user, project, "archive", _("您没有恢复项目的权限。"))
+    project = lock_fresh(project, expected_version=expected_version)
     if project.archived_at is None:
         raise ValidationError(_("“%(name)s”未归档，无需恢复。") % {"name": project})
     project.archived_at = None
@@ -220,30 +186,36 @@ def restore_project(
     return project
 
 
+def history_m2m(entry: Any) -> dict[str, list]:
+    """The many-to-many sets (ids) a history entry recorded, by field name."""
+    return {
+        f.name: [getattr(row, f.m2m_reverse_field_name() + "_id") for row in getattr(entry, f.name).all()]
+        for f in getattr(entry, "_history_m2m_fields", ())
+    }
+
+
+def revert_reason(entry: Any) -> str:
+    return _("恢复到 %(date)s 的版本") % {
+        "date": timezone.localtime(entry.history_date).strftime("%Y-%m-%d %H:%M")}
+
+
 @transaction.atomic
 def revert_to_version(
     *, entry: Any, user: AbstractBaseUser | None, expected_version: int | None = None
 ) -> models.Model:
     """Bring a record's fields (and tracked many-to-many sets) back to a chosen history entry.
 
-    The revert is an ordinary edit: the stage table, the role checks and optimistic locking all
-    apply, the workflow state (published, review, archive) stays as it is now, and the history
-    gains one entry saying which version was restored.
+    The revert is an ordinary write through the door: the domain's rules (the stage table), the
+    role checks and optimistic locking all apply, the workflow state (published, review, archive)
+    stays as it is now, and the history gains one entry saying which version was restored.
     """
     record = entry.instance
     record._state.adding = False
-    _require(user, change_permission(record), _("您没有修改此%(model)s的权限。") % {"model": _label(record)})
-    reason = _("恢复到 %(date)s 的版本") % {"date": timezone.localtime(entry.history_date).strftime("%Y-%m-%d %H:%M")}
-    m2m = {
-        f.name: [getattr(row, f.m2m_reverse_field_name() + "_id") for row in getattr(entry, f.name).all()]
-        for f in entry._history_m2m_fields
-    }
-    if isinstance(record, Project):
-        return project_save(
-            project=record, user=user, expected_version=expected_version, reason=reason,
-            investors=m2m.get("investors"), institutes=m2m.get("institutes"),
-        )
-    return record_save(record=record, user=user, expected_version=expected_version, m2m=m2m, reason=reason)
+    require(user, record, "change", _("您没有修改此%(model)s的权限。") % {"model": _label(record)})
+    return record_save(
+        record=record, user=user, expected_version=expected_version, m2m=history_m2m(entry),
+        reason=revert_reason(entry),
+    )
 
 
 @dataclass
@@ -294,9 +266,9 @@ def return_many(*, records: Iterable[models.Model], user: AbstractBaseUser | Non
     return apply_each(return_for_changes, records, user=user, reason=reason)
 
 
-def archive_many(*, projects: Iterable[Project], user: AbstractBaseUser | None, reason: str) -> BulkResult:
+def archive_many(*, projects: Iterable[models.Model], user: AbstractBaseUser | None, reason: str) -> BulkResult:
     return apply_each(archive_project, projects, record_kwarg="project", user=user, reason=reason)
 
 
-def restore_many(*, projects: Iterable[Project], user: AbstractBaseUser | None) -> BulkResult:
+def restore_many(*, projects: Iterable[models.Model], user: AbstractBaseUser | None) -> BulkResult:
     return apply_each(restore_project, projects, record_kwarg="project", user=user)

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from .models.base import WAN_PER_YI
+from .models import WAN_PER_YI
 
 
 def wan_to_yi(amount_wan: Decimal | None) -> Decimal | None:

@@ -22,7 +22,7 @@ from .spreadsheets import template_dataset
 
 
 class LedgerImportExportMixin(ImportExportMixin):
-    #: Key of ``spreadsheets.RESOURCES`` for the template download.
+    #: Key of ``settings.LEDGER_IMPORT_RESOURCES`` for the template download.
     ledger_kind: str = ""
     import_template_name = "admin/projects/ledger_import.html"
     formats = [XLSX, CSV]

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LedgerConfig(AppConfig):
+    """The core every domain app builds on: record base models, the write door, workflow, history,
+    public-data versioning, importing, exports, API building blocks and admin mixins.
+
+    It imports no domain app; ``projects`` and ``ambassadors`` import it.
+    """
+
+    name = "ledger"
+    verbose_name = _("台账核心")
