@@ -60,7 +60,8 @@ def save_with_history(
             getattr(instance, name).set(values)
     finally:
         del instance.skip_history_when_saving
-    tracker.create_historical_record(instance, "+" if created else "~")
+    # Copied by the database from the row just written, many-to-many sets included (no reads back).
+    _copy_into_history(type(instance), tracker, [instance], created_ids={id(instance)} if created else set())
 
 
 def save_many_with_history(instances: list[models.Model], *, m2m: dict[int, dict[str, list]] | None = None) -> None:

@@ -29,7 +29,7 @@ from .cache import public_pages_changed
 from .history import save_with_history
 from .models import ReviewStatus
 from .permissions import require
-from .writes import attribute, lock_fresh, record_save, rules_for
+from .writes import attribute, full_clean_fast, lock_fresh, record_save, rules_for
 
 
 def _label(record: models.Model) -> str:
@@ -45,8 +45,9 @@ def _has(record: models.Model, name: str) -> bool:
 
 
 def _save(record: models.Model, *, user: AbstractBaseUser | None, reason: str, changed: list[str]) -> None:
-    exclude = ["version"] if _has(record, "version") else None
-    record.full_clean(exclude=exclude)
+    """Write a change of workflow state: the changed fields and the model's ``clean()`` are
+    validated; the other fields are the stored ones, locked, and valid as stored."""
+    full_clean_fast(record, exclude=[f.name for f in record._meta.concrete_fields if f.name not in changed])
     attribute(record, user=user, reason=reason)
     update_fields = [name for name in (*changed, "version", "updated_at") if _has(record, name)]
     save_with_history(record, update_fields=update_fields)
@@ -243,8 +244,8 @@ def apply_each(
     result = BulkResult()
     for record in records:
         try:
-            with transaction.atomic():
-                result.done.append(action(**{record_kwarg: record}, **kwargs))
+            # Each service is atomic: nested here, a savepoint that a refusal rolls back alone.
+            result.done.append(action(**{record_kwarg: record}, **kwargs))
         except (ValidationError, PermissionDenied) as exc:
             result.refused.append((record, _messages(exc)))
     return result

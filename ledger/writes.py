@@ -223,7 +223,8 @@ class RecordWrite:
         if self.committed:
             raise RuntimeError("A RecordWrite is committed once.")
         self.committed = True
-        with transaction.atomic():
+        # No savepoint of its own: a failure here fails the caller's transaction, which must not commit.
+        with transaction.atomic(savepoint=False):
             attribute(self.record, user=self.user, reason=self.reason)
             save_with_history(self.record, m2m=self.m2m)
             rules_for(type(self.record)).after_save(self)
@@ -286,7 +287,8 @@ def record_prepare(
     if record.pk is not None:
         record._state.adding = False  # e.g. a historical version being reverted
         if stored is _UNREAD:
-            stored = locked_versions(model, [record.pk], extra=rules.locked_fields).get(record.pk)
+            extra = {*rules.locked_fields, *unique_field_names(model)}
+            stored = locked_versions(model, [record.pk], extra=sorted(extra)).get(record.pk)
         apply_locked_version(record=record, stored=stored, expected_version=expected_version,
                              keep_workflow=user is not None)
     else:
@@ -301,8 +303,10 @@ def record_prepare(
         m2m={name: list(values) for name, values in (m2m or {}).items() if values is not None},
     )
     errors = {name: list(messages) for name, messages in rules.validate(write).items()}
+    unchanged = [name for name in unique_field_names(model)
+                 if stored is not None and name in stored and stored[name] == getattr(record, name)]
     try:
-        full_clean_fast(record, exclude=["version", *exclude], lookups=lookups)
+        full_clean_fast(record, exclude=["version", *exclude], lookups=lookups, unchanged=unchanged)
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             errors.setdefault(name, []).extend(messages)
@@ -533,24 +537,41 @@ def _condition_holds(condition: models.Q, field: str, value) -> bool:
     return not held if condition.negated else held
 
 
+def attached_foreign_keys(instance: models.Model) -> list[str]:
+    """Foreign keys whose record is attached to ``instance`` (read by the form or the batch in this
+    transaction): validating them would only ask again whether that record exists."""
+    return [
+        field.name for field in instance._meta.concrete_fields
+        if field.many_to_one and field.is_cached(instance) and getattr(instance, field.name) is not None
+        and not getattr(instance, field.name)._state.adding
+    ]
+
+
+def unique_field_names(model: type[models.Model]) -> list[str]:
+    """The single fields whose value must be unique (a unique field or a one-field UniqueConstraint)."""
+    names = {f.name for f in model._meta.concrete_fields if f.unique and not f.primary_key}
+    names |= {c.fields[0] for c in model._meta.constraints if isinstance(c, models.UniqueConstraint)
+              and len(c.fields) == 1 and not c.expressions}
+    return sorted(names)
+
+
 def full_clean_fast(
-    instance: models.Model, *, exclude: list[str] | None = None, lookups: BatchLookups | None = None
+    instance: models.Model, *, exclude: list[str] | None = None, lookups: BatchLookups | None = None,
+    unchanged: Iterable[str] = (),
 ) -> None:
-    """``full_clean()`` without re-running the CHECK constraints through the ORM.
+    """``full_clean()`` without asking the database what it already knows.
 
-    The model's ``clean()`` restates every CHECK constraint as a message and the database enforces
-    them; asking Django to validate them as well costs one query per constraint (over twenty for a
-    project), which made a 5,000-row import take minutes. Unique constraints are still checked.
-
-    With ``lookups`` (a batch of writes) the unique checks are answered from the batch's reads, and
-    a foreign key whose record is attached (read in the batch's transaction) is not looked up again.
+    - The CHECK constraints are not re-run through the ORM: the model's ``clean()`` restates every
+      one as a message and the database enforces them; asking Django as well costs one query per
+      constraint (over twenty for a project).
+    - A foreign key whose record is attached is not looked up again (``attached_foreign_keys``).
+    - ``unchanged``: fields whose value is the stored one (read with the row lock); their unique
+      checks held when it was stored and the row is locked.
+    Unique constraints are still checked. With ``lookups`` (a batch of writes) the unique checks are
+    answered from the batch's reads.
     """
+    trusted = attached_foreign_keys(instance)
     if lookups is not None:
-        trusted = [
-            field.name for field in instance._meta.concrete_fields
-            if field.many_to_one and field.is_cached(instance) and getattr(instance, field.name) is not None
-            and not getattr(instance, field.name)._state.adding
-        ]
         errors: dict[str, list] = {}
         instance.__dict__["_batch_lookups"] = lookups  # for a clean() that asks about other records
         try:
@@ -565,13 +586,17 @@ def full_clean_fast(
         if errors:
             raise ValidationError(errors)
         return
-    instance.full_clean(exclude=exclude, validate_constraints=False)
+    skip = {*(exclude or ()), *trusted, *unchanged}
     errors: dict[str, list] = {}
+    try:
+        instance.full_clean(exclude=list(skip), validate_constraints=False)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
     for constraint in instance._meta.constraints:
         if not isinstance(constraint, models.UniqueConstraint):
             continue
         try:
-            _validate_unique_constraint(instance, constraint, exclude=set(exclude or ()))
+            _validate_unique_constraint(instance, constraint, exclude={*(exclude or ()), *unchanged, *errors})
         except ValidationError as exc:
             key = constraint.fields[0] if len(constraint.fields) == 1 else NON_FIELD_ERRORS
             errors.setdefault(key, []).extend(exc.messages)

@@ -389,7 +389,10 @@ class ProjectAdmin(LedgerImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin
     funds_in_place_display = money_column("funds_in_place", _("到位资金"))
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("investors")
+        queryset = super().get_queryset(request)
+        if request.resolver_match is not None and request.resolver_match.url_name == "projects_project_changelist":
+            queryset = queryset.prefetch_related("investors")  # the investor column; the form reads its own
+        return queryset
 
     def get_search_results(self, request, queryset, search_term):
         """On PostgreSQL, for keywords of three characters or more: each keyword as ``id IN (one SELECT

@@ -28,7 +28,7 @@ def _form_values(form: Form) -> dict:
 def form_data(response) -> dict:
     """The POST data a browser would send back unchanged from a rendered admin add/change page."""
     data = _form_values(response.context["adminform"].form)
-    for inline_admin_formset in response.context["inline_admin_formsets"]:
+    for inline_admin_formset in response.context.get("inline_admin_formsets", ()):
         formset = inline_admin_formset.formset
         data.update(_form_values(formset.management_form))
         for form in formset.forms:
@@ -39,7 +39,7 @@ def form_data(response) -> dict:
 def form_errors(response) -> dict:
     """Every error on a re-rendered admin page: the main form's and the inlines', as flat text."""
     errors = {field: [str(m) for m in messages] for field, messages in response.context["adminform"].form.errors.items()}
-    for inline_admin_formset in response.context["inline_admin_formsets"]:
+    for inline_admin_formset in response.context.get("inline_admin_formsets", ()):
         formset = inline_admin_formset.formset
         for index, form_errors_ in enumerate(formset.errors):
             for field, messages in form_errors_.items():

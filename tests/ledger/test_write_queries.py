@@ -1,0 +1,119 @@
+"""Exact query counts of every kind of write (Zulip-style: the SQL is printed when a count changes).
+
+Each count is for the whole request or command, as a person or a script meets it. A bulk action
+costs a fixed part plus the same per record, so 50 records cost what 1 does plus 49 times the
+per-record part.
+"""
+
+import io
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.management import call_command
+from django.db import connection
+
+from projects.models import Enterprise, Project
+from projects.services import project_save
+from projects.stages import Role
+from tests.admin_utils import admin_url, form_data, form_errors
+from tests.factories import EnterpriseFactory, ProjectFactory, SectorFactory, StaffUserFactory
+from tests.queries import exact_queries
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_PROJECT_EDIT = 19
+ADMIN_PROJECT_CREATE = 21
+ADMIN_ENTERPRISE_EDIT = 13
+ADMIN_REVERT = 22
+BULK_PUBLISH_FIXED = 15
+BULK_PUBLISH_PER_RECORD = 8
+IMPORT_COMMIT = 20
+# SQLite takes at most 999 values per statement: 100 new projects are 5 INSERTs there, 1 on PostgreSQL.
+SQLITE_EXTRA_INSERTS_FOR_100 = 4
+
+
+@pytest.fixture
+def officer_client(client):
+    client.force_login(StaffUserFactory(username="officer", roles=[Role.OFFICER]))
+    return client
+
+
+@pytest.fixture
+def reviewer_client(client):
+    client.force_login(StaffUserFactory(username="reviewer", roles=[Role.REVIEWER]))
+    return client
+
+
+def test_an_admin_project_edit(officer_client):
+    project = ProjectFactory()
+    data = form_data(officer_client.get(admin_url(Project, "change", project.pk)))
+    data["summary"] = "新的摘要"
+    with exact_queries(ADMIN_PROJECT_EDIT, "admin project edit"):
+        response = officer_client.post(admin_url(Project, "change", project.pk), data)
+    assert response.status_code == 302, form_errors(response)
+    assert Project.objects.get(pk=project.pk).summary == "新的摘要"
+
+
+def test_an_admin_project_create(officer_client):
+    investor, sector = EnterpriseFactory(), SectorFactory()
+    data = form_data(officer_client.get(admin_url(Project, "add")))
+    data.update(name="新建的项目", investors=[str(investor.pk)], sector=str(sector.pk), stage="signed",
+                signed_on="2026-02-10", signed_on_precision="day")
+    with exact_queries(ADMIN_PROJECT_CREATE, "admin project create"):
+        response = officer_client.post(admin_url(Project, "add"), data)
+    assert response.status_code == 302, form_errors(response)
+    assert Project.objects.get(name="新建的项目").milestones.count() == 1
+
+
+def test_an_admin_enterprise_edit(officer_client):
+    enterprise = EnterpriseFactory()
+    data = form_data(officer_client.get(admin_url(Enterprise, "change", enterprise.pk)))
+    data["description"] = "新的介绍"
+    with exact_queries(ADMIN_ENTERPRISE_EDIT, "admin enterprise edit"):
+        response = officer_client.post(admin_url(Enterprise, "change", enterprise.pk), data)
+    assert response.status_code == 302, form_errors(response)
+    assert Enterprise.objects.get(pk=enterprise.pk).description == "新的介绍"
+
+
+def test_an_admin_revert(officer_client):
+    project = ProjectFactory()
+    project.summary = "第一版"
+    project_save(project=project)
+    first = project.history.latest("history_date")
+    project.summary = "第二版"
+    project_save(project=project)
+    url = admin_url(Project, "history", project.pk).replace("history/", f"history/{first.history_id}/")
+    data = form_data(officer_client.get(url))
+    with exact_queries(ADMIN_REVERT, "admin revert"):
+        response = officer_client.post(url, data)
+    assert response.status_code == 302, form_errors(response)
+    assert Project.objects.get(pk=project.pk).summary == "第一版"
+
+
+def _publish(client, projects) -> None:
+    data = {"action": "publish_selected", ACTION_CHECKBOX_NAME: [str(p.pk) for p in projects]}
+    with exact_queries(BULK_PUBLISH_FIXED + len(projects) * BULK_PUBLISH_PER_RECORD, f"bulk publish of {len(projects)}"):
+        response = client.post(admin_url(Project, "changelist"), data)
+    assert response.status_code == 302
+    assert Project.objects.filter(pk__in=[p.pk for p in projects], is_published=True).count() == len(projects)
+
+
+def test_a_bulk_publish_costs_the_same_per_record(reviewer_client):
+    _publish(reviewer_client, [ProjectFactory(is_published=False)])
+    _publish(reviewer_client, [ProjectFactory(is_published=False) for _ in range(50)])
+
+
+@pytest.mark.parametrize("rows", [1, 100])
+def test_an_import_commit_costs_the_same_for_1_and_100_rows(tmp_path, rows):
+    SectorFactory(name="氢能")
+    EnterpriseFactory(name="甲公司")
+    StaffUserFactory(username="importer", roles=[Role.OFFICER])
+    lines = "".join(f"QS-{n},第{n}号项目,甲公司,氢能,已签约,2026-02-10,100\n" for n in range(rows))
+    path = tmp_path / "项目.csv"
+    path.write_text("项目编号,项目名称,投资方,产业领域,项目阶段,签约日期,总投资（万元）\n" + lines, encoding="utf-8")
+    expected = IMPORT_COMMIT + (SQLITE_EXTRA_INSERTS_FOR_100 if rows == 100 and connection.vendor == "sqlite" else 0)
+    with exact_queries(expected, f"import of {rows} rows"):
+        call_command("import_ledger", "projects", str(path), "--commit", "--user", "importer",
+                     stdout=io.StringIO(), stderr=io.StringIO())
+    assert Project.objects.count() == rows
+    assert all(p.history.get().history_user.username == "importer" for p in Project.objects.all())
