@@ -171,7 +171,27 @@ class ArchivedFilter(admin.SimpleListFilter):
         return queryset.filter(archived_at__isnull=True)
 
 
-class WorkflowAdminMixin(SimpleHistoryAdmin):
+class DeleteThroughDoorMixin:
+    """Deletes go through the door (``writes.record_delete``: permission, lock, one history entry),
+    and Django's confirmation page also lists the records that use the one being deleted through a
+    many-to-many set or an optional link, which Django would empty silently: the delete is refused
+    while they do."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            protected = [*protected, *(f"{r._meta.verbose_name}: {r}" for r in writes.records_using(obj))]
+        return deleted, model_count, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        writes.record_delete(record=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            writes.record_delete(record=obj, user=request.user)
+
+
+class WorkflowAdminMixin(DeleteThroughDoorMixin, SimpleHistoryAdmin):
     """Review, publishing, archiving, history and optimistic locking for a ledger ModelAdmin.
 
     Put it after ``SlugAdminMixin`` and before ``admin.ModelAdmin`` in the bases.
@@ -289,21 +309,6 @@ class WorkflowAdminMixin(SimpleHistoryAdmin):
                 write.commit()
             else:
                 writes.record_save(record=inline_form.instance, user=request.user)
-
-    def delete_model(self, request, obj):
-        writes.record_delete(record=obj, user=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            writes.record_delete(record=obj, user=request.user)
-
-    def get_deleted_objects(self, objs, request):
-        """Django's confirmation page, also listing the records that use one being deleted through a
-        many-to-many set or an optional link: the delete is refused while they do."""
-        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
-        for obj in objs:
-            protected = [*protected, *(f"{r._meta.verbose_name}: {r}" for r in writes.records_using(obj))]
-        return deleted, model_count, perms_needed, protected
 
     def history_view(self, request, object_id, extra_context=None):
         try:

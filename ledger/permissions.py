@@ -36,6 +36,15 @@ def can_see_private(request, model: type[models.Model]) -> bool:
     return user.has_perm(perm(model, "view"))
 
 
+def shown(record: models.Model | None, *, private: bool = False) -> models.Model | None:
+    """A related record as its reader may see it: itself when published (or for staff who may see
+    private records, or when it has no publication state), None otherwise. The one rule by which
+    pages, the API and exports hide an unpublished investor, zone, event or institute."""
+    if record is None or private or getattr(record, "is_published", True):
+        return record
+    return None
+
+
 def visible(model: type[models.Model], *, private: bool) -> models.QuerySet:
     """Every record of ``model`` for staff who may see private ones, the published ones otherwise."""
     manager = model._default_manager

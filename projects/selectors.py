@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from ledger.cache import cached_public_data, public_data_version
+from ledger.permissions import shown
 
 from . import yardsticks
 from .models import Enterprise, Honour, Project, RenewalZone, ResearchInstitute, Sector, SigningEvent
@@ -38,9 +39,7 @@ def hide_unpublished_relations(projects: Iterable[Project]) -> list[Project]:
     """Set ``public_event`` and ``public_zone``: the event and zone when published, else None."""
     projects = list(projects)
     for project in projects:
-        event, zone = project.signing_event, project.zone
-        project.public_event = event if event is not None and event.is_published else None
-        project.public_zone = zone if zone is not None and zone.is_published else None
+        project.public_event, project.public_zone = shown(project.signing_event), shown(project.zone)
     return projects
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 
 from ledger.charts import Bar, bar_chart, funnel_chart
 from ledger.paginators import CappedCountPaginator
+from ledger.permissions import shown
 from ledger.templatetags.qingshan import list_url, localized, money
 
 from . import selectors
@@ -262,8 +263,7 @@ def institute_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def institute_detail(request: HttpRequest, slug: str) -> HttpResponse:
     institute = get_public_or_404(selectors.public_institutes(), slug, _("没有找到该研究院。"))
-    zone = institute.zone if institute.zone is not None and institute.zone.is_published else None
-    context = {"institute": institute, "zone": zone, "projects": selectors.institute_projects(institute)}
+    context = {"institute": institute, "zone": shown(institute.zone), "projects": selectors.institute_projects(institute)}
     return render(request, "projects/institute_detail.html", context)
 
 

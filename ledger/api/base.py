@@ -25,16 +25,14 @@ from rest_framework.exceptions import NotFound, ValidationError
 
 from ..exports import ExportMixin
 from ..filters import SEARCH_MAX_LENGTH
-from ..permissions import can_see_private
+from ..permissions import can_see_private, shown
 
 MONEY_HELP = "Amount in 万元 (ten thousand yuan; 1 亿元 = 10,000 万元), as an exact decimal string; null if not published."
 
 
 def is_visible(obj, context: dict) -> bool:
     """Whether a related record may be shown to the reader of this answer."""
-    if context.get("private"):
-        return True
-    return getattr(obj, "is_published", True)
+    return shown(obj, private=bool(context.get("private"))) is not None
 
 
 def api_url(view_name: str, slug: str, context: dict) -> str:
