@@ -79,6 +79,7 @@ def test_every_response_carries_a_request_id_and_is_logged_as_one_json_object(cl
     assert first["method"] == "GET"
     assert first["path"] == "/healthz"
     assert isinstance(first["duration_ms"], float)
+    assert first["remote_addr"] == first["client_addr"] == "127.0.0.1"  # no proxy in front
     assert lines[1]["request_id"] == response_2["X-Request-ID"]
 
 
