@@ -38,6 +38,11 @@ PG_VERSION=$(ls /etc/postgresql | sort -n | tail -1)
 PGBIN=/usr/lib/postgresql/$PG_VERSION/bin
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
+# The machine's load average (1/5/15 min) before anything starts (other people's work only) and when
+# each run starts (then including the drill's own earlier steps): printed with the results.
+note_load() { echo "$1 $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/load.txt"; }
+: > "$OUT/load.txt"
+note_load before
 
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null); }
 make -s install
@@ -157,6 +162,7 @@ run_wrk() {  # $1: label
   # Warm up the fresh workers (imports, templates, translations, connections) for 5 s, unmeasured.
   URLS_FILE="$OUT/mix.txt" wrk -t2 -c"$CONNECTIONS" -d5s --timeout 10s -s bench/load/wrk.lua \
     "http://127.0.0.1:$APP_PORT" > /dev/null
+  note_load "$1"
   URLS_FILE="$OUT/mix.txt" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s bench/load/wrk.lua \
     "http://127.0.0.1:$APP_PORT" > "$OUT/wrk-$1.txt"
   grep '^WRK_JSON' "$OUT/wrk-$1.txt" | sed 's/^WRK_JSON //' > "$OUT/wrk-$1.json"
@@ -176,6 +182,7 @@ echo "== fault drill: the private PostgreSQL stopped at 10 s for 10 s under load
 start_app fault
 URLS_FILE="$OUT/mix.txt" wrk -t2 -c16 -d10s --timeout 10s -s bench/load/wrk.lua "http://127.0.0.1:$APP_PORT" > /dev/null  # warm-up
 # Its exit status is not ours: the verdict below reads its FAULT_JSON line.
+note_load fault
 $PY bench/load/fault.py --base "http://127.0.0.1:$APP_PORT" --urls "$OUT/mix.txt" \
   --stop "$PG_STOP" --start "$PG_START" --duration 40 --down-at 10 --down-for 10 > "$OUT/fault.txt" 2>&1 || true
 pg_isready -q -h 127.0.0.1 -p "$PGPORT" || eval "$PG_START" >/dev/null 2>&1 || true  # belt and braces
@@ -201,9 +208,13 @@ def other_statuses(r):
     return {status: n for status, n in r["statuses"].items() if status != "200"}
 def fmt(counts):
     return ", ".join(f"{n:,} × {status}" for status, n in sorted(counts.items())) or "none"
-load = open("/proc/loadavg").read().split()[:3] if os.path.exists("/proc/loadavg") else ["?"] * 3
+load = open("/proc/loadavg").read().split()[:3]
+started = [line.split() for line in open(f"{out}/load.txt") if line.strip()]
 lines = [
-    f"Load average when the runs ended: {' / '.join(load)} (1/5/15 min, {os.cpu_count()} cores; other work on the machine competes for them).",
+    f"Machine load average (1 / 5 / 15 min, {os.cpu_count()} cores; other work on the machine competes for them): "
+    + "; ".join(f"{'before the drill started' if label == 'before' else label + ' run started at'} {' / '.join(values)}"
+                for label, *values in started)
+    + f"; all runs ended at {' / '.join(load)}.",
     "",
     f"Machine: {os.cpu_count()} cores, {platform.python_version()}, gunicorn {os.cpu_count() * 2 + 1} sync workers, "
     f"private PostgreSQL cluster with the seed + {projects} generated projects; {len(urls)} URLs "
