@@ -4,10 +4,6 @@ Behind the nginx of docs/deploy.md every request arrives from the proxy (REMOTE_
 ``X-Forwarded-For: <whatever the client sent>, <the address nginx was connected from>``.
 """
 
-import io
-import json
-import logging
-
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings as django_settings
@@ -17,8 +13,8 @@ from django.urls import reverse
 from rest_framework.throttling import AnonRateThrottle
 
 from qingshan.client_address import client_address
-from qingshan.logging import JsonFormatter, RequestIdFilter
 from tests.factories import StaffUserFactory
+from tests.log_utils import request_log
 
 API_URL = "/api/v1/sectors/"
 PASSWORD = "correct-horse-battery-staple"
@@ -106,18 +102,7 @@ def test_a_garbled_forwarded_address_is_not_an_error(client, behind_nginx):
 
 @pytest.mark.django_db
 def test_the_request_log_names_the_visitor_behind_the_proxy(client, behind_nginx):
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter())
-    handler.addFilter(RequestIdFilter())
-    request_logger = logging.getLogger("qingshan.request")
-    old_level = request_logger.level
-    request_logger.addHandler(handler)
-    request_logger.setLevel(logging.INFO)
-    try:
+    with request_log() as lines:
         client.get("/healthz", **via_nginx("198.51.100.1", "203.0.113.7"))
-    finally:
-        request_logger.removeHandler(handler)
-        request_logger.setLevel(old_level)
-    record = json.loads(stream.getvalue())
+    (record,) = lines
     assert (record["remote_addr"], record["client_addr"]) == ("127.0.0.1", "203.0.113.7")
