@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
 
+from .client_address import client_address
 from .logging import new_request_id, reset_request_id, set_request_id
 
 request_logger = logging.getLogger("qingshan.request")
@@ -57,6 +58,8 @@ class RequestLogMiddleware:
                     "status": status,
                     "duration_ms": duration_ms,
                     "remote_addr": request.META.get("REMOTE_ADDR", ""),
+                    # The visitor behind the proxies (DJANGO_TRUSTED_PROXY_COUNT), as the limits count it.
+                    "client_addr": client_address(request),
                 },
             )
             return response

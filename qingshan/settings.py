@@ -202,11 +202,23 @@ REST_FRAMEWORK = {
         "ledger.exports.XLSXRenderer",
         "ledger.api.renderers.ApiHTMLRenderer",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    # DRF's anonymous throttle, per client address as the trusted proxy saw it (block below).
+    "DEFAULT_THROTTLE_CLASSES": ["qingshan.client_address.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_THROTTLE_RATE", "1000/hour")},
     "DEFAULT_SCHEMA_CLASS": "ledger.api.base.LedgerAutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
 }
+
+# Client addresses behind reverse proxies (qingshan/client_address.py, docs/deploy.md). Every limit
+# per address (the API's anonymous throttle, django-axes' sign-in lockout) and the request log take
+# the address the outermost trusted proxy saw. DJANGO_TRUSTED_PROXY_COUNT = how many proxies in front
+# append to X-Forwarded-For: 0 (runserver, gunicorn reached directly) reads no header at all; 1 behind
+# the nginx of docs/deploy.md.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be 0 or more.")
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+AXES_CLIENT_IP_CALLABLE = "qingshan.client_address.client_address"
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Qingshan Invest API",

@@ -1,8 +1,5 @@
 """Probes, the request log and the 503 page a visitor gets while the database is away."""
 
-import io
-import json
-import logging
 import time
 
 import pytest
@@ -13,6 +10,7 @@ from django.urls import reverse
 
 from qingshan import health
 from tests.factories import ProjectFactory
+from tests.log_utils import request_log
 
 
 @pytest.fixture(autouse=True)
@@ -53,25 +51,11 @@ def test_readyz_is_not_ready_while_a_migration_is_pending(client, db):
 
 
 def test_every_response_carries_a_request_id_and_is_logged_as_one_json_object(client, db):
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    from qingshan.logging import JsonFormatter, RequestIdFilter
-
-    handler.setFormatter(JsonFormatter())
-    handler.addFilter(RequestIdFilter())
-    request_logger = logging.getLogger("qingshan.request")
-    old_level = request_logger.level
-    request_logger.addHandler(handler)
-    request_logger.setLevel(logging.INFO)
-    try:
+    with request_log() as lines:
         response = client.get("/healthz", headers={"X-Request-ID": "proxy-req-12345678"})
         response_2 = client.get("/healthz")
-    finally:
-        request_logger.removeHandler(handler)
-        request_logger.setLevel(old_level)
     assert response["X-Request-ID"] == "proxy-req-12345678"
     assert len(response_2["X-Request-ID"]) == 32
-    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert len(lines) == 2
     first = lines[0]
     assert first["request_id"] == "proxy-req-12345678"
@@ -79,6 +63,7 @@ def test_every_response_carries_a_request_id_and_is_logged_as_one_json_object(cl
     assert first["method"] == "GET"
     assert first["path"] == "/healthz"
     assert isinstance(first["duration_ms"], float)
+    assert first["remote_addr"] == first["client_addr"] == "127.0.0.1"  # no proxy in front
     assert lines[1]["request_id"] == response_2["X-Request-ID"]
 
 

@@ -1,13 +1,16 @@
 """Fault drill: steady load while PostgreSQL is stopped for a while and started again.
 
-    python bench/load/fault.py --base http://127.0.0.1:8765 --urls urls.txt \
+    python bench/load/fault.py --base http://127.0.0.1:8190 --urls urls.txt \
         --stop "pg_ctl ... stop" --start "pg_ctl ... start" [--duration 40 --down-at 10 --down-for 10]
 
 Threads send GET requests (keep-alive, 5 s timeout) in a loop for ``--duration`` seconds, to
-loopback only. At ``--down-at`` the ``--stop`` command runs, ``--down-for`` seconds later the
+loopback only, as the nginx of docs/deploy.md passes them on: each thread speaks for
+``--visitors`` visitors of its own (``X-Forwarded-For: 10.<200 + thread>.0.<n>``), so that the
+app (``DJANGO_TRUSTED_PROXY_COUNT=1``) throttles the API per visitor at the production rate. At ``--down-at`` the ``--stop`` command runs, ``--down-for`` seconds later the
 ``--start`` command. The ``--start`` command runs again at the end whatever happened. Prints a
-per-second timeline and a JSON verdict: every failure must be a fast 503 page (no 500, no
-timeout, no traceback), and the service must serve 200s again after the start without a restart.
+per-second timeline and a JSON verdict: every answer must be a 200 or a fast 503 page (no 429,
+no 500, no timeout, no traceback; anything else is listed under ``unexpected``), and the service
+must serve 200s again after the start without a restart.
 """
 
 import argparse
@@ -28,21 +31,26 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
 
 
-def worker(base: str, paths: list[str], offset: int, stop_at: float, results: list, lock: threading.Lock) -> None:
+def worker(
+    base: str, paths: list[str], number: int, visitors: int, stop_at: float, results: list, lock: threading.Lock
+) -> None:
     parts = urlsplit(base)
     if parts.hostname not in {"127.0.0.1", "localhost", "::1"}:
         raise SystemExit("loopback only")
     conn = None
-    i = offset
+    i = number * 7  # each thread starts at its own place in the list
     local = []
     while time.monotonic() < stop_at:
         path = paths[i % len(paths)]
+        visitor = f"10.{200 + number}.0.{i % visitors + 1}"
         i += 1
         started = time.monotonic()
         try:
             if conn is None:
                 conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
-            conn.request("GET", path, headers={"X-Forwarded-Proto": "https", "Host": "127.0.0.1"})
+            conn.request(
+                "GET", path, headers={"X-Forwarded-Proto": "https", "Host": "127.0.0.1", "X-Forwarded-For": visitor}
+            )
             response = conn.getresponse()
             body = response.read()
             status = response.status
@@ -70,10 +78,13 @@ def main() -> int:
     parser.add_argument("--stop", required=True)
     parser.add_argument("--start", required=True)
     parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--visitors", type=int, default=250, help="visitor addresses per thread (at most 254)")
     parser.add_argument("--duration", type=float, default=40)
     parser.add_argument("--down-at", type=float, default=10)
     parser.add_argument("--down-for", type=float, default=10)
     args = parser.parse_args()
+    if not 1 <= args.visitors <= 254 or args.threads > 50:
+        parser.error("--visitors 1..254, --threads at most 50")
     with open(args.urls, encoding="utf-8") as urls:
         paths = [line.strip() for line in urls if line.strip()]
 
@@ -82,7 +93,9 @@ def main() -> int:
     t0 = time.monotonic()
     stop_at = t0 + args.duration
     threads = [
-        threading.Thread(target=worker, args=(args.base, paths, n * 7, stop_at, results, lock), daemon=True)
+        threading.Thread(
+            target=worker, args=(args.base, paths, n, args.visitors, stop_at, results, lock), daemon=True
+        )
         for n in range(args.threads)
     ]
     for thread in threads:
@@ -131,6 +144,8 @@ def main() -> int:
         "p99_ms_503": round(percentile(lat_503, 99), 1),
         "max_ms_503": round(max(lat_503, default=0), 1),
         "first_200_after_start_s": round(first_ok_after - started_at, 2) if first_ok_after is not None else None,
+        "visitors": args.visitors * args.threads,
+        "unexpected": {status: count for status, count in statuses.items() if status not in {"200", "503"}},
         "only_200_and_503": set(statuses) <= {"200", "503"},
         "saw_503": statuses["503"] > 0,
         "recovered": bool(tail) and all(status == 200 for status in tail),
@@ -139,6 +154,8 @@ def main() -> int:
     # the 5 s client timeout (a hang on the database would: connect_timeout is 3 s).
     verdict["fast"] = verdict["p99_ms_503"] <= max(1000.0, verdict["p99_ms_200"]) and verdict["max_ms_503"] < 5000
     verdict["ok"] = all(verdict[k] for k in ("only_200_and_503", "saw_503", "recovered", "fast"))
+    if verdict["unexpected"]:
+        print("unexpected answers (neither 200 nor the 503 page): " + json.dumps(verdict["unexpected"]))
     print("FAULT_JSON " + json.dumps(verdict, ensure_ascii=False))
     return 0 if verdict["ok"] else 1
 

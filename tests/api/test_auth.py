@@ -6,6 +6,7 @@ from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
 
+from qingshan.client_address import AnonRateThrottle as ClientAddressAnonRateThrottle
 from tests.api.conftest import API
 from tests.factories import ProjectFactory
 
@@ -42,5 +43,7 @@ def test_anonymous_requests_are_throttled(api_client, staff_client, monkeypatch)
 
 
 def test_anonymous_throttle_is_configured():
-    assert AnonRateThrottle in api_settings.DEFAULT_THROTTLE_CLASSES
+    # Per client address as the trusted proxy saw it (tests/test_client_address.py), not DRF's raw header.
+    (throttle,) = api_settings.DEFAULT_THROTTLE_CLASSES
+    assert throttle is ClientAddressAnonRateThrottle
     assert api_settings.DEFAULT_THROTTLE_RATES["anon"]
