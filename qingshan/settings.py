@@ -377,6 +377,7 @@ QINGSHAN_API_ROUTES = [
 # sitemap.xml: section name -> Sitemap class.
 QINGSHAN_SITEMAPS = {
     "pages": "projects.sitemaps.StaticPagesSitemap",
+    "ambassador-pages": "ambassadors.sitemaps.AmbassadorPagesSitemap",
     "projects": "projects.sitemaps.ProjectSitemap",
     "events": "projects.sitemaps.EventSitemap",
     "institutes": "projects.sitemaps.InstituteSitemap",
