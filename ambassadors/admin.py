@@ -1,7 +1,10 @@
 """Back office for investment ambassadors, their cohorts and the leads they refer."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from ledger.admin import WorkflowAdminMixin
@@ -18,6 +21,7 @@ from projects.admin import (
 
 from . import resources
 from .models import Ambassador, Cohort, Lead
+from .results import staff_results
 
 
 @admin.register(Cohort)
@@ -92,6 +96,22 @@ class AmbassadorAdmin(LedgerImportExportMixin, SlugAdminMixin, WorkflowAdminMixi
     @admin.display(description=_("线索数"), ordering="lead_total")
     def lead_count(self, obj):
         return obj.lead_total
+
+    def get_urls(self):
+        results = path("results/", self.admin_site.admin_view(self.results_view), name="ambassadors_ambassador_results")
+        return [results, *super().get_urls()]
+
+    def results_view(self, request):
+        """The staff page of ambassador results: every record, per cohort and ambassador."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("招商大使成效"),
+            "opts": self.opts,
+            "groups": staff_results(),
+        }
+        return TemplateResponse(request, "admin/ambassadors/results.html", context)
 
 
 @admin.register(Lead)

@@ -4,14 +4,16 @@ from django.db.models import QuerySet
 from rest_framework.routers import SimpleRouter
 
 from ledger.api.base import (
+    LedgerViewSet,
+    ledger_schema,
+    search_filterset,
+)
+from ledger.api.serializers import (
     REVIEW_FIELDS,
     LedgerSerializer,
-    LedgerViewSet,
     RelatedLinkField,
     RelatedSlugField,
     SelfLinkField,
-    ledger_schema,
-    search_filterset,
 )
 
 from . import filters

@@ -10,6 +10,8 @@ Import/export on the admin changelists (django-import-export), the office's way:
 - importing needs both the add and the change permission, exporting the view permission.
 """
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
@@ -64,8 +66,6 @@ class LedgerImportExportMixin(ImportExportMixin):
         else:
             raise PermissionDenied
         response = HttpResponse(content, content_type=content_type)
-        from urllib.parse import quote
-
         filename = _("%(name)s导入模板") % {"name": name} + f".{extension}"
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
         return response

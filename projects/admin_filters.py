@@ -3,7 +3,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import alerts
+from . import alerts, yardsticks
+from .models import Sector, SigningEvent
+from .stages import MAIN_PATH, Stage
 
 
 class AlertColourFilter(admin.SimpleListFilter):
@@ -38,9 +40,6 @@ class YardstickFilter(admin.SimpleListFilter):
     parameter_name = "yardstick"
 
     def parse(self, value: str | None):
-        from . import yardsticks
-        from .stages import MAIN_PATH
-
         if not value:
             return None
         kind, _dot, rest = value.partition(".")
@@ -61,9 +60,6 @@ class YardstickFilter(admin.SimpleListFilter):
         return [(self.value(), self.describe(parsed))]
 
     def describe(self, parsed) -> str:
-        from .models import Sector, SigningEvent
-        from .stages import Stage
-
         labels = {
             "signed": _("签约"), "started": _("签约后已开工"), "on_track": _("履约正常"),
             "funded": _("已知总投资的签约项目"), "in_production": _("投产"), "same_year": _("当年签约当年开工"),
@@ -77,9 +73,6 @@ class YardstickFilter(admin.SimpleListFilter):
             "year": year, "kind": labels[kind], "sector": sector or _("全部领域")}
 
     def queryset(self, request, queryset):
-        from . import yardsticks
-        from .models import Sector
-
         parsed = self.parse(self.value())
         if parsed is None:
             return queryset

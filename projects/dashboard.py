@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ledger.money import format_money
+
 from . import yardsticks
 from .models import DuplicateFlag, DuplicateStatus, Project, Sector, SigningEvent
 from .stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
@@ -78,8 +80,6 @@ def year_choices(today: datetime.date | None = None) -> list[int]:
 
 
 def figures(*, year: int, sector: Sector | None) -> tuple[yardsticks.Yardsticks, list[Figure]]:
-    from ledger.money import format_money
-
     sector_ids = Sector.objects.descendant_ids([sector.pk]) if sector else None
     sticks = yardsticks.yardsticks(year=year, queryset=staff_projects(), sector_ids=sector_ids)
 

@@ -17,7 +17,6 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from ambassadors.models import Ambassador, Cohort, Lead, LeadStatus
 from projects.models import (
     BuildStatus,
     DatePrecision,
@@ -261,33 +260,6 @@ PROJECTS = [
                 staff_note="报道原文为“推进”，具体阶段与投资方报道未给出，待核实。"),
 ]
 
-COHORTS = [
-    # slug, name, name_en, year, appointed (date, precision), announced size, description
-    ("ambassadors-2025", "2025年招商大使", "2025 investment ambassadors", 2025,
-     (datetime.date(2025, 2, 1), DatePrecision.MONTH), 12,
-     "2025年2月，青山区创新聘请12家驻区重点企业负责人为招商大使，激发“链主”效应。"),
-    ("ambassadors-2026", "2026年招商大使", "2026 investment ambassadors", 2026, (YEAR_2026, DatePrecision.YEAR), 15,
-     "2026年青山区再次聘请15位驻区重点企业负责人为招商大使。"),
-]
-
-AMBASSADORS = [
-    # slug, name, name_en, title, organisation, enterprise, bio
-    ("lian-houfang", "连厚舫", "Lian Houfang", "党委副书记", "中国一冶集团有限公司", "china-first-metallurgical",
-     "中国一冶集团有限公司党委副书记。公司作为青山区“战略投资者”和“城市发展合伙人”，专门设立“青山办”，"
-     "率先对青山区新材料产业园等项目作出投资承诺，推动洛阳中硅等优质产业资源与青山区对接，"
-     "促成中冶长城等金融伙伴的实地考察与投资意向。"),
-    ("xiang-xiaohong", "向晓红", "Xiang Xiaohong", "华中区域事业部副总经理", "中国联合工程有限公司", "cuec",
-     "中国联合工程有限公司华中区域事业部副总经理。公司全面投身青山产业招引工作，针对钢铁、石化产业升级及氢能、"
-     "新材料等新兴产业招引，提供项目策划到运营全链条服务。"),
-]
-AMBASSADOR_STAFF_NOTE = "报道未说明其所属聘任批次。"
-
-LEADS = [
-    # ambassador slug, target name, target enterprise slug, status, summary
-    ("lian-houfang", "洛阳中硅", "luoyang-zhonggui", LeadStatus.CONTACTED, "推动洛阳中硅等优质产业资源与青山区对接。"),
-    ("lian-houfang", "中冶长城", "mcc-changcheng", LeadStatus.INTENTION, "促成中冶长城等金融伙伴的实地考察与投资意向。"),
-]
-
 ANNOUNCED_TOTAL_WAN = Decimal("1766000.00")  # 176.6 亿元
 
 
@@ -298,8 +270,12 @@ class SeedReport:
     def count(self, label: str, was_created: bool) -> None:
         self.created[label] = self.created.get(label, 0) + int(was_created)
 
+    def merge(self, other: "SeedReport") -> None:
+        for label, n in other.created.items():
+            self.created[label] = self.created.get(label, 0) + n
 
-def _get_or_create(model, slug: str, defaults: dict, report: SeedReport) -> tuple:
+
+def record_get_or_create(model, slug: str, defaults: dict, report: SeedReport) -> tuple:
     obj = model.objects.filter(slug=slug).first()
     if obj is not None:
         report.count(model._meta.model_name, False)
@@ -321,13 +297,13 @@ def seed_load(*, progress: Callable[[str], None] | None = None) -> SeedReport:
     step("honours")
     honours = {}
     for position, (slug, name, name_en) in enumerate(HONOURS):
-        honours[slug], _ = _get_or_create(Honour, slug, {"name": name, "name_en": name_en, "position": position},
+        honours[slug], _ = record_get_or_create(Honour, slug, {"name": name, "name_en": name_en, "position": position},
                                           report)
 
     step("sectors")
     sectors: dict[str, Sector] = {}
     for position, (slug, name, name_en, tier, parent, description) in enumerate(SECTORS):
-        sectors[slug], _ = _get_or_create(Sector, slug, {
+        sectors[slug], _ = record_get_or_create(Sector, slug, {
             "name": name, "name_en": name_en, "tier": tier, "parent": sectors.get(parent) if parent else None,
             "position": position, "description": description,
         }, report)
@@ -335,7 +311,7 @@ def seed_load(*, progress: Callable[[str], None] | None = None) -> SeedReport:
     step("enterprises")
     enterprises: dict[str, Enterprise] = {}
     for fact in ENTERPRISES:
-        enterprise, created = _get_or_create(Enterprise, fact.slug, {
+        enterprise, created = record_get_or_create(Enterprise, fact.slug, {
             "name": fact.name, "name_en": fact.name_en, "short_name": fact.short_name, "province": fact.province,
             "city": fact.city, "kind": fact.kind, "parent": enterprises.get(fact.parent) if fact.parent else None,
             "description": fact.description, **published,
@@ -347,7 +323,7 @@ def seed_load(*, progress: Callable[[str], None] | None = None) -> SeedReport:
     step("zones")
     zones: dict[str, RenewalZone] = {}
     for slug, name, name_en, kind, positioning, status, description in ZONES:
-        zones[slug], _ = _get_or_create(RenewalZone, slug, {
+        zones[slug], _ = record_get_or_create(RenewalZone, slug, {
             "name": name, "name_en": name_en, "kind": kind, "positioning": positioning, "status": status,
             "description": description, **published,
         }, report)
@@ -355,14 +331,14 @@ def seed_load(*, progress: Callable[[str], None] | None = None) -> SeedReport:
     step("institutes")
     for slug, name, name_en, kind, partners, founded, focus, zone, address, status, description in INSTITUTES:
         founded_on, precision = founded or (None, DatePrecision.DAY)
-        _get_or_create(ResearchInstitute, slug, {
+        record_get_or_create(ResearchInstitute, slug, {
             "name": name, "name_en": name_en, "kind": kind, "partners": partners, "founded_on": founded_on,
             "founded_on_precision": precision, "focus_areas": focus, "zone": zones.get(zone) if zone else None,
             "address": address, "status": status, "description": description, **published,
         }, report)
 
     step("events")
-    event, created = _get_or_create(SigningEvent, CONFERENCE_SLUG, {
+    event, created = record_get_or_create(SigningEvent, CONFERENCE_SLUG, {
         "name": "青山区2026年招商引资大会", "name_en": "Qingshan District 2026 Investment Promotion Conference",
         "held_on": CONFERENCE_DAY, "place": "", "announced_project_count": 16,
         "announced_total_investment": ANNOUNCED_TOTAL_WAN,
@@ -398,23 +374,4 @@ def seed_load(*, progress: Callable[[str], None] | None = None) -> SeedReport:
         projects[fact.slug] = project
         report.count("project", True)
 
-    step("ambassadors")
-    for slug, name, name_en, year, (appointed_on, precision), size, description in COHORTS:
-        _get_or_create(Cohort, slug, {
-            "name": name, "name_en": name_en, "year": year, "appointed_on": appointed_on,
-            "appointed_on_precision": precision, "announced_size": size, "description": description, **published,
-        }, report)
-    ambassadors: dict[str, Ambassador] = {}
-    for slug, name, name_en, title, organisation, enterprise, bio in AMBASSADORS:
-        ambassadors[slug], _ = _get_or_create(Ambassador, slug, {
-            "name": name, "name_en": name_en, "title": title, "organisation": organisation, "enterprise": enterprises[enterprise],
-            "bio": bio, "staff_note": AMBASSADOR_STAFF_NOTE, **published,
-        }, report)
-    for ambassador, target_name, target, status, summary in LEADS:
-        lead, created = Lead.objects.get_or_create(
-            ambassador=ambassadors[ambassador], target_name=target_name,
-            defaults={"target_enterprise": enterprises[target], "status": status, "summary": summary,
-                      "is_published": True},
-        )
-        report.count("lead", created)
     return report

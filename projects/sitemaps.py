@@ -1,26 +1,28 @@
-"""sitemap.xml: the public pages and every published record (nothing else)."""
+"""sitemap.xml: the public pages and every published record (nothing else) of the projects ledger.
+
+The site's sitemap composes these sections with the other apps' (settings.QINGSHAN_SITEMAPS)."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
-
-from ambassadors.models import Ambassador
 
 from .models import Project, RenewalZone, ResearchInstitute, SigningEvent
 
 
 class StaticPagesSitemap(Sitemap):
+    """The list pages, by URL name."""
+
     changefreq = "daily"
     priority = 0.8
+    pages = [
+        "projects:home",
+        "projects:project_list",
+        "projects:event_list",
+        "projects:institute_list",
+        "projects:zone_list",
+    ]
 
     def items(self) -> list[str]:
-        return [
-            "projects:home",
-            "projects:project_list",
-            "projects:event_list",
-            "ambassadors:ambassador_list",
-            "projects:institute_list",
-            "projects:zone_list",
-        ]
+        return self.pages
 
     def location(self, item: str) -> str:
         return reverse(item)
@@ -55,16 +57,3 @@ class InstituteSitemap(PublishedSitemap):
 class ZoneSitemap(PublishedSitemap):
     model = RenewalZone
 
-
-class AmbassadorSitemap(PublishedSitemap):
-    model = Ambassador
-
-
-SITEMAPS = {
-    "pages": StaticPagesSitemap,
-    "projects": ProjectSitemap,
-    "events": EventSitemap,
-    "institutes": InstituteSitemap,
-    "zones": ZoneSitemap,
-    "ambassadors": AmbassadorSitemap,
-}

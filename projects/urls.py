@@ -7,6 +7,7 @@ app_name = "projects"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("projects/", views.project_list, name="project_list"),
     path("projects/feed/", LatestProjectsFeed(), name="project_feed"),
     path("projects/<slug:slug>/", views.project_detail, name="project_detail"),

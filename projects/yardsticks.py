@@ -22,13 +22,14 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from ledger.money import wan_to_yi
 
-from .models import Project
+from .alerts import AlertColour, with_alert
+from .models import DuplicateFlag, DuplicateStatus, Project
 from .stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
 
 PERCENT_PLACES = Decimal("0.1")
@@ -222,8 +223,6 @@ def _scoped(queryset: QuerySet[Project], *, sector_ids: set[int] | None) -> Quer
 
 def yardstick_conditions(year: int) -> dict[str, Q]:
     """The condition behind each kind of record, for signing year ``year`` (needs ``with_alert``/``with_years``)."""
-    from .alerts import AlertColour
-
     signed = signed_condition() & Q(signed_on__year=year)
     return {
         "signed": signed,
@@ -236,8 +235,6 @@ def yardstick_conditions(year: int) -> dict[str, Q]:
 
 
 def _annotated(queryset: QuerySet[Project]) -> QuerySet[Project]:
-    from .alerts import with_alert
-
     return with_years(with_alert(queryset))
 
 
@@ -356,9 +353,5 @@ def public_yardsticks(*, year: int, sector_ids: set[int] | None = None) -> Publi
 def counted_projects(queryset: QuerySet[Project]) -> QuerySet[Project]:
     """Projects that count in headline totals: a project a reviewer confirmed as a duplicate
     announcement of an earlier one is left out, so it counts once (see ``projects.duplicates``)."""
-    from django.db.models import Exists, OuterRef
-
-    from .models import DuplicateFlag, DuplicateStatus
-
     confirmed = DuplicateFlag.objects.filter(project_id=OuterRef("pk"), status=DuplicateStatus.CONFIRMED)
     return queryset.exclude(Exists(confirmed))

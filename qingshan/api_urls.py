@@ -1,13 +1,12 @@
 """/api/v1/: the read-only REST API, its OpenAPI schema and its docs (assets served by this site)."""
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.urls import path, re_path
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
-
-from ambassadors import api as ambassadors_api
-from projects.api import urls as projects_api
 
 app_name = "api"
 
@@ -17,8 +16,8 @@ class ApiRouter(DefaultRouter):
 
 
 router = ApiRouter(use_regex_path=False)
-projects_api.register(router)
-ambassadors_api.register(router)
+for dotted in settings.QINGSHAN_API_ROUTES:  # each app's register(router), in order
+    import_string(dotted)(router)
 
 
 class DocsView(SpectacularSwaggerSplitView):

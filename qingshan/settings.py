@@ -377,3 +377,33 @@ LOGGING = {
 
 # Spreadsheet import/export (django-import-export): XLSX and CSV only; imports are all or nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+
+# --- Composition of the apps (issue #13, import direction) ------------------------------------------
+# qingshan is configuration: it names the apps' parts by dotted path instead of importing them, and
+# projects never imports ambassadors; each app contributes its part here, in this order.
+# The API router: each app's `register(router)`.
+QINGSHAN_API_ROUTES = [
+    "projects.api.urls.register",
+    "ambassadors.api.register",
+]
+# sitemap.xml: section name -> Sitemap class.
+QINGSHAN_SITEMAPS = {
+    "pages": "projects.sitemaps.StaticPagesSitemap",
+    "ambassador-pages": "ambassadors.sitemaps.AmbassadorPagesSitemap",
+    "projects": "projects.sitemaps.ProjectSitemap",
+    "events": "projects.sitemaps.EventSitemap",
+    "institutes": "projects.sitemaps.InstituteSitemap",
+    "zones": "projects.sitemaps.ZoneSitemap",
+    "ambassadors": "ambassadors.sitemaps.AmbassadorSitemap",
+}
+# load_seed: each app's loader of the source report's facts, `(*, progress) -> SeedReport`.
+QINGSHAN_SEED_LOADERS = [
+    "projects.seed.seed_load",
+    "ambassadors.seed.seed_load",
+]
+# generate_demo: each further app's demo generator (after the projects'): `generate(command, made)`
+# and `delete()` (run before the projects' demo rows are deleted).
+QINGSHAN_DEMO_GENERATORS = [
+    "ambassadors.demo.AmbassadorDemo",
+]
+# --- end of the composition block -------------------------------------------------------------------

@@ -1,14 +1,16 @@
+"""The site's URLs. Configuration only: the apps' URLconfs by dotted path (include), the sitemap's
+sections from settings.QINGSHAN_SITEMAPS; no app module is imported here (tests/test_import_direction.py)."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import include, path
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
-
-from ambassadors.results_admin import results_view as ambassador_results_view
-from projects.sitemaps import SITEMAPS
-from projects.views import robots_txt
 
 from . import health
 
@@ -16,16 +18,20 @@ admin.site.site_header = _("青山区招商项目管理系统")
 admin.site.site_title = _("青山区招商局后台")
 admin.site.index_title = _("招商项目库")
 
+SITEMAPS = {section: import_string(dotted) for section, dotted in settings.QINGSHAN_SITEMAPS.items()}
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("admin/ambassadors/results/", admin.site.admin_view(ambassador_results_view), name="ambassador_results"),
+    # The ambassador results page is AmbassadorAdmin's (admin:ambassadors_ambassador_results); its old address
+    # keeps working for bookmarks.
+    path("admin/ambassadors/results/", RedirectView.as_view(pattern_name="admin:ambassadors_ambassador_results",
+                                                            permanent=True, query_string=True)),
     path("admin/", admin.site.urls),
     # The language switch is a POST form on every public page. Exempt from CSRF (switching a visitor's
     # language is harmless) so that pages carry no per-visitor token and can be cached (qingshan/cache.py).
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", robots_txt, name="robots_txt"),
     path("api/v1/", include("qingshan.api_urls")),
     path("", include("projects.urls")),
     path("", include("ambassadors.urls")),
@@ -36,6 +42,4 @@ handler404 = "projects.views.page_not_found"
 handler500 = "qingshan.middleware.server_error"
 
 if settings.DEBUG:
-    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
-
     urlpatterns += staticfiles_urlpatterns()

@@ -110,7 +110,7 @@ def public_urls(records) -> dict[str, bool]:
     Maps each URL to whether a 404 is expected to be possible (a slug tried on another kind of record).
     """
     urls = {}
-    for url in ["/", reverse("sitemap"), reverse("robots_txt")]:
+    for url in ["/", reverse("sitemap"), reverse("projects:robots_txt")]:
         urls[url] = False
     slugs = [record.slug for record in records if getattr(record, "slug", "")]
     for route, namespace in walk(get_resolver().url_patterns):

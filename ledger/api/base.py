@@ -13,119 +13,26 @@ from django import forms
 from django.core.exceptions import ValidationError as FormValidationError
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.drainage import set_override
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import permissions, serializers, viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import permissions, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 
 from ..exports import ExportMixin
 from ..filters import SEARCH_MAX_LENGTH
-from ..permissions import can_see_private, shown
-
-MONEY_HELP = "Amount in 万元 (ten thousand yuan; 1 亿元 = 10,000 万元), as an exact decimal string; null if not published."
-
-
-def is_visible(obj, context: dict) -> bool:
-    """Whether a related record may be shown to the reader of this answer."""
-    return shown(obj, private=bool(context.get("private"))) is not None
-
-
-def api_url(view_name: str, slug: str, context: dict) -> str:
-    """Absolute API link. Unlike DRF's ``reverse`` it does not carry ``?format=`` over: an export's
-    links are the same as the JSON's."""
-    path = reverse(f"api:{view_name}", kwargs={"slug": slug})
-    request = context.get("request")
-    return request.build_absolute_uri(path) if request is not None else path
-
-
-@extend_schema_field({"type": "string", "format": "uri", "description": "API link of this record."})
-class SelfLinkField(serializers.Field):
-    def __init__(self, view_name: str, **kwargs):
-        self.view_name = view_name
-        kwargs.update(read_only=True, source="*")
-        super().__init__(**kwargs)
-
-    def to_representation(self, value):
-        return api_url(self.view_name, value.slug, self.context)
-
-
-@extend_schema_field({"type": "string", "nullable": True, "description": "Slug of the related record."})
-class RelatedSlugField(serializers.Field):
-    """A to-one relation as the related record's slug (null when absent or not visible)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("read_only", True)
-        kwargs.setdefault("allow_null", True)
-        super().__init__(**kwargs)
-
-    def to_representation(self, value):
-        return value.slug if is_visible(value, self.context) else None
-
-
-@extend_schema_field({"type": "string", "format": "uri", "nullable": True, "description": "API link of the related record."})
-class RelatedLinkField(serializers.Field):
-    def __init__(self, view_name: str, **kwargs):
-        self.view_name = view_name
-        kwargs.setdefault("read_only", True)
-        kwargs.setdefault("allow_null", True)
-        super().__init__(**kwargs)
-
-    def to_representation(self, value):
-        return api_url(self.view_name, value.slug, self.context) if is_visible(value, self.context) else None
-
-
-def _visible_related(manager, context: dict) -> list:
-    # ``.all()`` reads the prefetched rows: no query per record.
-    return [obj for obj in manager.all() if is_visible(obj, context)]
-
-
-@extend_schema_field({"type": "array", "items": {"type": "string"}, "description": "Slugs of the related records."})
-class RelatedSlugListField(serializers.Field):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("read_only", True)
-        super().__init__(**kwargs)
-
-    def to_representation(self, value):
-        return [obj.slug for obj in _visible_related(value, self.context)]
-
-
-@extend_schema_field(
-    {"type": "array", "items": {"type": "string", "format": "uri"}, "description": "API links of the related records."}
-)
-class RelatedLinkListField(serializers.Field):
-    def __init__(self, view_name: str, **kwargs):
-        self.view_name = view_name
-        kwargs.setdefault("read_only", True)
-        super().__init__(**kwargs)
-
-    def to_representation(self, value):
-        return [api_url(self.view_name, obj.slug, self.context) for obj in _visible_related(value, self.context)]
-
-
-def money_field(**kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(
-        max_digits=14, decimal_places=2, read_only=True, allow_null=True, coerce_to_string=True,
-        help_text=kwargs.pop("help_text", MONEY_HELP), **kwargs,
-    )
-
-
-class LedgerSerializer(serializers.ModelSerializer):
-    """Read-only base: explicit fields only (subclasses list them), every field read-only."""
-
-    def get_fields(self):
-        fields = super().get_fields()
-        for field in fields.values():
-            field.read_only = True
-        return fields
-
+from ..permissions import can_see_private
+from .export_sql import Unsupported, export_cells
 
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,120}")
-REVIEW_FIELDS = ("is_published", "review_status", "review_comment", "version")
 
 
 def search_filterset(filterset_class):
@@ -281,8 +188,6 @@ class LedgerViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     def export_cells(self, queryset, serializer):
         if not self.sql_exports or connections[queryset.db].vendor != "postgresql":
             return None
-        from .export_sql import Unsupported, export_cells
-
         try:
             return export_cells(queryset, serializer)
         except Unsupported:
@@ -291,8 +196,6 @@ class LedgerViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
 
 def ledger_schema(tag: str, serializer_class, private_fields: tuple[str, ...] = ()):
     """Document one view set: tag, the ``format`` parameter, the error answers, the staff-only fields."""
-    from drf_spectacular.utils import extend_schema_view
-
     note = ""
     if private_fields:
         note = (

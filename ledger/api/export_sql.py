@@ -31,7 +31,7 @@ from rest_framework import serializers
 from rest_framework.settings import ISO_8601, api_settings
 
 from ..exports import LIST_SEPARATOR, export_columns
-from .base import (
+from .serializers import (
     RelatedLinkField,
     RelatedLinkListField,
     RelatedSlugField,

@@ -9,6 +9,7 @@ import json
 from django.template.loader import render_to_string
 from rest_framework import renderers
 from rest_framework.utils.encoders import JSONEncoder
+from rest_framework.utils.urls import replace_query_param
 
 
 class ApiHTMLRenderer(renderers.BaseRenderer):
@@ -36,6 +37,4 @@ class ApiHTMLRenderer(renderers.BaseRenderer):
 def _with_format(request, fmt: str) -> str:
     if request is None:
         return ""
-    from rest_framework.utils.urls import replace_query_param
-
     return replace_query_param(request.get_full_path(), "format", fmt)

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from ledger.api.base import (
+from ledger.api.serializers import (
     REVIEW_FIELDS,
     LedgerSerializer,
     RelatedLinkField,

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from ledger.history import LedgerHistory
 from ledger.models import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, PublishableModel, PublishableQuerySet
 
+from .duplicates import DuplicateFlag, DuplicateStatus
+
 
 class SigningEventQuerySet(PublishableQuerySet):
     def with_recorded_figures(self, *, public_only: bool):
@@ -16,8 +18,6 @@ class SigningEventQuerySet(PublishableQuerySet):
         project a reviewer confirmed as a duplicate announcement of an earlier one is not counted
         (as in the headline totals: it counts once, at its first conference).
         """
-        from .duplicates import DuplicateFlag, DuplicateStatus
-
         confirmed_duplicate = DuplicateFlag.objects.filter(
             project_id=models.OuterRef("projects"), status=DuplicateStatus.CONFIRMED
         )

@@ -12,6 +12,8 @@ from tests.factories import AmbassadorFactory, CohortFactory, LeadFactory, Proje
 
 pytestmark = pytest.mark.django_db
 
+RESULTS_URL = "/admin/ambassadors/ambassador/results/"  # AmbassadorAdmin's extra page
+
 
 @pytest.fixture
 def ledger():
@@ -96,7 +98,7 @@ def test_public_section_shows_no_staff_field(client, ledger):
 
 def test_staff_page_query_count_is_fixed(admin_client, ledger, django_assert_max_num_queries):
     with django_assert_max_num_queries(12) as few:
-        response = admin_client.get("/admin/ambassadors/results/")
+        response = admin_client.get(RESULTS_URL)
     assert response.status_code == 200
     page = response.content.decode()
     assert "甲大使" in page and "2.7 亿元" in page
@@ -106,11 +108,21 @@ def test_staff_page_query_count_is_fixed(admin_client, ledger, django_assert_max
         LeadFactory(ambassador=ambassador, status=LeadStatus.SIGNED,
                     project=ProjectFactory(signed_on=datetime.date(2026, 2, 10)))
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert admin_client.get("/admin/ambassadors/results/").status_code == 200
+        assert admin_client.get(RESULTS_URL).status_code == 200
 
 
 def test_staff_page_needs_permission(client):
     from tests.factories import UserFactory
 
     client.force_login(UserFactory(is_staff=True))
-    assert client.get("/admin/ambassadors/results/").status_code == 403
+    assert client.get(RESULTS_URL).status_code == 403
+
+
+def test_staff_page_old_address_redirects(admin_client):
+    response = admin_client.get("/admin/ambassadors/results/")
+    assert response.status_code == 301 and response["Location"] == RESULTS_URL
+    assert "甲大使" not in response.content.decode()
+
+
+def test_dashboard_links_the_staff_page(admin_client):
+    assert f'href="{RESULTS_URL}"' in admin_client.get("/admin/").content.decode()

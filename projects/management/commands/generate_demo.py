@@ -20,13 +20,14 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from psycopg import sql as psycopg_sql
 from tqdm import tqdm
 
-from ambassadors.models import Ambassador, AmbassadorStatus, Cohort, Lead, LeadStatus
 from ledger.cache import public_pages_changed
 from projects.models import (
     BuildStatus,
@@ -77,8 +78,6 @@ KIND_WEIGHTS = [(EnterpriseKind.PRIVATE, 55), (EnterpriseKind.LOCAL_SOE, 15), (E
                 (EnterpriseKind.FOREIGN, 8), (EnterpriseKind.FINANCIAL, 5), (EnterpriseKind.OTHER, 5)]
 STAGE_WEIGHTS = [(Stage.NEGOTIATING, 20), (Stage.SIGNED, 25), (Stage.REGISTERED, 14), (Stage.STARTED, 20),
                  (Stage.IN_PRODUCTION, 13), (Stage.ON_HOLD, 5), (Stage.TERMINATED, 3)]
-LEAD_WEIGHTS = [(LeadStatus.INTRODUCED, 30), (LeadStatus.CONTACTED, 25), (LeadStatus.SITE_VISIT, 15),
-                (LeadStatus.INTENTION, 10), (LeadStatus.SIGNED, 12), (LeadStatus.DROPPED, 8)]
 # Share of the total investment in place, at most (plus 10 %), by stage.
 FUNDED_SHARE = {Stage.SIGNED: 0.1, Stage.REGISTERED: 0.3, Stage.STARTED: 0.6, Stage.IN_PRODUCTION: 0.9}
 # Days between consecutive main-path dates: signed -> registered -> started -> in production.
@@ -188,40 +187,20 @@ class Command(BaseCommand):
     # -- the data -------------------------------------------------------------------------------
 
     def generate(self, n_projects: int) -> dict[str, int]:
-        rng = self.rng
         sectors = self.sectors()
         honours = self.honours()
         zones = self.zones()
         events = self.events(n_projects, sectors)
         enterprises = self.enterprises(max(20, n_projects // 4), honours)
         projects, n_links, n_milestones = self.projects(n_projects, sectors, zones, events, enterprises)
-        cohorts = self.cohorts()
-        ambassadors = self.ambassadors(max(10, n_projects // 500), cohorts, enterprises)
-        signed = [p for p in projects if p["stage"] != Stage.NEGOTIATING]
-        leads = []
-        for i in range(max(20, n_projects // 20)):
-            status = _weighted(rng, LEAD_WEIGHTS)
-            project = rng.choice(signed) if status == LeadStatus.SIGNED and signed else None
-            if status == LeadStatus.SIGNED and project is None:
-                status = LeadStatus.INTENTION
-            target = rng.choice(enterprises) if rng.random() < 0.4 else None
-            leads.append({
-                "ambassador_id": rng.choice(ambassadors)["id"],
-                "target_name": f"{MARK}目标企业{i + 1:06d}",
-                "target_enterprise_id": target["id"] if target else None,
-                "sector_id": rng.choice(sectors).pk,
-                "referred_on": _day(rng, datetime.date(2025, 2, 1), ANCHOR),
-                "status": status,
-                "project_id": project["id"] if project else None,
-                "summary": f"{MARK}大使推荐的合作线索。",
-                "is_published": rng.random() < 0.5,
-            })
-        self.insert(Lead, leads, "leads")
-        return {
+        counts = {
             "sectors": len(sectors), "zones": len(zones), "events": len(events), "enterprises": len(enterprises),
             "projects": len(projects), "investor links": n_links, "milestones": n_milestones,
-            "cohorts": len(cohorts), "ambassadors": len(ambassadors), "leads": len(leads),
         }
+        made = {"sectors": sectors, "enterprises": enterprises, "projects": projects}
+        for generator in demo_generators():
+            counts.update(generator.generate(self, made))
+        return counts
 
     def sectors(self) -> list[Sector]:
         """Existing sectors if there are any (linked to, never changed); else a demo "335"-like tree."""
@@ -420,51 +399,21 @@ class Command(BaseCommand):
                          "note": f"{MARK}阶段变更"})
         return rows
 
-    def cohorts(self) -> list[dict]:
-        rows = [
-            {
-                "name": f"{MARK}{year}年招商大使", "slug": f"{SLUG_PREFIX}cohort-{year}", "year": year,
-                "appointed_on": datetime.date(year, 2, 15), "announced_size": self.rng.randint(8, 20),
-                "is_published": True, "published_at": self.now, "review_status": ReviewStatus.APPROVED,
-            }
-            for year in range(2021, 2026)
-        ]
-        self.insert(Cohort, rows, "cohorts")
-        return rows
 
-    def ambassadors(self, count: int, cohorts: list[dict], enterprises: list[dict]) -> list[dict]:
-        rng = self.rng
-        rows = []
-        for i in range(count):
-            cohort = rng.choice(cohorts)
-            enterprise = rng.choice(enterprises)
-            start = cohort["appointed_on"]
-            published = rng.random() < 0.9
-            rows.append({
-                "name": f"{MARK}大使{i + 1:04d}", "slug": f"{SLUG_PREFIX}ambassador-{i + 1:04d}",
-                "title": rng.choice(["董事长", "总经理", "副总经理", "党委副书记"]),
-                "organisation": enterprise["name"], "enterprise_id": enterprise["id"], "cohort_id": cohort["id"],
-                "term_start": start, "term_end": start.replace(year=start.year + 3),
-                "status": AmbassadorStatus.ACTIVE if start.year >= 2023 else AmbassadorStatus.ENDED,
-                "bio": f"{MARK}合成人物，不对应任何真实个人。",
-                "is_published": published, "published_at": self.now if published else None,
-                "review_status": ReviewStatus.APPROVED,
-            })
-        self.insert(Ambassador, rows, "ambassadors")
-        return rows
+def demo_generators() -> list:
+    """The other apps' parts of the demo (settings.QINGSHAN_DEMO_GENERATORS), in order."""
+    return [import_string(dotted) for dotted in settings.QINGSHAN_DEMO_GENERATORS]
 
 
 def delete_demo_data() -> None:
     """Delete generated records only (slug ``demo-*`` / name ``【演示】*``), children first."""
     demo_projects = Project.objects.filter(slug__startswith=SLUG_PREFIX)
-    Lead.objects.filter(ambassador__slug__startswith=SLUG_PREFIX).delete()
-    Lead.objects.filter(project__in=demo_projects).update(project=None)
+    for generator in demo_generators():
+        generator.delete(demo_projects=demo_projects)
     ProjectMilestone.objects.filter(project__in=demo_projects)._raw_delete(ProjectMilestone.objects.db)
     Project.investors.through.objects.filter(project__in=demo_projects)._raw_delete(Project.objects.db)
     Project.institutes.through.objects.filter(project__in=demo_projects)._raw_delete(Project.objects.db)
     demo_projects._raw_delete(Project.objects.db)
-    Ambassador.objects.filter(slug__startswith=SLUG_PREFIX).delete()
-    Cohort.objects.filter(slug__startswith=SLUG_PREFIX).delete()
     demo_enterprises = Enterprise.objects.filter(slug__startswith=SLUG_PREFIX)
     Enterprise.honours.through.objects.filter(enterprise__in=demo_enterprises)._raw_delete(Enterprise.objects.db)
     demo_enterprises.filter(parent__isnull=False)._raw_delete(Enterprise.objects.db)

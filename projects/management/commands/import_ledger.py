@@ -9,6 +9,7 @@ The same resources (and so the same checks and the same services) as the admin's
 import time
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
@@ -31,8 +32,6 @@ class Command(BaseCommand):
         dataset = read_dataset(path.read_bytes(), path.name)
         account = None
         if user:
-            from django.contrib.auth import get_user_model
-
             account = get_user_model().objects.filter(username=user).first()
             if account is None:
                 raise CommandError(_("没有用户 %(user)s。") % {"user": user})
