@@ -14,6 +14,7 @@ from projects.models import DatePrecision, Enterprise
 from projects.seed import YEAR_2026, SeedReport, record_get_or_create
 
 from .models import Ambassador, Cohort, Lead, LeadStatus
+from .services import lead_save
 
 COHORTS = [
     # slug, name, name_en, year, appointed (date, precision), announced size, description
@@ -65,10 +66,10 @@ def seed_load(*, progress: Callable[[str], None] | None = None) -> SeedReport:
             "bio": bio, "staff_note": AMBASSADOR_STAFF_NOTE, **published,
         }, report)
     for ambassador, target_name, target, status, summary in LEADS:
-        lead, created = Lead.objects.get_or_create(
-            ambassador=ambassadors[ambassador], target_name=target_name,
-            defaults={"target_enterprise": enterprises[target], "status": status, "summary": summary,
-                      "is_published": True},
-        )
-        report.count("lead", created)
+        exists = Lead.objects.filter(ambassador=ambassadors[ambassador], target_name=target_name).exists()
+        if not exists:
+            lead_save(lead=Lead(ambassador=ambassadors[ambassador], target_name=target_name,
+                                target_enterprise=enterprises[target], status=status, summary=summary,
+                                is_published=True))
+        report.count("lead", not exists)
     return report

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 
+from ledger.writes import record_save
 from projects.models import (
     BuildStatus,
     DatePrecision,
@@ -275,14 +276,16 @@ class SeedReport:
             self.created[label] = self.created.get(label, 0) + n
 
 
-def record_get_or_create(model, slug: str, defaults: dict, report: SeedReport) -> tuple:
+def record_get_or_create(
+    model: type[models.Model], slug: str, defaults: dict, report: SeedReport, *, m2m: dict | None = None
+) -> tuple[models.Model, bool]:
+    """The record with ``slug``, or a new one written through the door (a system write, one history
+    entry, its many-to-many sets ``m2m`` included)."""
     obj = model.objects.filter(slug=slug).first()
     if obj is not None:
         report.count(model._meta.model_name, False)
         return obj, False
-    obj = model(slug=slug, **defaults)
-    obj.full_clean()
-    obj.save()
+    obj = record_save(record=model(slug=slug, **defaults), m2m=m2m)
     report.count(model._meta.model_name, True)
     return obj, True
 
@@ -315,9 +318,7 @@ def seed_load(*, progress: Callable[[str], None] | None = None) -> SeedReport:
             "name": fact.name, "name_en": fact.name_en, "short_name": fact.short_name, "province": fact.province,
             "city": fact.city, "kind": fact.kind, "parent": enterprises.get(fact.parent) if fact.parent else None,
             "description": fact.description, **published,
-        }, report)
-        if created and fact.honours:
-            enterprise.honours.set([honours[slug] for slug in fact.honours])
+        }, report, m2m={"honours": [honours[slug] for slug in fact.honours]})
         enterprises[fact.slug] = enterprise
 
     step("zones")
@@ -345,11 +346,9 @@ def seed_load(*, progress: Callable[[str], None] | None = None) -> SeedReport:
         "summary": "16个产业项目集中签约落户青山区，涵盖化工新材料、智能制造、绿色低碳、园区开发、数字信息等领域，"
                    "总金额176.6亿元。",
         **published,
-    }, report)
-    if created:
-        event.sectors.set([sectors[s] for s in (
-            "chemical-new-materials", "smart-manufacturing", "green-low-carbon", "park-development",
-            "digital-information")])
+    }, report, m2m={"sectors": [sectors[s] for s in (
+        "chemical-new-materials", "smart-manufacturing", "green-low-carbon", "park-development",
+        "digital-information")]})
 
     step("projects")
     projects: dict[str, Project] = {}

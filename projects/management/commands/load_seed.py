@@ -4,7 +4,6 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 from tqdm import tqdm
 
-from ledger.cache import public_pages_changed
 from projects.seed import SeedReport
 
 STEPS = 8  # the labels the loaders report: 7 of projects.seed, 1 of ambassadors.seed
@@ -27,7 +26,6 @@ class Command(BaseCommand):
                     report.merge(import_string(dotted)(progress=progress))
         created = sum(report.created.values())
         if created:
-            public_pages_changed()  # cached pages and figures are out of date
             details = ", ".join(f"{label} {n}" for label, n in sorted(report.created.items()) if n)
             self.stdout.write(self.style.SUCCESS(f"Seed data loaded: {created} records created ({details})."))
         else:
