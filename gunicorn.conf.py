@@ -2,7 +2,8 @@
 
     gunicorn qingshan.wsgi
 
-Every value can be overridden with an environment variable; see docs/deploy.md.
+qingshan.wsgi loads qingshan.settings.production when DJANGO_DEBUG=0 (or DJANGO_SETTINGS_MODULE says
+so). Every value can be overridden with an environment variable; see docs/deploy.md.
 """
 
 import multiprocessing

@@ -6,8 +6,12 @@ import sys
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qingshan.settings")
     from django.core.management import execute_from_command_line
+
+    from qingshan.settings import default_settings_module
+
+    # The laptop's settings with nothing set; production when DJANGO_DEBUG is off (docs/deploy.md).
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", default_settings_module())
 
     execute_from_command_line(sys.argv)
 

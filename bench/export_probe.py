@@ -17,7 +17,10 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qingshan.settings")
+from qingshan.settings import default_settings_module  # noqa: E402
+
+# As manage.py: production settings with DJANGO_DEBUG=0, the laptop's otherwise.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", default_settings_module())
 
 
 def main() -> None:

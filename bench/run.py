@@ -37,8 +37,9 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 RESULTS_BEGIN = "<!-- bench:results -->"
 RESULTS_END = "<!-- /bench:results -->"
 
-# Environment of the worker: production settings (DEBUG off, no SQL logging), no page cache (server
-# time, not cache hits), persistent database connection as under gunicorn, plain HTTP in-process.
+# Environment of the worker: production settings (qingshan.settings.production: DEBUG off, no SQL
+# logging), no page cache (server time, not cache hits), persistent database connection as under
+# gunicorn, plain HTTP in-process.
 WORKER_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "bench-only-secret-key-never-used-outside-bench-run-py-0123456789",
@@ -272,7 +273,7 @@ def main() -> None:
         db = prepare(args.postgres, size, regenerate=args.regenerate)
         print(f"Measuring {db['database']} …", flush=True)
         env = {**os.environ, **WORKER_ENV, "CACHE_URL": cache_url(), "DATABASE_URL": db["url"],
-               "DJANGO_SETTINGS_MODULE": "qingshan.settings"}
+               "DJANGO_SETTINGS_MODULE": "qingshan.settings.production"}
         out = subprocess.run(
             [sys.executable, __file__, "--worker", str(size), "--rounds", str(args.rounds),
              "--warmup", str(args.warmup), "--export-rounds", str(args.export_rounds)],

@@ -2,6 +2,9 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qingshan.settings")
+from qingshan.settings import default_settings_module
+
+# qingshan.settings.production when DJANGO_DEBUG is off (docs/deploy.md), unless set explicitly.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", default_settings_module())
 
 application = get_wsgi_application()

@@ -18,12 +18,6 @@ def admin_client(client, superuser):
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Factories hash a password for every user; the production hasher takes a second per user."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _empty_cache():
     """Every test starts with an empty cache: the public data cache (qingshan/cache.py) is keyed by a
     version token kept in the database, and each test's database starts from the same token."""

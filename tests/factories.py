@@ -1,12 +1,31 @@
-"""factory_boy factories for every ledger model. Names are visibly synthetic."""
+"""factory_boy factories for every ledger model. Names are visibly synthetic.
+
+Ledger records are built through the write services (the door every admin form, import and
+command goes through), as system writes (``user=None``): the same validation, stage table,
+slugs, milestones, history entry and public-data bump a user's write gets. A system write may
+set the workflow fields, so a factory makes a record published directly (``is_published=True``,
+the default). A state the services refuse (a signed project without investors, say) is not a
+factory's to make: a test that needs one makes it visibly, after the factory, with a queryset
+update or an ``m2m.clear()``.
+
+The project factories follow the stages (Data Hub's ``investment/project/test/factories.py``):
+``NegotiatingProjectFactory`` → ``SignedProjectFactory`` → ``RegisteredProjectFactory`` →
+``StartedProjectFactory`` → ``InProductionProjectFactory``, each filling what the stage table
+(``projects/stages.py``) requires of its stage. ``ProjectFactory`` is the signed one.
+"""
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any, TypeVar
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.db import models
 
 from ambassadors.models import Ambassador, Cohort, Lead, LeadStatus
+from ambassadors.services import ambassador_save, lead_save
 from projects.models import (
     Enterprise,
     Honour,
@@ -19,7 +38,10 @@ from projects.models import (
     SigningEvent,
     ZoneKind,
 )
+from projects.services import enterprise_save, project_save, record_save
 from projects.stages import Stage
+
+ModelT = TypeVar("ModelT", bound=models.Model)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -52,7 +74,7 @@ class StaffUserFactory(UserFactory):
         skip_postgeneration_save = True
 
     @factory.post_generation
-    def roles(self, create: bool, extracted, **kwargs) -> None:
+    def roles(self: AbstractUser, create: bool, extracted: Iterable[str] | None, **kwargs: Any) -> None:
         if not create or not extracted:
             return
         from django.contrib.auth.models import Group
@@ -64,7 +86,42 @@ class StaffUserFactory(UserFactory):
         self.groups.set(Group.objects.filter(name__in=[str(role) for role in extracted]))
 
 
-class SectorFactory(factory.django.DjangoModelFactory):
+class ServiceFactory(factory.django.DjangoModelFactory[ModelT]):
+    """A factory that saves through a write service instead of ``Model.objects.create``.
+
+    Keyword arguments naming a many-to-many field are not given to the model but to the service,
+    which writes them with the record (one history entry). ``django_get_or_create`` returns the
+    stored record with those values when there is one, as factory_boy does, else saves a new one.
+    """
+
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+    @classmethod
+    def _save(cls, record: ModelT, m2m: dict[str, list]) -> ModelT:
+        """Save ``record`` through its service; ``m2m`` maps many-to-many field names to their sets."""
+        return record_save(record=record, m2m=m2m)
+
+    @classmethod
+    def _create(cls, model_class: type[ModelT], *args: Any, **kwargs: Any) -> ModelT:
+        many = {field.name for field in model_class._meta.many_to_many}
+        m2m = {name: list(kwargs.pop(name)) for name in list(kwargs) if name in many and kwargs[name] is not None}
+        kwargs = {name: value for name, value in kwargs.items() if name not in many}
+        if cls._meta.django_get_or_create:
+            lookup = {name: kwargs[name] for name in cls._meta.django_get_or_create}
+            existing = model_class._default_manager.filter(**lookup).first()
+            if existing is not None:
+                return existing
+        return cls._save(model_class(*args, **kwargs), m2m)
+
+    @classmethod
+    def _build(cls, model_class: type[ModelT], *args: Any, **kwargs: Any) -> ModelT:
+        many = {field.name for field in model_class._meta.many_to_many}
+        return model_class(*args, **{name: value for name, value in kwargs.items() if name not in many})
+
+
+class SectorFactory(ServiceFactory[Sector]):
     class Meta:
         model = Sector
 
@@ -73,7 +130,7 @@ class SectorFactory(factory.django.DjangoModelFactory):
     tier = SectorTier.EMERGING
 
 
-class HonourFactory(factory.django.DjangoModelFactory):
+class HonourFactory(ServiceFactory[Honour]):
     class Meta:
         model = Honour
         django_get_or_create = ("slug",)
@@ -82,7 +139,9 @@ class HonourFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"test-honour-{n}")
 
 
-class EnterpriseFactory(factory.django.DjangoModelFactory):
+class EnterpriseFactory(ServiceFactory[Enterprise]):
+    """A published enterprise; ``honours=[...]`` sets its honours."""
+
     class Meta:
         model = Enterprise
 
@@ -92,8 +151,12 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     city = "武汉"
     is_published = True
 
+    @classmethod
+    def _save(cls, record: Enterprise, m2m: dict[str, list]) -> Enterprise:
+        return enterprise_save(enterprise=record, user=None, honours=m2m.get("honours"))
 
-class SigningEventFactory(factory.django.DjangoModelFactory):
+
+class SigningEventFactory(ServiceFactory[SigningEvent]):
     class Meta:
         model = SigningEvent
 
@@ -103,7 +166,7 @@ class SigningEventFactory(factory.django.DjangoModelFactory):
     is_published = True
 
 
-class RenewalZoneFactory(factory.django.DjangoModelFactory):
+class RenewalZoneFactory(ServiceFactory[RenewalZone]):
     class Meta:
         model = RenewalZone
 
@@ -113,7 +176,7 @@ class RenewalZoneFactory(factory.django.DjangoModelFactory):
     is_published = True
 
 
-class ResearchInstituteFactory(factory.django.DjangoModelFactory):
+class ResearchInstituteFactory(ServiceFactory[ResearchInstitute]):
     class Meta:
         model = ResearchInstitute
 
@@ -122,29 +185,67 @@ class ResearchInstituteFactory(factory.django.DjangoModelFactory):
     is_published = True
 
 
-class ProjectFactory(factory.django.DjangoModelFactory):
-    """A published, signed project with one investor; pass ``investors=[...]`` to choose them."""
+def one_investor() -> list[Enterprise]:
+    return [EnterpriseFactory()]
+
+
+class NegotiatingProjectFactory(ServiceFactory[Project]):
+    """A published project in talks (在谈): no signing date, no investors yet.
+
+    ``investors=[...]`` and ``institutes=[...]`` choose the many-to-many sets. Saved by
+    ``project_save``, which logs a milestone for each dated stage the project has passed.
+    """
 
     class Meta:
         model = Project
-        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"测试项目{n}")
     slug = factory.Sequence(lambda n: f"test-project-{n}")
     sector = factory.SubFactory(SectorFactory)
-    stage = Stage.SIGNED
-    signed_on = datetime.date(2026, 2, 10)
+    stage = Stage.NEGOTIATING
     total_investment = Decimal("10000.00")
     is_published = True
+    investors = factory.LazyFunction(list)
 
-    @factory.post_generation
-    def investors(self, create: bool, extracted, **kwargs) -> None:
-        if not create:
-            return
-        self.investors.set(extracted if extracted is not None else [EnterpriseFactory()])
+    @classmethod
+    def _save(cls, record: Project, m2m: dict[str, list]) -> Project:
+        return project_save(project=record, user=None, investors=m2m.get("investors"), institutes=m2m.get("institutes"))
 
 
-class ProjectMilestoneFactory(factory.django.DjangoModelFactory):
+class SignedProjectFactory(NegotiatingProjectFactory):
+    """Signed (已签约): the stage table asks for a signing date and an investor."""
+
+    stage = Stage.SIGNED
+    signed_on = datetime.date(2026, 2, 10)
+    investors = factory.LazyFunction(one_investor)
+
+
+class RegisteredProjectFactory(SignedProjectFactory):
+    """Registered (已注册落户): and the registration date."""
+
+    stage = Stage.REGISTERED
+    registered_on = datetime.date(2026, 3, 10)
+
+
+class StartedProjectFactory(RegisteredProjectFactory):
+    """Started (已开工): and the construction start date."""
+
+    stage = Stage.STARTED
+    started_on = datetime.date(2026, 4, 10)
+
+
+class InProductionProjectFactory(StartedProjectFactory):
+    """In production (已投产): and the production date."""
+
+    stage = Stage.IN_PRODUCTION
+    production_on = datetime.date(2026, 10, 10)
+
+
+# A published, signed project with one investor: what most tests need.
+ProjectFactory = SignedProjectFactory
+
+
+class ProjectMilestoneFactory(ServiceFactory[ProjectMilestone]):
     class Meta:
         model = ProjectMilestone
 
@@ -153,7 +254,7 @@ class ProjectMilestoneFactory(factory.django.DjangoModelFactory):
     date = datetime.date(2026, 2, 10)
 
 
-class CohortFactory(factory.django.DjangoModelFactory):
+class CohortFactory(ServiceFactory[Cohort]):
     class Meta:
         model = Cohort
 
@@ -163,7 +264,7 @@ class CohortFactory(factory.django.DjangoModelFactory):
     is_published = True
 
 
-class AmbassadorFactory(factory.django.DjangoModelFactory):
+class AmbassadorFactory(ServiceFactory[Ambassador]):
     class Meta:
         model = Ambassador
 
@@ -173,8 +274,12 @@ class AmbassadorFactory(factory.django.DjangoModelFactory):
     organisation = "测试单位"
     is_published = True
 
+    @classmethod
+    def _save(cls, record: Ambassador, m2m: dict[str, list]) -> Ambassador:
+        return ambassador_save(ambassador=record, user=None)
 
-class LeadFactory(factory.django.DjangoModelFactory):
+
+class LeadFactory(ServiceFactory[Lead]):
     class Meta:
         model = Lead
 
@@ -182,3 +287,7 @@ class LeadFactory(factory.django.DjangoModelFactory):
     target_name = factory.Sequence(lambda n: f"测试目标企业{n}")
     status = LeadStatus.CONTACTED
     is_published = True
+
+    @classmethod
+    def _save(cls, record: Lead, m2m: dict[str, list]) -> Lead:
+        return lead_save(lead=record, user=None)

@@ -34,7 +34,8 @@ def duplicate(model, field: str, value) -> Callable[[], None]:
 
 def duplicate_lead() -> None:
     lead = LeadFactory(target_name="测试洛阳中硅")
-    LeadFactory(ambassador=lead.ambassador, target_name="测试洛阳中硅")
+    second = LeadFactory(ambassador=lead.ambassador)
+    Lead.objects.filter(pk=second.pk).update(target_name="测试洛阳中硅")
 
 
 CHECKS: dict[str, Callable[[], None]] = {

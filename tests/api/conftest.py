@@ -1,6 +1,5 @@
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
@@ -17,20 +16,6 @@ ENDPOINTS = [
     ("ambassadors", "ambassadors.ambassador"),
     ("cohorts", "ambassadors.cohort"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Test users get a password; hashing it with the production hasher costs about a second each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    """Throttle counters live in the cache: every test starts with a clean slate."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -112,7 +112,8 @@ def messy_world():
         slug="no-amount", name="青山绿色钢铁 “示范” 项目", total_investment=None, funds_in_place=None, sector=steel,
         signing_event=hidden_event, zone=hidden_zone, investors=[secret], signed_on=None, stage=Stage.NEGOTIATING,
     )
-    ProjectFactory(slug="no-relations", name="@a", sector=None, investors=[], signed_on=datetime.date(2024, 6, 30))
+    no_relations = ProjectFactory(slug="no-relations", name="@a", sector=None, signed_on=datetime.date(2024, 6, 30))
+    no_relations.investors.clear()  # older data: a signed project without investors, which the services refuse
     ProjectFactory(slug="draft", name="草稿项目 DRAFT-MARKER", is_published=False, staff_note="内部")
     ProjectFactory(
         slug="archived", name="归档项目", archived_at=timezone.now(), archive_reason="重复", investors=[partner],

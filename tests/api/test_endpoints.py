@@ -47,12 +47,10 @@ def test_project_shows_relations_as_slugs_plus_links_and_embeds_milestones(api_c
     institute = ResearchInstituteFactory(slug="polymer-institute")
     project = ProjectFactory(
         slug="kangenbei", sector=sector, signing_event=event, zone=zone,
-        investors=[EnterpriseFactory(slug="kangenbei-co")],
+        investors=[EnterpriseFactory(slug="kangenbei-co")], institutes=[institute],
         total_investment="176600.00", funds_in_place="1200.50", signed_on=datetime.date(2026, 2, 10),
-    )
-    project.institutes.set([institute])
+    )  # the save logs the signed milestone
     ProjectMilestoneFactory(project=project, stage="negotiating", date=datetime.date(2025, 11, 1), note="首次接洽")
-    ProjectMilestoneFactory(project=project, stage="signed", date=datetime.date(2026, 2, 10))
 
     data = api_client.get(f"{API}projects/kangenbei/").json()
     assert data["investors"] == ["kangenbei-co"]

@@ -1,6 +1,7 @@
 """?format=csv|xlsx: the whole filtered result as a file, with the same rows and columns as the JSON."""
 
 import csv
+import datetime
 import io
 from decimal import Decimal
 
@@ -121,11 +122,14 @@ def test_xlsx_survives_control_characters(api_client):
 
 @pytest.mark.django_db
 def test_nested_milestones_and_lists_flatten_into_one_cell(api_client):
-    project = ProjectFactory(slug="nested")
-    ProjectMilestoneFactory(project=project, note="签约")
+    project = ProjectFactory(slug="nested")  # the save logs the signed milestone
+    ProjectMilestoneFactory(project=project, stage="negotiating", date=datetime.date(2025, 11, 1), note="首次接洽")
     header, rows = read_csv(api_client.get(f"{API}projects/?format=csv"))
     row = dict(zip(header, rows[0], strict=True))
-    assert row["milestones"] == '[{"stage":"signed","date":"2026-02-10","date_precision":"day","note":"签约"}]'
+    assert row["milestones"] == (
+        '[{"stage":"negotiating","date":"2025-11-01","date_precision":"day","note":"首次接洽"},'
+        '{"stage":"signed","date":"2026-02-10","date_precision":"day","note":""}]'
+    )
     assert row["is_headquarters"] == "false"
     assert row["total_investment"] == "10000.00"
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from projects.models import Project
 from tests.admin_utils import admin_url
-from tests.factories import EnterpriseFactory, ProjectFactory, UserFactory
+from tests.factories import EnterpriseFactory, NegotiatingProjectFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def ledger():
     ProjectFactory(slug="unpublished", name="钛合金三期", is_published=False, investors=[other])
     ProjectFactory(slug="archived", name="钛合金四期", archived_at=timezone.now(), archive_reason="重复录入",
                    investors=[other])
-    ProjectFactory(slug="no-investor", name="钛合金五期", investors=[])
+    NegotiatingProjectFactory(slug="no-investor", name="钛合金五期", investors=[])
     ProjectFactory(slug="other", name="氢能项目", investors=[other])
 
 

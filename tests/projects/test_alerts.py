@@ -17,8 +17,11 @@ pytestmark = pytest.mark.django_db
 
 
 def silent_for(project: Project, days: int) -> Project:
-    """Backdate the project's last update (auto_now cannot be set through save())."""
-    Project.objects.filter(pk=project.pk).update(updated_at=timezone.now() - datetime.timedelta(days=days))
+    """Backdate the project's last update and its milestones, the one its save logged included
+    (auto_now and auto_now_add cannot be set through save())."""
+    then = timezone.now() - datetime.timedelta(days=days)
+    Project.objects.filter(pk=project.pk).update(updated_at=then)
+    ProjectMilestone.objects.filter(project=project).update(created_at=then)
     return project
 
 
@@ -44,9 +47,9 @@ def test_sixty_days_silent_is_yellow_ninety_is_red_and_finished_projects_carry_n
 
 
 def test_a_recent_milestone_counts_as_progress():
-    project = ProjectFactory(name="有新节点")
-    ProjectMilestoneFactory(project=project, stage=Stage.SIGNED)
-    silent_for(project, 120)
+    project = silent_for(ProjectFactory(name="有新节点"), 120)
+    assert colours()["有新节点"] == AlertColour.RED
+    ProjectMilestoneFactory(project=project, stage=Stage.STARTED, date=datetime.date(2026, 3, 1))
     assert colours()["有新节点"] == AlertColour.GREEN
     ProjectMilestone.objects.filter(project=project).update(created_at=timezone.now() - datetime.timedelta(days=70))
     assert colours()["有新节点"] == AlertColour.YELLOW

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from projects import yardsticks
 from projects.dashboard import changelist_url, conference_funnel, event_value, yardstick_value
-from projects.models import Project, Sector
+from projects.models import Project, ProjectMilestone, Sector
 from projects.stages import Stage
 from tests.factories import ProjectFactory, SectorFactory, SigningEventFactory
 
@@ -45,8 +45,11 @@ def ledger():
             funds_in_place=Decimal(in_place) if in_place else None, signing_event=event,
             is_published=name != "B",  # an unpublished project: the dashboard counts it, the public does not.
         )
-    # B has said nothing for 100 days: red alert, so not "on track".
-    Project.objects.filter(name="B").update(updated_at=timezone.now() - datetime.timedelta(days=100))
+    # B has said nothing for 100 days, no update and no milestone (not even the one its save logged):
+    # red alert, so not "on track".
+    silent = timezone.now() - datetime.timedelta(days=100)
+    Project.objects.filter(name="B").update(updated_at=silent)
+    ProjectMilestone.objects.filter(project__name="B").update(created_at=silent)
     return {"steel": steel, "silicon": silicon, "hydrogen": hydrogen, "conference": conference, "earlier": earlier}
 
 

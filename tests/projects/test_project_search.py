@@ -77,7 +77,7 @@ def many():
     for index in range(23):
         ProjectFactory(
             slug=f"hit-{index:02d}", name=f"碳纤维项目{index}" if index % 3 else f"项目{index}",
-            summary="碳纤维" if index % 4 == 0 else "", investors=[investor] if index % 5 == 0 else [],
+            summary="碳纤维" if index % 4 == 0 else "", investors=[investor if index % 5 == 0 else EnterpriseFactory()],
             signed_on=datetime.date(2020 + index % 6, 1 + index % 12, 1), total_investment=1000 + index,
             stage="signed" if index % 2 else "started",
             started_on=None if index % 2 else datetime.date(2026, 1, 1),

@@ -28,10 +28,11 @@ def test_signed_project_without_investor_is_refused_in_chinese():
 
 def test_stage_change_appends_milestone_and_illegal_jump_is_refused():
     project = ProjectFactory(stage=Stage.SIGNED)
+    assert list(project.milestones.values_list("stage", flat=True)) == [Stage.SIGNED]
     project.stage = Stage.STARTED
     project.started_on = datetime.date(2026, 3, 1)
     project_save(project=project)
-    assert list(project.milestones.values_list("stage", flat=True)) == [Stage.STARTED]
+    assert list(project.milestones.values_list("stage", flat=True)) == [Stage.SIGNED, Stage.STARTED]
 
     project.stage = Stage.NEGOTIATING
     with pytest.raises(ValidationError) as excinfo:

@@ -12,12 +12,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery-staple"
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    """Sign-ins here hash many passwords; the hasher's strength is not what these tests are about."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def staff(username):
     return StaffUserFactory(username=username, password=make_password(PASSWORD))
 

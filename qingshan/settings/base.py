@@ -1,10 +1,12 @@
 """
-Settings for Qingshan Invest.
+Settings for Qingshan Invest shared by every environment (in the manner of cookiecutter-django).
 
-Everything that differs between a laptop and a production server is read from the
-environment (in the manner of cookiecutter-django). A fresh checkout runs with nothing set:
-debug on, SQLite under ``var/``. With ``DJANGO_DEBUG`` off the process refuses to start
-without a real secret key and an explicit host list.
+Everything that differs between a laptop and a production server is read from the environment.
+A fresh checkout runs with nothing set: this module, debug on, SQLite under ``var/``.
+``production.py`` adds what a public server requires (it refuses to start without a secret key
+and a host list; HTTPS, HSTS, secure cookies, hashed static files); ``test.py`` is what the test
+suite runs with. ``qingshan.settings.default_settings_module`` picks production when
+``DJANGO_DEBUG`` is off, so the environment file of docs/deploy.md keeps working.
 """
 
 import os
@@ -14,22 +16,10 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from qingshan.settings import env_bool, env_list
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name)
-    if not value:
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
@@ -260,38 +250,24 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 # ---------------------------------------------------------------------------------------------
-# Production serving and security. Every variable is explained in docs/deploy.md. The defaults
-# follow DEBUG: off on a laptop, on in production, so `DJANGO_DEBUG=0 manage.py check --deploy`
-# is clean with nothing more than a secret key and a host list.
+# Serving and security. Every variable is explained in docs/deploy.md. What holds everywhere is
+# here; production.py switches on HTTPS, HSTS, secure cookies and hashed static files, so that
+# `manage.py check --deploy` is clean there with nothing more than a secret key and a host list.
 
-# Static files: whitenoise serves them from the app server with compressed, content-hashed names.
+# Static files: whitenoise serves them from the app server (production.py: compressed, content-hashed names).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if env_bool("DJANGO_MANIFEST_STATIC", not DEBUG)
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# HTTPS: behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto.
-if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", not DEBUG):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
-# Probes from the proxy or an orchestrator speak plain HTTP to the app server.
+# HTTPS (production.py): probes from the proxy or an orchestrator speak plain HTTP to the app server.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Cookies: secure (HTTPS only) in production, never readable from JavaScript.
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Cookies: never readable from JavaScript (production.py: sent over HTTPS only).
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_HTTPONLY = True

@@ -1,0 +1,20 @@
+"""
+Test settings (pyproject.toml points pytest at this module): base plus what the suite needs,
+whatever the shell running it has set.
+"""
+
+from .base import *  # noqa: F403
+
+# Django's test runner switches debug off anyway; say so.
+DEBUG = False
+
+# Factories hash a password for every user; the production hasher takes a second per user.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Per-process memory, never a shared Redis from CACHE_URL: tests clear the cache (tests/conftest.py)
+# and must not clear, or read, anybody else's. Page caching off; tests that are about it switch it on.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qingshan-test"}}
+PUBLIC_CACHE_SECONDS = 0
+
+# Mail stays in memory (django.core.mail.outbox), as Django's test runner would set it.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
