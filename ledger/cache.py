@@ -89,13 +89,18 @@ class _PendingBump:
 
 
 def public_pages_changed() -> None:
-    """Call from a write after a change the public may see; takes effect on commit, once per
-    transaction however many records it wrote (a bulk publish of 50 bumps once)."""
+    """Call from a write after a change the public may see; takes effect on commit.
+
+    Once per transaction for a batch: a bump already waiting in an enclosing, still open part of
+    the transaction (it commits or rolls back with this write) stands for this one too, so a bulk
+    action that marks the change first (``ledger.workflow.apply_each``) bumps once for 50 records.
+    """
     connection_ = transaction.get_connection()
-    if connection_.in_atomic_block and any(
-        isinstance(func, _PendingBump) and not func.ran for _sids, func, _robust in connection_.run_on_commit
-    ):
-        return
+    if connection_.in_atomic_block:
+        active = set(connection_.savepoint_ids)
+        for sids, func, _robust in connection_.run_on_commit:
+            if isinstance(func, _PendingBump) and not func.ran and sids <= active:
+                return
     transaction.on_commit(_PendingBump())
 
 

@@ -242,12 +242,14 @@ def apply_each(
     other records' changes in place; every record changed has its own history entry.
     """
     result = BulkResult()
-    for record in records:
-        try:
-            # Each service is atomic: nested here, a savepoint that a refusal rolls back alone.
-            result.done.append(action(**{record_kwarg: record}, **kwargs))
-        except (ValidationError, PermissionDenied) as exc:
-            result.refused.append((record, _messages(exc)))
+    with transaction.atomic(savepoint=False):
+        public_pages_changed()  # once for the batch: each record's own bump joins this one
+        for record in records:
+            try:
+                # Each service is atomic: nested here, a savepoint that a refusal rolls back alone.
+                result.done.append(action(**{record_kwarg: record}, **kwargs))
+            except (ValidationError, PermissionDenied) as exc:
+                result.refused.append((record, _messages(exc)))
     return result
 
 

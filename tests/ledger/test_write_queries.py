@@ -16,12 +16,12 @@ from projects.models import Enterprise, Project
 from projects.services import project_save
 from projects.stages import Role
 from tests.admin_utils import admin_url, form_data, form_errors
-from tests.factories import EnterpriseFactory, ProjectFactory, SectorFactory, StaffUserFactory
+from tests.factories import EnterpriseFactory, ProjectFactory, ProjectMilestoneFactory, SectorFactory, StaffUserFactory
 from tests.queries import exact_queries
 
 pytestmark = pytest.mark.django_db
 
-ADMIN_PROJECT_EDIT = 19
+ADMIN_PROJECT_EDIT = 20
 ADMIN_PROJECT_CREATE = 21
 ADMIN_ENTERPRISE_EDIT = 13
 ADMIN_REVERT = 22
@@ -44,8 +44,12 @@ def reviewer_client(client):
     return client
 
 
-def test_an_admin_project_edit(officer_client):
+@pytest.mark.parametrize("milestones", [0, 49])
+def test_an_admin_project_edit(officer_client, milestones):
+    """The same for a project with one milestone (its signing) and with 50."""
     project = ProjectFactory()
+    for _ in range(milestones):
+        ProjectMilestoneFactory(project=project)
     data = form_data(officer_client.get(admin_url(Project, "change", project.pk)))
     data["summary"] = "新的摘要"
     with exact_queries(ADMIN_PROJECT_EDIT, "admin project edit"):
