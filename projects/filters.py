@@ -164,6 +164,10 @@ class ProjectFilterSet(LedgerFilterSet):
         label=_("产业领域"), queryset=Sector.objects.all(), to_field_name="slug", method="filter_sector",
         help_text=_("产业领域的网址标识；包含其下级领域。"),
     )
+    no_sector = django_filters.BooleanFilter(
+        label=_("未分类"), field_name="sector", lookup_expr="isnull",
+        help_text=_("true：只看未填写产业领域的项目（首页图表的“未分类”）。"),
+    )
     # distinct=False: a column of the project itself never repeats rows (DISTINCT would sort whole rows).
     stage = django_filters.MultipleChoiceFilter(label=_("项目阶段"), choices=Stage.choices, distinct=False)
     zone = django_filters.ModelChoiceFilter(

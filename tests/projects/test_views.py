@@ -29,7 +29,7 @@ def test_home_shows_headline_figures_linked_to_their_lists(client, world):
     page = text(response)
     # Two signed projects, 30 亿元 signed (one amount unpublished), one of two started: 50.0%.
     assert "30" in page and "50.0%" in page
-    assert "/projects/?signed=true&amp;started=true" in page
+    assert "/projects/?reached=started&amp;counted=true" in page
     assert "/projects/?same_year=true" in page
     assert "<svg" in page and "测试新材料" in page  # the sector chart rolls the sub-sector up
     assert "测试招商引资大会" in page  # latest conference
