@@ -6,9 +6,8 @@ from urllib.parse import urlencode
 
 from django import template
 from django.utils.html import format_html_join
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from ..models import DatePrecision, format_date
 from ..money import format_money
