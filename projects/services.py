@@ -17,6 +17,7 @@ from . import stages
 from .history import describe_changes, format_changes, has_history, save_many_with_history, save_with_history
 from .models import DatePrecision, Enterprise, Project, ProjectMilestone
 from .slugs import slug_from_name, unique_slug
+from .sorting import name_sort_key
 
 
 class StaleVersionError(ValidationError):
@@ -535,6 +536,7 @@ def project_validate(
     if old_stage != project.stage and not user_may_set_stage(user=user, stage=project.stage, old_stage=old_stage):
         raise PermissionDenied(_("您没有权限将项目设为“%(stage)s”。") % {"stage": project.get_stage_display()})
     ensure_slug(project, lookups=lookups)
+    project.name_sort = name_sort_key(project.name)
     try:
         full_clean_fast(project, exclude=["version"], lookups=lookups)
     except ValidationError as exc:

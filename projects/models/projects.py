@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..history import LedgerHistory
+from ..sorting import NAME_SORT_MAX_LENGTH
 from ..stages import STAGE_DATE_FIELDS, Stage, required_fields
 from .base import (
     MONEY_DECIMAL_PLACES,
@@ -69,6 +70,8 @@ class Project(PublishableModel):
     )
     name = models.CharField(_("项目名称"), max_length=160)
     name_en = models.CharField(_("英文名称"), max_length=300, blank=True)
+    # Pinyin of the name (projects.sorting), so that lists sort by 名称 as a Chinese reader expects.
+    name_sort = models.CharField(_("名称排序键"), max_length=NAME_SORT_MAX_LENGTH, blank=True, editable=False)
     investors = models.ManyToManyField(
         "projects.Enterprise", verbose_name=_("投资方"), blank=True, related_name="projects"
     )
@@ -146,6 +149,7 @@ class Project(PublishableModel):
             # instead of a scan of the whole table.
             models.Index(fields=["id"], name="project_public_idx",
                          condition=models.Q(is_published=True, archived_at__isnull=True)),
+            models.Index(fields=["name_sort", "id"], name="project_name_sort_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(name__gt=""), name="project_name_not_empty"),
