@@ -1,4 +1,5 @@
-"""sitemap.xml: the public pages and every published record (nothing else)."""
+"""sitemap.xml: the public pages and every published record (nothing else), in each language
+(``/…`` Chinese, ``/en/…`` English) with ``hreflang`` alternates and ``x-default`` (the Chinese page)."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -8,7 +9,13 @@ from ambassadors.models import Ambassador
 from .models import Project, RenewalZone, ResearchInstitute, SigningEvent
 
 
-class StaticPagesSitemap(Sitemap):
+class LanguageSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class StaticPagesSitemap(LanguageSitemap):
     changefreq = "daily"
     priority = 0.8
 
@@ -26,7 +33,7 @@ class StaticPagesSitemap(Sitemap):
         return reverse(item)
 
 
-class PublishedSitemap(Sitemap):
+class PublishedSitemap(LanguageSitemap):
     """Published records of one model, newest change first."""
 
     model = None

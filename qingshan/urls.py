@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -27,9 +28,14 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("api/v1/", include("qingshan.api_urls")),
+]
+# The public site: Chinese at /…, English at /en/… (a link an investor can be sent). The admin and the
+# API stay unprefixed (the API follows Accept-Language: qingshan.middleware.ChineseFirstLocaleMiddleware).
+urlpatterns += i18n_patterns(
     path("", include("projects.urls")),
     path("", include("ambassadors.urls")),
-]
+    prefix_default_language=False,
+)
 
 handler404 = "projects.views.page_not_found"
 # A database outage anywhere in the stack answers 503; anything else gets projects.views.server_error.
