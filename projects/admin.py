@@ -506,4 +506,5 @@ class ProjectMilestoneAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, obj.project)
 
 
-from . import admin_duplicates  # noqa: E402,F401  (registers the duplicate-signing review)
+# Register the duplicate-signing review and the 投资意向 follow-up.
+from . import admin_duplicates, admin_interest  # noqa: E402,F401

@@ -2,6 +2,7 @@ from .base import DatePrecision, PublishableModel, ReviewStatus, TimeStampedMode
 from .duplicates import DuplicateFlag, DuplicateStatus
 from .enterprises import Enterprise, EnterpriseKind, Honour
 from .events import SigningEvent
+from .interest import InterestStatus, InvestmentInterest
 from .places import BuildStatus, DevelopmentModel, InstituteKind, RenewalZone, ResearchInstitute, ZoneKind
 from .projects import Project, ProjectMilestone
 from .publicdata import PublicDataVersion
@@ -17,6 +18,8 @@ __all__ = [
     "EnterpriseKind",
     "Honour",
     "InstituteKind",
+    "InterestStatus",
+    "InvestmentInterest",
     "Project",
     "ProjectMilestone",
     "PublicDataVersion",
