@@ -20,6 +20,7 @@ from ambassadors.models import Lead
 from . import resources, services
 from .admin_filters import AlertColourFilter, YardstickFilter
 from .admin_import import LedgerImportExportMixin
+from .admin_map import MAP_FIELDSET, MapFieldsAdminMixin
 from .admin_workflow import WorkflowAdminMixin
 from .filters import TRIGRAM_MIN_LENGTH, keyword_union
 from .forms import AdminModelForm, ProjectAdminForm, SlugFromNameForm
@@ -171,6 +172,7 @@ class EnterpriseAdmin(LedgerImportExportMixin, SlugAdminMixin, WorkflowAdminMixi
     fieldsets = (
         (None, {"fields": ("name", "short_name", "name_en", "slug", "credit_code", "kind", "parent", "honours")}),
         (_("所在地"), {"fields": ("province", "city")}),
+        MAP_FIELDSET,
         (_("介绍"), {"fields": ("description", "description_en")}),
         (_("内部信息"), {"fields": ("staff_note",)}),
         publishing_fieldset(),
@@ -263,7 +265,7 @@ class SigningEventAdmin(SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RenewalZone)
-class RenewalZoneAdmin(SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class RenewalZoneAdmin(MapFieldsAdminMixin, SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "positioning", "area_km2", "development_model", "status", "project_count",
                     "institute_count", "is_published")
     list_filter = ("kind", "development_model", "status", "is_published")
@@ -273,6 +275,7 @@ class RenewalZoneAdmin(SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "name_en", "slug", "kind", "positioning", "area_km2", "development_model",
                            "status")}),
+        MAP_FIELDSET,
         (_("介绍"), {"fields": ("description", "description_en")}),
         (_("内部信息"), {"fields": ("staff_note",)}),
         publishing_fieldset(),
@@ -294,7 +297,7 @@ class RenewalZoneAdmin(SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ResearchInstitute)
-class ResearchInstituteAdmin(SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class ResearchInstituteAdmin(MapFieldsAdminMixin, SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "zone", "founded_display", "status", "is_published", "updated_at")
     list_filter = ("kind", "status", ("zone", admin.RelatedOnlyFieldListFilter), "is_published")
     list_select_related = ("zone",)
@@ -372,7 +375,7 @@ class ProjectLeadInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(LedgerImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class ProjectAdmin(MapFieldsAdminMixin, LedgerImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
     ledger_kind = "projects"
     resource_classes = [resources.ProjectResource]
     form = ProjectAdminForm
@@ -397,6 +400,7 @@ class ProjectAdmin(LedgerImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin
         (None, {"fields": ("name", "code", "name_en", "slug", "investors", "sector", "signing_event",
                            "is_headquarters")}),
         (_("地点"), {"fields": ("zone", "address", "institutes")}),
+        MAP_FIELDSET,
         (_("投资额（万元，1 亿元 = 10,000 万元）"), {"fields": ("total_investment", "funds_in_place")}),
         (_("项目阶段"), {
             "fields": ("stage", "milestone_note", ("signed_on", "signed_on_precision"),

@@ -17,6 +17,7 @@ from .base import (
     TimeStampedModel,
     format_date,
 )
+from .geo import MapPlace, map_constraints
 
 # Pairs of milestone dates that must not run backwards (earlier, later).
 _DATE_ORDER = [
@@ -62,7 +63,7 @@ class ProjectQuerySet(PublishableQuerySet):
         )
 
 
-class Project(PublishableModel):
+class Project(MapPlace, PublishableModel):
     """An investment project (招商项目): the heart of the ledger."""
 
     code = models.CharField(
@@ -180,6 +181,7 @@ class Project(PublishableModel):
             models.CheckConstraint(
                 condition=models.Q(stage__in=Stage.values), name="project_stage_valid"
             ),
+            *map_constraints("project"),
             *[
                 models.CheckConstraint(
                     condition=models.Q(**{f"{earlier}__isnull": True})
@@ -207,7 +209,7 @@ class Project(PublishableModel):
     def clean(self):
         """The database constraints again, as messages an office worker can act on."""
         super().clean()
-        errors: dict[str, list] = {}
+        errors: dict[str, list] = self.clean_map_fields()
         if self.total_investment is not None and self.total_investment < 0:
             errors.setdefault("total_investment", []).append(_("总投资不能为负数。"))
         if self.funds_in_place is not None and self.funds_in_place < 0:
