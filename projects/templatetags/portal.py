@@ -32,6 +32,13 @@ def language_urls(request) -> dict[str, str]:
 
 
 @register.simple_tag(takes_context=True)
+def page_in_language(context, code: str) -> str:
+    """This page's path (and query) in language ``code``: the language switch's ``next``."""
+    request = context["request"]
+    return translate_url(request.get_full_path(), code)
+
+
+@register.simple_tag(takes_context=True)
 def language_alternates(context) -> SafeString:
     request = context.get("request")
     if request is None or getattr(request, "resolver_match", None) is None:

@@ -74,11 +74,11 @@ def test_visitor_browses_filters_opens_a_project_and_switches_to_english(seeded,
     width = WIDTHS[device]
     context, page, problems = open_page(browser, width)
 
-    # Home: the headline figures and the two charts, drawn as inline SVG.
+    # Home: the headline figures and the two charts (HTML rows with SVG bars).
     page.goto(live_server.url + "/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     expect(page.get_by_role("heading", name="核心指标")).to_be_visible()
-    expect(page.locator("svg.chart")).to_have_count(2)
+    expect(page.locator("figure.chart")).to_have_count(2)
     assert page.locator("section[aria-labelledby=figures-heading] .figure").count() == 5
     # The summary for a chosen year and sector: six figures, each a link to its projects.
     assert page.locator(".year-summary .figure a").count() == 6
