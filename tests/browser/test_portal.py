@@ -9,13 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from tests.browser.test_public_site import (  # noqa: F401  (browser is a fixture)
-    CHROMIUM,
-    WIDTHS,
-    browser,
-    open_page,
-    shoot,
-)
+from tests.browser.test_public_site import CHROMIUM, WIDTHS, open_page, shoot
 
 pytestmark = [
     pytest.mark.browser,

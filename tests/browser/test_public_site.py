@@ -32,18 +32,6 @@ pytestmark = [
 
 
 @pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
 def seeded(transactional_db):
     """The report's facts. Request it before ``browser``: ORM work done while Playwright's loop runs
     left a database session open past the test run on PostgreSQL."""
