@@ -10,10 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .filters import search_terms
 from .models import Project, RenewalZone, ResearchInstitute, ZoneKind
+from .sorting import name_sort_key
 from .templatetags.qingshan import localized
 
 KINDS = {
@@ -51,13 +53,16 @@ def _on_map(queryset: QuerySet, terms: list[str]) -> QuerySet:
 
 
 def _places(kind: str, records: Iterable) -> list[Place]:
-    return [
+    """The records as places, in the reader's order of names (pinyin in Chinese; see ``projects.sorting``)."""
+    places = [
         Place(kind=kind, name=localized(record), url=record.get_absolute_url(),
               latitude=float(record.latitude) if record.latitude is not None else None,
               longitude=float(record.longitude) if record.longitude is not None else None,
               outline=record.outline or None)
         for record in records
     ]
+    english = (get_language() or "").startswith("en")
+    return sorted(places, key=lambda place: place.name.lower() if english else name_sort_key(place.name))
 
 
 def map_places(*, kinds: Iterable[str] = (), q: str = "") -> list[Place]:

@@ -27,6 +27,8 @@ class StaticPagesSitemap(LanguageSitemap):
             "ambassadors:ambassador_list",
             "projects:institute_list",
             "projects:zone_list",
+            "projects:map",
+            "portal:interest",
         ]
 
     def location(self, item: str) -> str:
