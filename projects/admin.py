@@ -172,7 +172,6 @@ class EnterpriseAdmin(LedgerImportExportMixin, SlugAdminMixin, WorkflowAdminMixi
     fieldsets = (
         (None, {"fields": ("name", "short_name", "name_en", "slug", "credit_code", "kind", "parent", "honours")}),
         (_("所在地"), {"fields": ("province", "city")}),
-        MAP_FIELDSET,
         (_("介绍"), {"fields": ("description", "description_en")}),
         (_("内部信息"), {"fields": ("staff_note",)}),
         publishing_fieldset(),
@@ -308,6 +307,7 @@ class ResearchInstituteAdmin(MapFieldsAdminMixin, SlugAdminMixin, WorkflowAdminM
     readonly_fields = PUBLISHABLE_READONLY
     fieldsets = (
         (None, {"fields": ("name", "name_en", "slug", "kind", "zone", "address", "status")}),
+        MAP_FIELDSET,
         (_("成立与合作"), {"fields": ("founded_on", "founded_on_precision", "partners", "focus_areas")}),
         (_("介绍"), {"fields": ("description", "description_en")}),
         (_("内部信息"), {"fields": ("staff_note",)}),

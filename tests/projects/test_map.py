@@ -106,6 +106,13 @@ def test_staff_enter_a_point_and_an_outline_in_the_admin(admin_client):
     assert response.status_code == 200 and "轮廓须有 3 至 500 个点" in response.content.decode()
 
 
+@pytest.mark.parametrize("model", [ResearchInstitute, Project])
+def test_institutes_and_projects_have_the_map_editor_too(admin_client, model):
+    record = ResearchInstituteFactory() if model is ResearchInstitute else ProjectFactory()
+    body = admin_client.get(admin_url(model, "change", record.pk)).content.decode()
+    assert 'class="map-editor"' in body and 'name="latitude"' in body and 'name="outline"' in body
+
+
 def test_the_tile_host_is_the_only_outside_host_admitted():
     assert _tile_origin("https://t{s}.tianditu.gov.cn/vec_w/wmts?x={x}&y={y}&l={z}&tk=KEY") == "https://*.tianditu.gov.cn"
     assert _tile_origin("https://gis.wuhan.example:8443/tiles/{z}/{x}/{y}.png") == "https://gis.wuhan.example:8443"
