@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .interest import interest_update
-from .models import InterestStatus, InvestmentInterest
+from .models import InvestmentInterest
 
 
 @admin.register(InvestmentInterest)
@@ -17,7 +17,6 @@ class InvestmentInterestAdmin(admin.ModelAdmin):
     readonly_fields = ("created_at", "organisation", "contact_name", "phone", "email", "message", "consent",
                        "project", "zone", "language")
     fields = (*readonly_fields, "status", "officer", "staff_note")
-    autocomplete_fields = ()
 
     def has_add_permission(self, request):
         return False  # submitted by visitors through the public form
@@ -32,5 +31,3 @@ class InvestmentInterestAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("project", "zone", "officer")
 
-
-__all__ = ["InterestStatus", "InvestmentInterestAdmin"]

@@ -15,6 +15,7 @@ import hashlib
 import logging
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
@@ -95,7 +96,7 @@ def interest_submit(
 
 
 @transaction.atomic
-def interest_update(*, interest: InvestmentInterest, user=None) -> InvestmentInterest:
+def interest_update(*, interest: InvestmentInterest, user: AbstractBaseUser | None = None) -> InvestmentInterest:
     """Save the back office's follow-up of a submission (status, officer, notes); the visitor's fields are read-only."""
     interest.full_clean()
     interest.save(update_fields=["status", "officer", "staff_note", "updated_at"])

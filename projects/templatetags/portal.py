@@ -16,8 +16,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from qingshan.middleware import is_public_page
-
 from .qingshan import is_english, localized
 
 register = template.Library()
@@ -82,5 +80,3 @@ def in_language_prose(obj, field: str = "description") -> SafeString:
                            linebreaks_filter(chinese, autoescape=True), _("英文暂缺"))
     return linebreaks_filter(localized(obj, field), autoescape=True)
 
-
-__all__ = ["in_language", "in_language_prose", "is_public_page", "language_alternates"]
