@@ -2,9 +2,11 @@
 sections from settings.QINGSHAN_SITEMAPS; no app module is imported here (tests/test_import_direction.py)."""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -32,10 +34,18 @@ urlpatterns = [
     # language is harmless) so that pages carry no per-visitor token and can be cached (qingshan/cache.py).
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("api/v1/", include("qingshan.api_urls")),
+]
+# The public site: Chinese at /…, English at /en/… (a link an investor can be sent). The admin and the
+# API stay unprefixed (the API follows Accept-Language: qingshan.middleware.ChineseFirstLocaleMiddleware).
+urlpatterns += i18n_patterns(
     path("", include("projects.urls")),
     path("", include("ambassadors.urls")),
-]
+    path("", include("projects.portal_urls")),
+    prefix_default_language=False,
+)
 
 handler404 = "projects.views.page_not_found"
 # A database outage anywhere in the stack answers 503; anything else gets projects.views.server_error.
