@@ -20,6 +20,16 @@ admin.site.site_header = _("青山区招商项目管理系统")
 admin.site.site_title = _("青山区招商局后台")
 admin.site.index_title = _("招商项目库")
 
+
+class FaviconRedirect(RedirectView):
+    """To the site icon's static URL, looked up per request (the production manifest is read then, not at import)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("favicon.svg")
+
+
 SITEMAPS = {section: import_string(dotted) for section, dotted in settings.QINGSHAN_SITEMAPS.items()}
 
 urlpatterns = [
@@ -35,7 +45,7 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", FaviconRedirect.as_view()),
     path("api/v1/", include("qingshan.api_urls")),
 ]
 # The public site: Chinese at /…, English at /en/… (a link an investor can be sent). The admin and the
