@@ -5,7 +5,9 @@ Per ambassador and per cohort:
 - leads referred, and leads by status;
 - projects signed from them: distinct projects linked to their leads that have a signing date
   (a project two leads point to counts once; a confirmed duplicate signing not at all);
-- signed amount and funds in place: sums of those projects' ``total_investment`` / ``funds_in_place`` (万元).
+- signed amount and funds in place: sums of those projects' published ``total_investment`` /
+  ``funds_in_place`` (万元), None (未公布) when none of them has one, with the number of projects
+  whose amount is not published (``without_amount``).
 
 ``staff_results()`` counts every record; ``public_results()`` only published ambassadors, published
 leads and published projects (public fields only: no contact, note or officer ever leaves here).
@@ -27,8 +29,9 @@ class Results:
     leads: int = 0
     by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEAD_STATUS_ORDER, 0))
     project_ids: set[int] = field(default_factory=set)
-    signed_investment_wan: Decimal = Decimal("0")
-    funds_in_place_wan: Decimal = Decimal("0")
+    signed_investment_wan: Decimal | None = None
+    funds_in_place_wan: Decimal | None = None
+    without_amount: int = 0
     _amounts: dict[int, tuple[Decimal, Decimal]] = field(default_factory=dict)
 
     @property
@@ -47,8 +50,12 @@ class Results:
         if project_id in self.project_ids:
             return
         self.project_ids.add(project_id)
-        self.signed_investment_wan += total or 0
-        self.funds_in_place_wan += in_place or 0
+        if total is None:
+            self.without_amount += 1
+        else:
+            self.signed_investment_wan = (self.signed_investment_wan or Decimal("0")) + total
+        if in_place is not None:
+            self.funds_in_place_wan = (self.funds_in_place_wan or Decimal("0")) + in_place
 
 
 @dataclass

@@ -1,10 +1,13 @@
 """
-Charts drawn on the server as inline SVG: readable without JavaScript, no request leaves the site,
-and allowed by a Content-Security-Policy without 'unsafe-inline' (colours come from classes in the
-static stylesheet; geometry from SVG attributes).
+Charts drawn on the server: readable without JavaScript, no request leaves the site, and allowed
+by a Content-Security-Policy without 'unsafe-inline' (colours come from classes in the static
+stylesheet; each bar's length is an SVG attribute).
 
-Each chart links every bar to the list it summarises, and the page also shows the same numbers as
-a table, so the figures reach screen-reader users and can be copied.
+A chart is an ordered list of rows. Each row's label and value are HTML text, so they keep the
+page's font size on a 390 px phone (an SVG scaled to the screen shrank them to 6–7 px) and wrap
+instead of being cut; each row is one link, an ordinary link that keyboard and screen-reader users
+reach alike. Only the bar itself is a picture (``aria-hidden``: its length repeats the value in
+the text). The page also shows the same numbers as a table, so they can be copied.
 """
 
 from collections.abc import Sequence
@@ -14,11 +17,7 @@ from decimal import Decimal
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-CHART_WIDTH = 640
-ROW_HEIGHT = 44
-BAR_HEIGHT = 18
-LABEL_GAP = 16
-MIN_BAR_WIDTH = 2
+MIN_BAR_PERCENT = Decimal("0.5")
 
 
 @dataclass(frozen=True)
@@ -29,72 +28,47 @@ class Bar:
     url: str
 
 
-def _scale(value: Decimal | int, largest: Decimal | int, width: int) -> int:
+def bar_percent(value: Decimal | int, largest: Decimal | int) -> str:
+    """The bar's length as a share of the longest bar (0–100, at least a sliver so it can be seen)."""
     if not largest or not value or value <= 0:
-        return MIN_BAR_WIDTH
-    return max(MIN_BAR_WIDTH, int(Decimal(value) / Decimal(largest) * width))
+        return str(MIN_BAR_PERCENT)
+    share = (Decimal(value) * 100 / Decimal(largest)).quantize(Decimal("0.1"))
+    return str(max(MIN_BAR_PERCENT, share))
 
 
-def _svg(*, chart_id: str, title: str, description: str, height: int, body: SafeString, css_class: str) -> SafeString:
+def _chart(*, chart_id: str, title: str, description: str, rows: SafeString, css_class: str) -> SafeString:
     return format_html(
-        '<svg class="chart {css_class}" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        'aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">'
-        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{description}</desc>{body}</svg>',
-        css_class=css_class, width=CHART_WIDTH, height=height, id=chart_id, title=title,
-        description=description, body=body,
+        '<figure class="chart {css_class}" id="{id}" aria-labelledby="{id}-title">'
+        '<figcaption class="chart-caption"><span id="{id}-title" class="visually-hidden">{title}</span>'
+        '{description}</figcaption><ol class="chart-rows">{rows}</ol></figure>',
+        css_class=css_class, id=chart_id, title=title, description=description, rows=rows,
+    )
+
+
+def _rows(bars: Sequence[Bar], *, centred: bool) -> SafeString:
+    largest = max((bar.value for bar in bars), default=0)
+    rows = []
+    for bar in bars:
+        width = bar_percent(bar.value, largest)
+        x = str((Decimal(100) - Decimal(width)) / 2) if centred else "0"
+        rows.append((bar.url, bar.label, bar.value_text, x, width))
+    return format_html_join(
+        "",
+        '<li class="chart-row"><a class="chart-link" href="{}"><span class="chart-label">{}</span> '
+        '<span class="chart-value">{}</span></a>'
+        '<svg class="chart-track" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" '
+        'focusable="false"><rect class="chart-bar" x="{}" y="0" width="{}" height="10"></rect></svg></li>',
+        rows,
     )
 
 
 def bar_chart(*, chart_id: str, title: str, description: str, bars: Sequence[Bar]) -> SafeString:
-    """Horizontal bars, label above each bar and the value at its end."""
-    largest = max((bar.value for bar in bars), default=0)
-    value_room = 150
-    rows = []
-    for index, bar in enumerate(bars):
-        top = index * ROW_HEIGHT
-        width = _scale(bar.value, largest, CHART_WIDTH - value_room)
-        rows.append(
-            (
-                bar.url, bar.label, bar.value_text,
-                top + LABEL_GAP - 2, bar.label,
-                top + LABEL_GAP + 4, width, BAR_HEIGHT,
-                width + 8, top + LABEL_GAP + 4 + BAR_HEIGHT - 4, bar.value_text,
-            )
-        )
-    body = format_html_join(
-        "",
-        '<a href="{}"><title>{} · {}</title>'
-        '<text class="chart-label" x="0" y="{}">{}</text>'
-        '<rect class="chart-bar" x="0" y="{}" width="{}" height="{}" rx="3"></rect>'
-        '<text class="chart-value" x="{}" y="{}">{}</text></a>',
-        rows,
-    )
-    height = max(ROW_HEIGHT, len(bars) * ROW_HEIGHT)
-    return _svg(chart_id=chart_id, title=title, description=description, height=height, body=body,
-                css_class="chart-bars")
+    """Horizontal bars: label and value on a line, the bar below it, the longest bar full width."""
+    return _chart(chart_id=chart_id, title=title, description=description, rows=_rows(bars, centred=False),
+                  css_class="chart-bars")
 
 
 def funnel_chart(*, chart_id: str, title: str, description: str, bars: Sequence[Bar]) -> SafeString:
-    """Centred bars narrowing stage by stage, each labelled "stage · count"."""
-    largest = max((bar.value for bar in bars), default=0)
-    rows = []
-    for index, bar in enumerate(bars):
-        top = index * ROW_HEIGHT
-        width = _scale(bar.value, largest, CHART_WIDTH)
-        rows.append(
-            (
-                bar.url, bar.label, bar.value_text,
-                (CHART_WIDTH - width) // 2, top + 2, width, ROW_HEIGHT - 8,
-                CHART_WIDTH // 2, top + ROW_HEIGHT // 2 + 3, bar.label, bar.value_text,
-            )
-        )
-    body = format_html_join(
-        "",
-        '<a href="{}"><title>{} · {}</title>'
-        '<rect class="chart-funnel-step" x="{}" y="{}" width="{}" height="{}" rx="4"></rect>'
-        '<text class="chart-funnel-label" x="{}" y="{}" text-anchor="middle">{} · {}</text></a>',
-        rows,
-    )
-    height = max(ROW_HEIGHT, len(bars) * ROW_HEIGHT)
-    return _svg(chart_id=chart_id, title=title, description=description, height=height, body=body,
-                css_class="chart-funnel")
+    """Centred bars narrowing stage by stage, each with "stage · count" above it."""
+    return _chart(chart_id=chart_id, title=title, description=description, rows=_rows(bars, centred=True),
+                  css_class="chart-funnel")

@@ -61,7 +61,8 @@ class OrderingChoiceFilter(django_filters.ChoiceFilter):
 
     def filter(self, qs, value):
         if value in self.orderings:
-            return qs.order_by(*self.orderings[value][1])
+            order = self.orderings[value][1]  # a tuple, or a callable giving one (e.g. by the language)
+            return qs.order_by(*(order() if callable(order) else order))
         return qs
 
 
@@ -94,7 +95,19 @@ class LedgerFilterSet(django_filters.FilterSet):
         return condition
 
     def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(self.search_condition(value))
+        """Every word must match (AND), each in any of the searched fields (OR): ``宝钢 硅钢``."""
+        for term in search_terms(value):
+            queryset = queryset.filter(self.search_condition(term))
+        return queryset
+
+
+SEARCH_MAX_TERMS = 6
+
+
+def search_terms(value: str) -> list[str]:
+    """The words of a search, split on spaces (ASCII or full-width), each once, at most ``SEARCH_MAX_TERMS``."""
+    terms: list[str] = []
+    for term in (value or "").replace("\u3000", " ").split():
+        if term not in terms:
+            terms.append(term)
+    return terms[:SEARCH_MAX_TERMS]

@@ -23,6 +23,7 @@ from ledger.paginators import EstimatedCountPaginator
 
 from . import resources
 from .admin_filters import AlertColourFilter, YardstickFilter
+from .admin_map import MAP_FIELDSET, MapFieldsAdminMixin
 from .filters import TRIGRAM_MIN_LENGTH, keyword_union
 from .forms import ProjectAdminForm
 from .models import (
@@ -259,7 +260,7 @@ class SigningEventAdmin(SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RenewalZone)
-class RenewalZoneAdmin(SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class RenewalZoneAdmin(MapFieldsAdminMixin, SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "positioning", "area_km2", "development_model", "status", "project_count",
                     "institute_count", "is_published")
     list_filter = ("kind", "development_model", "status", "is_published")
@@ -269,6 +270,7 @@ class RenewalZoneAdmin(SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "name_en", "slug", "kind", "positioning", "area_km2", "development_model",
                            "status")}),
+        MAP_FIELDSET,
         (_("介绍"), {"fields": ("description", "description_en")}),
         (_("内部信息"), {"fields": ("staff_note",)}),
         publishing_fieldset(),
@@ -290,7 +292,7 @@ class RenewalZoneAdmin(SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ResearchInstitute)
-class ResearchInstituteAdmin(SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class ResearchInstituteAdmin(MapFieldsAdminMixin, SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "zone", "founded_display", "status", "is_published", "updated_at")
     list_filter = ("kind", "status", ("zone", admin.RelatedOnlyFieldListFilter), "is_published")
     list_select_related = ("zone",)
@@ -301,6 +303,7 @@ class ResearchInstituteAdmin(SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmi
     readonly_fields = PUBLISHABLE_READONLY
     fieldsets = (
         (None, {"fields": ("name", "name_en", "slug", "kind", "zone", "address", "status")}),
+        MAP_FIELDSET,
         (_("成立与合作"), {"fields": ("founded_on", "founded_on_precision", "partners", "focus_areas")}),
         (_("介绍"), {"fields": ("description", "description_en")}),
         (_("内部信息"), {"fields": ("staff_note",)}),
@@ -342,7 +345,7 @@ class ProjectMilestoneInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(LedgerImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class ProjectAdmin(MapFieldsAdminMixin, LedgerImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
     ledger_kind = "projects"
     resource_classes = [resources.ProjectResource]
     form = ProjectAdminForm
@@ -368,6 +371,7 @@ class ProjectAdmin(LedgerImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin
         (None, {"fields": ("name", "code", "name_en", "slug", "investors", "sector", "signing_event",
                            "is_headquarters")}),
         (_("地点"), {"fields": ("zone", "address", "institutes")}),
+        MAP_FIELDSET,
         (_("投资额（万元，1 亿元 = 10,000 万元）"), {"fields": ("total_investment", "funds_in_place")}),
         (_("项目阶段"), {
             "fields": ("stage", "milestone_note", ("signed_on", "signed_on_precision"),
@@ -459,4 +463,5 @@ class ProjectMilestoneAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, obj.project)
 
 
-from . import admin_duplicates, admin_users  # noqa: E402,F401  (register the duplicate-signing review, the user admin)
+# Register the duplicate-signing review, the user admin and the 投资意向 follow-up.
+from . import admin_duplicates, admin_interest, admin_users  # noqa: E402,F401

@@ -79,6 +79,15 @@ def year_choices(today: datetime.date | None = None) -> list[int]:
     return list(range(this_year, this_year - 8, -1))
 
 
+def amount_note(amount_wan: Decimal | None, without_amount: int) -> str:
+    """What the 签约额 figure leaves out: never a silent 0 for amounts that were not published."""
+    if not without_amount:
+        return str(_("签约项目总投资之和"))
+    if amount_wan is None:
+        return str(_("%(count)d 个签约项目均未公布投资额") % {"count": without_amount})
+    return str(_("已公布金额之和；另有 %(count)d 个项目未公布投资额，未计入") % {"count": without_amount})
+
+
 def figures(*, year: int, sector: Sector | None) -> tuple[yardsticks.Yardsticks, list[Figure]]:
     sector_ids = Sector.objects.descendant_ids([sector.pk]) if sector else None
     sticks = yardsticks.yardsticks(year=year, queryset=staff_projects(), sector_ids=sector_ids)
@@ -88,8 +97,8 @@ def figures(*, year: int, sector: Sector | None) -> tuple[yardsticks.Yardsticks,
 
     rows = [
         Figure(_("签约项目"), str(sticks.signed), _("%(year)d 年签约") % {"year": year}, url("signed")),
-        Figure(_("签约额"), format_money(sticks.signed_investment_wan), _("签约项目总投资之和（未公布金额按 0 计）"),
-               url("signed")),
+        Figure(_("签约额"), format_money(sticks.signed_investment_wan, empty=str(_("未公布"))),
+               amount_note(sticks.signed_investment_wan, sticks.signed_without_amount), url("signed")),
         Figure(_("履约率"), _percent(sticks.performance_rate_percent),
                _("%(on)d / %(signed)d：未暂缓、未终止、且未超过红色预警期限") % {"on": sticks.on_track, "signed": sticks.signed},
                url("on_track")),
@@ -98,8 +107,9 @@ def figures(*, year: int, sector: Sector | None) -> tuple[yardsticks.Yardsticks,
                url("started")),
         Figure(_("资金到位率"), _percent(sticks.funds_rate_percent),
                _("到位资金 %(in_place)s / 总投资 %(total)s（%(count)d 个已知总投资的签约项目）")
-               % {"in_place": format_money(sticks.funds_in_place_wan),
-                  "total": format_money(sticks.funded_total_investment_wan), "count": sticks.funded},
+               % {"in_place": format_money(sticks.funds_in_place_wan, empty=str(_("未公布"))),
+                  "total": format_money(sticks.funded_total_investment_wan, empty=str(_("未公布"))),
+                  "count": sticks.funded},
                url("funded")),
         Figure(_("投产项目"), str(sticks.in_production), _("%(year)d 年投产（不论签约年份）") % {"year": year},
                url("in_production")),

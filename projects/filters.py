@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import django_filters
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ledger.filters import (
@@ -16,6 +18,7 @@ from ledger.filters import (
     LedgerFilterSet,
     OrderingChoiceFilter,
     by_name_orderings,
+    search_terms,
     visible_records,
 )
 from ledger.models import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
@@ -48,8 +51,17 @@ TRIGRAM_MIN_LENGTH = 3
 MAX_MONEY = Decimal(10) ** (MONEY_MAX_DIGITS - MONEY_DECIMAL_PLACES) - 1
 
 
+def project_name_ordering() -> tuple:
+    """By name as the reader reads: pinyin in Chinese (``name_sort``), the English name in English
+    (pinyin where staff entered none), each ending on the primary key."""
+    if (get_language() or "").startswith("en"):
+        return (Lower(Coalesce(NullIf("name_en", Value("")), "name_sort")), "id")
+    return ("name_sort", "name", "id")
+
+
 def keyword_union(
-    term: str, *, project_fields: Sequence[str], investor_fields: Sequence[str] = (), investor_condition: Q | None = None
+    term: str, *, project_fields: Sequence[str], investor_fields: Sequence[str] = (), investor_condition: Q | None = None,
+    extra_branches: Sequence[QuerySet] = (),
 ) -> QuerySet:
     """The ids of projects with ``term`` in one of ``project_fields`` or in one of their investors'
     ``investor_fields``: one SELECT per field, ``UNION ALL``, so that each uses its trigram index.
@@ -61,12 +73,15 @@ def keyword_union(
     branches = [
         Project.objects.order_by().filter(**{f"{path}__icontains": term}).values("pk") for path in project_fields
     ] + [links.filter(**{f"enterprise__{path}__icontains": term}).values("project_id") for path in investor_fields]
+    branches += list(extra_branches)
     first, *rest = branches
     return first.union(*rest, all=True)
 
 
 class ProjectFilterSet(LedgerFilterSet):
-    search_fields = ("name", "name_en", "summary", "code")
+    search_fields = ("name", "name_en", "summary", "summary_en", "code")
+    # Also searched: the visible investors' names, the sector's and the published zone's names.
+    investor_search_fields = ("name", "name_en", "short_name")
     ordering = OrderingChoiceFilter(
         {
             "-signed_on": (_("最新签约"), (F("signed_on").desc(nulls_last=True), "-id")),
@@ -74,12 +89,17 @@ class ProjectFilterSet(LedgerFilterSet):
             "-total_investment": (_("投资额从大到小"), (F("total_investment").desc(nulls_last=True), "-id")),
             "total_investment": (_("投资额从小到大"), (F("total_investment").asc(nulls_last=True), "id")),
             **by_name_orderings(),
+            "name": (_("名称"), project_name_ordering),
         }
     )
 
     sector = django_filters.ModelChoiceFilter(
         label=_("产业领域"), queryset=Sector.objects.all(), to_field_name="slug", method="filter_sector",
         help_text=_("产业领域的网址标识；包含其下级领域。"),
+    )
+    no_sector = django_filters.BooleanFilter(
+        label=_("未分类"), field_name="sector", lookup_expr="isnull",
+        help_text=_("true：只看未填写产业领域的项目（首页图表的“未分类”）。"),
     )
     # distinct=False: a column of the project itself never repeats rows (DISTINCT would sort whole rows).
     stage = django_filters.MultipleChoiceFilter(label=_("项目阶段"), choices=Stage.choices, distinct=False)
@@ -138,46 +158,71 @@ class ProjectFilterSet(LedgerFilterSet):
             return Q()
         return Q(enterprise__is_published=True)
 
-    def search_condition(self, value: str) -> Q:
-        """Any searched column or a (visible) investor's name contains the keyword.
+    def place_arms(self, term: str) -> list[Q]:
+        """The term in the project's sector name or its published zone's name (either language).
 
-        On PostgreSQL, for a keyword of three characters or more, written as ``id IN (one SELECT per
-        column UNION ALL the investor SELECT)``: the same rows as the OR below, but each branch uses its
-        trigram index (migration 0003), where the OR with EXISTS forces a scan of every project.
-        A shorter keyword has no trigram to look up, so the index cannot help; the single scan is cheaper.
+        As ``sector_id IN (…)`` / ``zone_id IN (…)`` over the small sector and zone tables, so each
+        arm is an index lookup on the project's foreign key."""
+        sectors = Sector.objects.filter(Q(name__icontains=term) | Q(name_en__icontains=term)).values("pk")
+        zones = RenewalZone.objects.public().filter(Q(name__icontains=term) | Q(name_en__icontains=term)).values("pk")
+        return [Q(sector_id__in=sectors), Q(zone_id__in=zones)]
+
+    def investor_arm(self, term: str, *, correlated: bool) -> Q:
+        condition = Q()
+        for path in self.investor_search_fields:
+            condition |= Q(**{f"enterprise__{path}__icontains": term})
+        investors = Project.investors.through.objects.filter(self.visible_investors()).filter(condition)
+        if correlated:
+            return Q(Exists(investors.filter(project_id=OuterRef("pk"))))
+        return Q(pk__in=investors.values("project_id"))
+
+    def search_condition(self, value: str) -> Q:
+        """One search word: in any searched column, a (visible) investor's name, short name or English
+        name, the sector's name or the published zone's name (``filter_search`` ANDs the words).
+
+        On PostgreSQL, for a word of three characters or more, written as ``id IN (one SELECT per
+        column UNION ALL the investor, sector and zone SELECTs)``: the same rows as the OR below, but
+        each branch uses its index (trigram indexes, migrations 0003/0009/0011; the foreign keys), where
+        the OR with EXISTS forces a scan of every project. A shorter word has no trigram to look up, so
+        the index cannot help; the single scan is cheaper.
         """
+        sectors, zones = self.place_arms(value)
         if len(value) >= TRIGRAM_MIN_LENGTH and connection.vendor == "postgresql":
+            places = [
+                Project.objects.order_by().filter(arm).values("pk") for arm in (sectors, zones)
+            ]
             return Q(pk__in=keyword_union(
-                value, project_fields=self.search_fields, investor_fields=("name",),
-                investor_condition=self.visible_investors(),
+                value, project_fields=self.search_fields, investor_fields=self.investor_search_fields,
+                investor_condition=self.visible_investors(), extra_branches=places,
             ))
-        investors = Project.investors.through.objects.filter(self.visible_investors(), enterprise__name__icontains=value)
-        return super().search_condition(value) | Q(Exists(investors.filter(project_id=OuterRef("pk"))))
+        return super().search_condition(value) | self.investor_arm(value, correlated=True) | sectors | zones
 
     def search_branches(self):
-        """For a keyword search of 3+ characters on PostgreSQL: ``(base, branches)``, else None.
+        """For a keyword search on PostgreSQL whose first word has 3+ characters: ``(base, branches)``, else None.
 
-        ``base`` is the filtered (and ordered) list without the keyword; each branch is ``base``
-        narrowed by one arm of the search (one column, or the visible investors' names). The list is
-        the union of the branches, so its first ``k`` rows in any order are among the first ``k`` rows
-        of each branch: ``ledger.paginators.CappedCountPaginator`` asks each branch for at most ``k``
-        rows and lets PostgreSQL plan each on its own (walk the order index until enough rows match
-        for a common word, or the trigram index and a sort for a rare one). ``self.qs`` is unchanged.
+        ``base`` is the filtered (and ordered) list without the first word (the other words narrow
+        it); each branch is ``base`` narrowed by one arm of the first word's search (one column, the
+        visible investors, the sector or the zone). The list is the union of the branches, so its first
+        ``k`` rows in any order are among the first ``k`` rows of each branch:
+        ``ledger.paginators.CappedCountPaginator`` asks each branch for at most ``k`` rows and lets
+        PostgreSQL plan each on its own (walk the order index until enough rows match for a common
+        word, or the trigram index and a sort for a rare one). ``self.qs`` is unchanged.
         """
         if not self.is_bound or connection.vendor != "postgresql":
             return None
         self.errors  # noqa: B018 (validates the form, as ``qs`` does)
-        value = (self.form.cleaned_data.get("q") or "").strip()
-        if len(value) < TRIGRAM_MIN_LENGTH:
+        terms = search_terms(self.form.cleaned_data.get("q") or "")
+        if not terms or len(terms[0]) < TRIGRAM_MIN_LENGTH:
             return None
+        first, *others = terms
         base = self.queryset.all()
         for name, filter_value in self.form.cleaned_data.items():
             if name != "q":
                 base = self.filters[name].filter(base, filter_value)
-        investors = Project.investors.through.objects.filter(
-            self.visible_investors(), project_id=OuterRef("pk"), enterprise__name__icontains=value
-        )
-        arms = [Q(**{f"{path}__icontains": value}) for path in self.search_fields] + [Q(Exists(investors))]
+        for term in others:
+            base = base.filter(self.search_condition(term))
+        arms = [Q(**{f"{path}__icontains": first}) for path in self.search_fields]
+        arms += [self.investor_arm(first, correlated=True), *self.place_arms(first)]
         return base, [base.filter(arm) for arm in arms]
 
     def filter_sector(self, queryset, name, value):

@@ -71,9 +71,11 @@ def _perms(actions: tuple[str, ...], models: tuple[tuple[str, str], ...]) -> set
 
 # Flags of possible duplicate signings: everyone reads them, reviewers confirm or dismiss them.
 DUPLICATE_FLAG = ("projects", "duplicateflag")
+# 投资意向 from the public form: every role reads them, officers and reviewers follow them up.
+INVESTMENT_INTEREST = ("projects", "investmentinterest")
 
-_VIEW_LEDGER = _perms(("view",), (*LEDGER_MODELS, DUPLICATE_FLAG))
-_OFFICER = _VIEW_LEDGER | _perms(("add", "change"), OFFICER_MODELS)
+_VIEW_LEDGER = _perms(("view",), (*LEDGER_MODELS, DUPLICATE_FLAG, INVESTMENT_INTEREST))
+_OFFICER = _VIEW_LEDGER | _perms(("add", "change"), OFFICER_MODELS) | _perms(("change",), (INVESTMENT_INTEREST,))
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OFFICER: frozenset(_OFFICER),
@@ -107,8 +109,22 @@ def sync_roles(apps=global_apps, using: str = "default") -> None:
         )
     }
     for role, names in ROLE_PERMISSIONS.items():
+        # A model added after this migration state (an older migration calling sync_roles) has no
+        # permissions yet; the later migration that adds it calls sync_roles again.
+        names = {name for name in names if name in by_name or _model_exists(apps, name)}
         missing = sorted(names - by_name.keys())
         if missing:
             raise LookupError(f"Permissions missing for role {role}: {missing}")
         group, _ = Group.objects.using(using).get_or_create(name=str(role))
         group.permissions.set([by_name[name] for name in names])
+
+
+def _model_exists(apps, permission: str) -> bool:
+    """Whether the model of a default permission (``app.view_model``) exists in ``apps``."""
+    app_label, codename = permission.split(".", 1)
+    model_name = codename.split("_", 1)[1]
+    try:
+        apps.get_model(app_label, model_name)
+    except LookupError:
+        return False
+    return True

@@ -18,7 +18,6 @@ from ledger.permissions import shown
 from . import yardsticks
 from .models import Enterprise, Honour, Project, RenewalZone, ResearchInstitute, Sector, SigningEvent
 from .stages import Stage
-from .yardsticks import signed_condition
 
 PROJECTS_PER_PAGE = 20
 LATEST_PROJECTS = 6
@@ -149,9 +148,10 @@ def sector_options() -> list[SectorOption]:
 
 @dataclass(frozen=True)
 class SectorInvestment:
-    sector: Sector
-    investment_wan: Decimal
+    sector: Sector | None  # None: the signed projects without a sector (未分类)
+    investment_wan: Decimal | None  # None: none of them has a published amount
     project_count: int
+    without_amount: int = 0
 
 
 def _root_of(sector: Sector, sectors: dict[int, Sector]) -> Sector:
@@ -162,29 +162,40 @@ def _root_of(sector: Sector, sectors: dict[int, Sector]) -> Sector:
     return sector
 
 
+def _add(left: Decimal | None, right: Decimal | None) -> Decimal | None:
+    return left if right is None else (right if left is None else left + right)
+
+
 def investment_by_top_sector(*, queryset: QuerySet[Project] | None = None) -> list[SectorInvestment]:
     """Signed investment of published projects rolled up to the top-level sector, largest first.
 
+    The same projects as 累计签约 (``yardsticks.ever_signed_condition``, a confirmed duplicate once),
+    so the bars add up to that figure: projects without a sector are one more bar (未分类), last.
     Two queries: the sector tree, and one aggregate grouped by sector.
     """
-    projects = Project.objects.public() if queryset is None else queryset
+    projects = yardsticks.public_projects() if queryset is None else yardsticks.counted_projects(queryset)
     sectors = {sector.pk: sector for sector in Sector.objects.all()}
     rows = (
-        projects.filter(signed_condition(), sector__isnull=False)
+        projects.filter(yardsticks.ever_signed_condition())
         .values("sector_id")
-        .annotate(total=Sum("total_investment"), count=Count("pk"))
+        .annotate(total=Sum("total_investment"), count=Count("pk"),
+                  missing=Count("pk", filter=Q(total_investment__isnull=True)))
         .order_by()
     )
-    totals: dict[int, tuple[Decimal, int]] = {}
+    totals: dict[int | None, tuple[Decimal | None, int, int]] = {}
     for row in rows:
-        root = _root_of(sectors[row["sector_id"]], sectors)
-        total, count = totals.get(root.pk, (Decimal("0"), 0))
-        totals[root.pk] = (total + (row["total"] or Decimal("0")), count + row["count"])
+        key = _root_of(sectors[row["sector_id"]], sectors).pk if row["sector_id"] is not None else None
+        total, count, missing = totals.get(key, (None, 0, 0))
+        totals[key] = (_add(total, row["total"]), count + row["count"], missing + row["missing"])
     result = [
-        SectorInvestment(sector=sectors[pk], investment_wan=total, project_count=count)
-        for pk, (total, count) in totals.items()
+        SectorInvestment(sector=sectors[pk] if pk is not None else None, investment_wan=total, project_count=count,
+                         without_amount=missing)
+        for pk, (total, count, missing) in totals.items()
     ]
-    result.sort(key=lambda item: (-item.investment_wan, -item.project_count, item.sector.position, item.sector.name))
+    result.sort(key=lambda item: (
+        item.sector is None, -(item.investment_wan or 0), -item.project_count,
+        item.sector.position if item.sector else 0, item.sector.name if item.sector else "",
+    ))
     return result
 
 

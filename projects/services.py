@@ -32,6 +32,7 @@ from ledger.writes import (
 from . import stages
 from .duplicates import flag_possible_duplicates
 from .models import DatePrecision, Enterprise, Project, ProjectMilestone
+from .sorting import name_sort_key
 
 
 class ProjectRules(WriteRules):
@@ -41,6 +42,7 @@ class ProjectRules(WriteRules):
 
     def validate(self, write: RecordWrite) -> dict[str, list[str]]:
         project = write.record
+        project.name_sort = name_sort_key(project.name)  # the pinyin key 名称 sorts by (projects.sorting)
         old_stage = write.stored["stage"] if write.stored is not None else None
         errors = project_stage_errors(project=project, investors=write.m2m.get("investors"), old_stage=old_stage)
         if old_stage != project.stage and not user_may_set_stage(

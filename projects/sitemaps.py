@@ -1,4 +1,6 @@
-"""sitemap.xml: the public pages and every published record (nothing else) of the projects ledger.
+"""sitemap.xml: the public pages and every published record (nothing else) of the projects ledger,
+in each language (``/…`` Chinese, ``/en/…`` English) with ``hreflang`` alternates and ``x-default``
+(the Chinese page).
 
 The site's sitemap composes these sections with the other apps' (settings.QINGSHAN_SITEMAPS)."""
 
@@ -8,7 +10,13 @@ from django.urls import reverse
 from .models import Project, RenewalZone, ResearchInstitute, SigningEvent
 
 
-class StaticPagesSitemap(Sitemap):
+class LanguageSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class StaticPagesSitemap(LanguageSitemap):
     """The list pages, by URL name."""
 
     changefreq = "daily"
@@ -19,6 +27,8 @@ class StaticPagesSitemap(Sitemap):
         "projects:event_list",
         "projects:institute_list",
         "projects:zone_list",
+        "projects:map",
+        "portal:interest",
     ]
 
     def items(self) -> list[str]:
@@ -28,7 +38,7 @@ class StaticPagesSitemap(Sitemap):
         return reverse(item)
 
 
-class PublishedSitemap(Sitemap):
+class PublishedSitemap(LanguageSitemap):
     """Published records of one model, newest change first."""
 
     model = None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import map_views, views
 from .feeds import LatestProjectsFeed
 
 app_name = "projects"
@@ -17,4 +17,6 @@ urlpatterns = [
     path("institutes/<slug:slug>/", views.institute_detail, name="institute_detail"),
     path("zones/", views.zone_list, name="zone_list"),
     path("zones/<slug:slug>/", views.zone_detail, name="zone_detail"),
+    path("map/", map_views.map_page, name="map"),
+    path("map/data.json", map_views.map_data, name="map_data"),
 ]

@@ -84,6 +84,16 @@ def project_count_text(count: int, amount: str = "") -> str:
     return f"{amount} · {counted}" if amount else counted
 
 
+def amount_text(amount_wan, without_amount: int) -> str:
+    """``30 亿元``, ``30 亿元（2 个项目未公布）`` or ``未公布``: an unpublished amount never reads 0."""
+    if amount_wan is None:
+        return _("未公布")
+    if without_amount:
+        return ngettext("%(amount)s（%(count)d 个项目未公布）", "%(amount)s（%(count)d 个项目未公布）",
+                        without_amount) % {"amount": money(amount_wan), "count": without_amount}
+    return money(amount_wan)
+
+
 def get_public_or_404(queryset: QuerySet, slug: str, message: str):
     """The record with this slug from a public selector, or a 404 that says what was not found."""
     try:
@@ -148,20 +158,23 @@ def home(request: HttpRequest) -> HttpResponse:
     by_amount = any(item.investment_wan for item in by_sector)
     sector_bars = [
         Bar(
-            label=localized(item.sector),
-            value=item.investment_wan if by_amount else item.project_count,
-            value_text=project_count_text(item.project_count, money(item.investment_wan) if by_amount else ""),
-            url=list_url(projects_url, sector=item.sector.slug, signed="true"),
+            label=localized(item.sector) if item.sector is not None else _("未分类"),
+            value=(item.investment_wan or 0) if by_amount else item.project_count,
+            value_text=project_count_text(
+                item.project_count, amount_text(item.investment_wan, item.without_amount) if by_amount else ""
+            ),
+            url=list_url(projects_url, reached=Stage.SIGNED, counted="true",
+                         **({"sector": item.sector.slug} if item.sector is not None else {"no_sector": "true"})),
         )
         for item in by_sector
     ]
     sector_title = _("签约投资额（按产业领域）") if by_amount else _("签约项目数（按产业领域）")
     funnel_bars = [
-        Bar(label=str(step.label), value=step.count, value_text=str(step.count),
-            url=list_url(projects_url, reached=step.stage))
+        Bar(label=str(step.label) if step.stage != MAIN_PATH[0] else _("全部项目（自在谈起）"),
+            value=step.count, value_text=str(step.count),
+            url=list_url(projects_url, reached=step.stage, counted="true"))
         for step in summary.funnel
     ]
-    years = summary.signed_years if year in summary.signed_years else sorted({*summary.signed_years, year}, reverse=True)
     context = {
         "figures": figures,
         "projects_url": projects_url,
@@ -170,13 +183,16 @@ def home(request: HttpRequest) -> HttpResponse:
         "sector_by_amount": by_amount,
         "sector_chart": bar_chart(
             chart_id="chart-sector", title=sector_title,
-            description=_("已发布的已签约项目，按一级产业领域汇总。"), bars=sector_bars,
+            description=_("已发布的已签约项目，按一级产业领域汇总；未填写产业领域的计入“未分类”。"), bars=sector_bars,
         ) if sector_bars else None,
         "funnel_bars": funnel_bars,
         "funnel_chart": funnel_chart(
             chart_id="chart-funnel", title=_("项目推进漏斗"),
-            description=_("已发布项目中达到各阶段的项目数。"), bars=funnel_bars,
+            description=_("已发布项目中曾达到各阶段的项目数（不是目前处于该阶段的项目数）。"), bars=funnel_bars,
         ) if any(bar.value for bar in funnel_bars) else None,
+    }
+    years = summary.signed_years if year in summary.signed_years else sorted({*summary.signed_years, year}, reverse=True)
+    context.update({
         "latest_event": summary.latest_event,
         "latest_projects": summary.latest_projects,
         "summary_years": years,
@@ -184,7 +200,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "summary": selectors.year_summary(year=year, sector=chosen_sector, version=version),
         "summary_links": summary_links(projects_url, year, chosen_sector),
         "summary_chosen": "year" in request.GET or "sector" in request.GET,
-    }
+    })
     return render(request, "home.html", context)
 
 

@@ -4,12 +4,16 @@ The office's headline figures (考核指标), computed from the ledger so any fi
 Definitions (the public site uses PUBLISHED projects only; the admin dashboard may pass its own
 queryset):
 
-- a project is *signed* when it has a signing date (``signed_on``), whatever its current stage
-  (a signed project later put on hold or terminated still counts as signed that year);
+- a project is *signed* (累计签约) when it has reached 已签约: its stage is 已签约 or later, or it
+  carries a signing date or the date of a later stage (``ever_signed_condition``; a project recorded
+  as in production whose signing date was never published was signed all the same). The funnel's
+  已签约 step is this same count. Figures *for a year* need the signing date (``signed_condition``):
+  a project without one belongs to no year;
 - a project has *started* (开工) when it has a start or production date, or its current stage is
   已开工 or 已投产 (see ``reached_stage_condition``);
-- 签约额 (signed investment) is the sum of ``total_investment`` (万元) of signed projects; projects
-  whose amount was never published count as zero (the number of such projects is reported too);
+- 签约额 (signed investment) is the sum of ``total_investment`` (万元) of the signed projects whose
+  amount was published, with the number of signed projects whose amount was not; when no signed
+  project has a published amount the sum is ``None`` (未公布), never 0;
 - 开工率 (start rate) is started signed projects / signed projects, as a percentage;
 - 当年签约当年开工 (signed and started in the same year) counts signed projects whose start date
   falls in the calendar year of their signing date.
@@ -64,7 +68,13 @@ def reached_stage_condition(stage: str) -> Q:
 
 
 def signed_condition() -> Q:
+    """Signed with a known signing date (the condition of every figure for a year)."""
     return Q(signed_on__isnull=False)
+
+
+def ever_signed_condition() -> Q:
+    """Reached 已签约, dated or not: 累计签约, the funnel's 已签约 step and the sector chart."""
+    return reached_stage_condition(Stage.SIGNED)
 
 
 def started_condition() -> Q:
@@ -100,14 +110,14 @@ class HeadlineFigures:
     year: int
     signed_this_year: int
     signed_total: int
-    signed_investment_wan: Decimal
+    signed_investment_wan: Decimal | None  # None: no signed project has a published amount
     signed_without_amount: int
     started_of_signed: int
     start_rate_percent: Decimal | None
     signed_and_started_same_year: int
 
     @property
-    def signed_investment_yi(self) -> Decimal:
+    def signed_investment_yi(self) -> Decimal | None:
         return wan_to_yi(self.signed_investment_wan)
 
 
@@ -120,10 +130,10 @@ def headline_figures(
 ) -> HeadlineFigures:
     """All headline figures in one query."""
     year = current_year(today)
-    signed = signed_condition()
+    signed = ever_signed_condition()
     figures = with_years(_projects(queryset)).aggregate(
         signed_total=Count("pk", filter=signed),
-        signed_this_year=Count("pk", filter=signed & Q(signed_on__year=year)),
+        signed_this_year=Count("pk", filter=signed_condition() & Q(signed_on__year=year)),
         signed_investment=Sum("total_investment", filter=signed),
         signed_without_amount=Count("pk", filter=signed & Q(total_investment__isnull=True)),
         started_of_signed=Count("pk", filter=signed & started_condition()),
@@ -133,7 +143,7 @@ def headline_figures(
         year=year,
         signed_this_year=figures["signed_this_year"],
         signed_total=figures["signed_total"],
-        signed_investment_wan=figures["signed_investment"] or Decimal("0"),
+        signed_investment_wan=figures["signed_investment"],
         signed_without_amount=figures["signed_without_amount"],
         started_of_signed=figures["started_of_signed"],
         start_rate_percent=percentage(figures["started_of_signed"], figures["signed_total"]),
@@ -141,27 +151,27 @@ def headline_figures(
     )
 
 
+def _signed_in(queryset: QuerySet[Project] | None, year: int | None) -> QuerySet[Project]:
+    if year is None:
+        return _projects(queryset).filter(ever_signed_condition())
+    return _projects(queryset).filter(signed_condition(), signed_on__year=year)
+
+
 def signed_count(*, year: int | None = None, queryset: QuerySet[Project] | None = None) -> int:
-    """Projects signed (in ``year`` when given)."""
-    qs = _projects(queryset).filter(signed_condition())
-    if year is not None:
-        qs = qs.filter(signed_on__year=year)
-    return qs.count()
+    """Projects signed (累计签约; in ``year`` when given, by signing date)."""
+    return _signed_in(queryset, year).count()
 
 
-def signed_investment_wan(*, year: int | None = None, queryset: QuerySet[Project] | None = None) -> Decimal:
-    """Total investment of signed projects in 万元 (in ``year`` when given); unpublished amounts count as 0."""
-    qs = _projects(queryset).filter(signed_condition())
-    if year is not None:
-        qs = qs.filter(signed_on__year=year)
-    return qs.aggregate(total=Sum("total_investment"))["total"] or Decimal("0")
+def signed_investment_wan(*, year: int | None = None, queryset: QuerySet[Project] | None = None) -> Decimal | None:
+    """Total published investment of signed projects in 万元 (in ``year`` when given); None when none is published."""
+    return _signed_in(queryset, year).aggregate(total=Sum("total_investment"))["total"]
 
 
 def start_rate_percent(*, queryset: QuerySet[Project] | None = None) -> Decimal | None:
     """开工率: share of signed projects that have started, in percent (None when nothing is signed)."""
     figures = _projects(queryset).aggregate(
-        signed=Count("pk", filter=signed_condition()),
-        started=Count("pk", filter=signed_condition() & started_condition()),
+        signed=Count("pk", filter=ever_signed_condition()),
+        started=Count("pk", filter=ever_signed_condition() & started_condition()),
     )
     return percentage(figures["started"], figures["signed"])
 
@@ -198,7 +208,8 @@ def stage_funnel(*, queryset: QuerySet[Project] | None = None) -> list[StageCoun
 #
 # For signing year Y (and a sector with everything below it):
 # - signed: projects signed in Y (``signed_condition`` with ``signed_on`` in Y);
-# - amount: sum of their ``total_investment`` (万元; unpublished amounts count as 0);
+# - amount: sum of their published ``total_investment`` (万元; None when none is published), with
+#   the number of them whose amount is not published (``signed_without_amount``);
 # - started: signed-in-Y projects that have started since (``started_condition``); 开工率 =
 #   started / signed;
 # - 履约率 (obligations on track) = on_track / signed, where a signed project is *on track* unless
@@ -250,14 +261,15 @@ def yardstick_records(
 class Yardsticks:
     year: int
     signed: int
-    signed_investment_wan: Decimal
+    signed_investment_wan: Decimal | None
+    signed_without_amount: int
     started: int
     start_rate_percent: Decimal | None
     on_track: int
     performance_rate_percent: Decimal | None
     funded: int
-    funded_total_investment_wan: Decimal
-    funds_in_place_wan: Decimal
+    funded_total_investment_wan: Decimal | None
+    funds_in_place_wan: Decimal | None
     funds_rate_percent: Decimal | None
     in_production: int
     same_year: int
@@ -281,16 +293,20 @@ def _figures(queryset: QuerySet[Project], conditions: dict[str, Q], **extra) -> 
         signed_investment=Sum("total_investment", filter=conditions["signed"]),
         funded_total=Sum("total_investment", filter=conditions["funded"]),
         funded_in_place=Sum("funds_in_place", filter=conditions["funded"]),
+        signed_without_amount=Count("pk", filter=conditions["signed"] & Q(total_investment__isnull=True)),
         **extra,
     )
-    funded_total = figures.pop("funded_total") or Decimal("0")
-    in_place = figures.pop("funded_in_place") or Decimal("0")
+    # None, not 0, where no amount is published: the page then says 未公布.
+    funded_total = figures.pop("funded_total")
+    in_place = figures.pop("funded_in_place")
+    if funded_total is not None and in_place is None:
+        in_place = Decimal("0")  # amounts known, no funds in place reported for any of them
     figures.update(
-        signed_investment_wan=figures.pop("signed_investment") or Decimal("0"),
+        signed_investment_wan=figures.pop("signed_investment"),
         start_rate_percent=percentage(figures["started"], figures["signed"]),
         funded_total_investment_wan=funded_total,
         funds_in_place_wan=in_place,
-        funds_rate_percent=percentage(in_place, funded_total),
+        funds_rate_percent=percentage(in_place or 0, funded_total or 0),
     )
     return figures
 
@@ -324,29 +340,26 @@ def public_yardstick_records(kind: str, *, year: int, sector_ids: set[int] | Non
 class PublicYardsticks:
     year: int
     signed: int
-    signed_investment_wan: Decimal
+    signed_investment_wan: Decimal | None
     signed_without_amount: int
     started: int
     start_rate_percent: Decimal | None
     funded: int
-    funded_total_investment_wan: Decimal
-    funds_in_place_wan: Decimal
+    funded_total_investment_wan: Decimal | None
+    funds_in_place_wan: Decimal | None
     funds_rate_percent: Decimal | None
     in_production: int
     same_year: int
 
     @property
-    def signed_investment_yi(self) -> Decimal:
+    def signed_investment_yi(self) -> Decimal | None:
         return wan_to_yi(self.signed_investment_wan)
 
 
 def public_yardsticks(*, year: int, sector_ids: set[int] | None = None) -> PublicYardsticks:
     """The public figures for signing year ``year`` (and a sector with its sub-sectors) in one query."""
     conditions = public_yardstick_conditions(year)
-    figures = _figures(
-        with_years(_scoped(public_projects(), sector_ids=sector_ids)), conditions,
-        signed_without_amount=Count("pk", filter=conditions["signed"] & Q(total_investment__isnull=True)),
-    )
+    figures = _figures(with_years(_scoped(public_projects(), sector_ids=sector_ids)), conditions)
     return PublicYardsticks(year=year, **figures)
 
 

@@ -6,9 +6,10 @@ import time
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.template import loader
+from django.urls import Resolver404, resolve, translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
@@ -119,21 +120,54 @@ def server_error(request: HttpRequest, *args, **kwargs) -> HttpResponse:
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
-    """Chinese first: the visitor's own choice (the language switch's cookie), else ``LANGUAGE_CODE``.
+    """Which language a request is answered in.
 
-    Django's LocaleMiddleware would follow the browser's Accept-Language, so a visitor with an
-    English browser would land on English pages. The office publishes in Chinese first; English is
-    one click away on every page. Responses vary on the cookie, not on Accept-Language.
+    - The public site carries its language in the URL (``i18n_patterns``): ``/en/…`` is English,
+      an unprefixed path is Chinese, whatever the browser prefers, so every page has one address
+      per language that can be sent to someone (and ``hreflang`` alternates can name them).
+    - Old links keep working: a visitor whose language cookie (set by the language switch before
+      English had its own URLs) says English and who opens an unprefixed public page is redirected
+      to its ``/en/`` address. The switch sets the cookie either way, so choosing 中文 sticks.
+    - The API (``/api/``) follows ``Accept-Language`` (then the cookie), as programs expect; its
+      responses vary on it.
+    - The admin follows the cookie, as before.
     """
 
-    def process_request(self, request: HttpRequest) -> None:
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if language not in dict(settings.LANGUAGES):
-            language = settings.LANGUAGE_CODE
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        from_path = translation.get_language_from_path(request.path_info)
+        if from_path:
+            language = from_path
+        elif request.path_info.startswith(API_PREFIX):
+            language = translation.get_language_from_request(request, check_path=False)
+        else:
+            # Unprefixed public URLs resolve only while the default language is active.
+            translation.activate(settings.LANGUAGE_CODE)
+            cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            language = cookie if cookie in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+            if is_public_page(request.path_info):
+                if language != settings.LANGUAGE_CODE and request.method in ("GET", "HEAD"):
+                    return HttpResponseRedirect(translate_url(request.get_full_path(), language))
+                language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+        return None
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        patch_vary_headers(response, ("Cookie",))
+        if request.path_info.startswith(API_PREFIX):
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        else:
+            patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+API_PREFIX = "/api/"
+
+
+def is_public_page(path: str) -> bool:
+    """Whether ``path`` is a page of the public site (the ``i18n_patterns`` part of the URLconf)."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return match.namespace in settings.I18N_URL_NAMESPACES

@@ -2,9 +2,11 @@
 sections from settings.QINGSHAN_SITEMAPS; no app module is imported here (tests/test_import_direction.py)."""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,16 @@ from . import health
 admin.site.site_header = _("青山区招商项目管理系统")
 admin.site.site_title = _("青山区招商局后台")
 admin.site.index_title = _("招商项目库")
+
+
+class FaviconRedirect(RedirectView):
+    """To the site icon's static URL, looked up per request (the production manifest is read then, not at import)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("favicon.svg")
+
 
 SITEMAPS = {section: import_string(dotted) for section, dotted in settings.QINGSHAN_SITEMAPS.items()}
 
@@ -32,10 +44,18 @@ urlpatterns = [
     # language is harmless) so that pages carry no per-visitor token and can be cached (qingshan/cache.py).
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
+    path("favicon.ico", FaviconRedirect.as_view()),
     path("api/v1/", include("qingshan.api_urls")),
+]
+# The public site: Chinese at /…, English at /en/… (a link an investor can be sent). The admin and the
+# API stay unprefixed (the API follows Accept-Language: qingshan.middleware.ChineseFirstLocaleMiddleware).
+urlpatterns += i18n_patterns(
     path("", include("projects.urls")),
     path("", include("ambassadors.urls")),
-]
+    path("", include("projects.portal_urls")),
+    prefix_default_language=False,
+)
 
 handler404 = "projects.views.page_not_found"
 # A database outage anywhere in the stack answers 503; anything else gets projects.views.server_error.

@@ -92,7 +92,7 @@ def test_the_language_switch_works_on_cached_pages_without_a_csrf_token():
     assert "csrfmiddlewaretoken" not in page.content.decode()
     response = client.post(reverse("set_language"), {"language": "en", "next": LIST_URL})
     assert response.status_code == 302
-    english = client.get(LIST_URL)
+    english = client.get(response["Location"])
     assert english["Content-Language"] == "en"
     assert english.content != page.content
 

@@ -53,9 +53,12 @@ def build_secrets(world) -> None:
 
     hidden_event = SigningEventFactory(name=secret("未发布活动"), slug=f"{SLUG_MARKER}-event", is_published=False,
                                        announced_project_count=99)
-    hidden_zone = RenewalZoneFactory(name=secret("未发布片区"), slug=f"{SLUG_MARKER}-zone", is_published=False)
+    # Placed on the map too (#18): an unpublished record with a position must not reach the map.
+    hidden_zone = RenewalZoneFactory(name=secret("未发布片区"), slug=f"{SLUG_MARKER}-zone", is_published=False,
+                                     latitude=Decimal("30.6"), longitude=Decimal("114.3"))
     hidden_institute = ResearchInstituteFactory(name=secret("未发布研究院"), slug=f"{SLUG_MARKER}-institute",
-                                                is_published=False, zone=world.zone)
+                                                is_published=False, zone=world.zone, latitude=Decimal("30.61"),
+                                                longitude=Decimal("114.31"))
     world.signed.signing_event = hidden_event
     world.signed.zone = hidden_zone
     world.signed.save()
@@ -77,6 +80,7 @@ def build_secrets(world) -> None:
         summary=secret("摘要"), is_published=False, sector=world.child_sector, signing_event=world.event,
         zone=world.zone, investors=[world.investor], total_investment=SECRET_AMOUNT,
         stage=Stage.STARTED, signed_on=datetime.date(2026, 3, 1), started_on=datetime.date(2026, 3, 2),
+        latitude=Decimal("30.62"), longitude=Decimal("114.32"),
     )
     hidden_project.institutes.add(world.institute)
 
@@ -103,7 +107,8 @@ def build_secrets(world) -> None:
 
 
 def public_urls(world) -> list[str]:
-    lists = ["/", "/projects/", "/events/", "/institutes/", "/zones/", "/ambassadors/"]
+    lists = ["/", "/projects/", "/events/", "/institutes/", "/zones/", "/ambassadors/", "/map/", "/map/data.json",
+             "/interest/"]
     details = [
         world.started.get_absolute_url(), world.signed.get_absolute_url(), world.event.get_absolute_url(),
         world.zone.get_absolute_url(), world.institute.get_absolute_url(), world.ambassador.get_absolute_url(),
@@ -132,7 +137,7 @@ def test_marker_never_appears_on_any_public_url(client, language):
     client.cookies["django_language"] = language
     fetched = 0
     for url in public_urls(world):
-        response = client.get(url)
+        response = client.get(url, follow=True)  # an English visitor is sent to the /en/ address
         assert response.status_code in (200, 400), url
         body = response.content.decode()
         assert MARKER not in body, f"marker leaked on {url}"

@@ -42,6 +42,7 @@ PAYLOADS = [
 NOT_PUBLIC = {
     "staff_note", "obstacles", "phone", "email", "responsible_unit", "responsible_person", "review_comment",
     "slug", "code", "credit_code", "review_status",
+    "name_sort",  # derived from the name at the write door (pinyin, lower case), never shown
 }
 PUBLIC_NAMESPACES = {"projects", "ambassadors"}
 counter = itertools.count()

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.utils.html import format_html_join
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from ..models import DatePrecision, format_date
@@ -54,9 +54,23 @@ def money(amount_wan: Decimal | None) -> str:
 
 
 @register.filter
+def signed_amount(results) -> str:
+    """The signed amount of a set of projects (``signed_investment_wan`` and ``without_amount``):
+    ``3 亿元``, ``3 亿元（2 个项目未公布）`` or ``未公布`` — never 0 for amounts nobody published."""
+    amount, missing = results.signed_investment_wan, getattr(results, "without_amount", 0)
+    if amount is None:
+        return _("未公布") if missing or not getattr(results, "signed_projects", 0) else money(amount)
+    if missing:
+        return ngettext("%(amount)s（%(count)d 个项目未公布）", "%(amount)s（%(count)d 个项目未公布）", missing) % {
+            "amount": money(amount), "count": missing}
+    return money(amount)
+
+
+@register.filter
 def yi(amount_wan: Decimal | None) -> str:
-    """An amount in 亿元 (or billions of yuan in English), for headline figures."""
-    amount_wan = amount_wan or Decimal("0")
+    """An amount in 亿元 (or billions of yuan in English), for headline figures; 未公布 when not published."""
+    if amount_wan is None:
+        return _("未公布")
     if is_english():
         billions = (amount_wan / 100_000).quantize(Decimal("0.01")).normalize()
         return f"{billions:,f}"

@@ -3,6 +3,7 @@ from ledger.models import DatePrecision, PublishableModel, ReviewStatus, TimeSta
 from .duplicates import DuplicateFlag, DuplicateStatus
 from .enterprises import Enterprise, EnterpriseKind, Honour
 from .events import SigningEvent
+from .interest import InterestStatus, InvestmentInterest
 from .places import BuildStatus, DevelopmentModel, InstituteKind, RenewalZone, ResearchInstitute, ZoneKind
 from .projects import Project, ProjectMilestone
 from .sectors import Sector, SectorTier
@@ -17,6 +18,8 @@ __all__ = [
     "EnterpriseKind",
     "Honour",
     "InstituteKind",
+    "InterestStatus",
+    "InvestmentInterest",
     "Project",
     "ProjectMilestone",
     "PublishableModel",

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from ledger.history import LedgerHistory
 from ledger.models import DatePrecision, PublishableModel, PublishableQuerySet, format_date
 
+from .geo import MapPlace, map_constraints
+
 
 class ZoneKind(models.TextChoices):
     RENEWAL_UNIT = "renewal_unit", _("城市更新单元")
@@ -29,7 +31,7 @@ class BuildStatus(models.TextChoices):
     OPERATING = "operating", _("运营中")
 
 
-class RenewalZone(PublishableModel):
+class RenewalZone(MapPlace, PublishableModel):
     """An urban-renewal unit, development area or industrial carrier (园区、片区)."""
 
     name = models.CharField(_("名称"), max_length=80, unique=True)
@@ -60,6 +62,7 @@ class RenewalZone(PublishableModel):
             models.CheckConstraint(
                 condition=models.Q(area_km2__isnull=True) | models.Q(area_km2__gt=0), name="zone_area_positive"
             ),
+            *map_constraints("zone"),
         ]
 
     def __str__(self):
@@ -70,8 +73,11 @@ class RenewalZone(PublishableModel):
 
     def clean(self):
         super().clean()
+        errors = self.clean_map_fields()
         if self.area_km2 is not None and self.area_km2 <= 0:
-            raise ValidationError({"area_km2": _("面积必须大于零；未知时留空。")})
+            errors.setdefault("area_km2", []).append(_("面积必须大于零；未知时留空。"))
+        if errors:
+            raise ValidationError(errors)
 
 
 class InstituteKind(models.TextChoices):
@@ -84,7 +90,7 @@ class ResearchInstituteQuerySet(PublishableQuerySet):
         return self.select_related("zone")
 
 
-class ResearchInstitute(PublishableModel):
+class ResearchInstitute(MapPlace, PublishableModel):
     """A research institute or pilot-scale base the district works with (楠姆科创带)."""
 
     name = models.CharField(_("名称"), max_length=120, unique=True)
@@ -117,6 +123,7 @@ class ResearchInstitute(PublishableModel):
         constraints = [
             models.CheckConstraint(condition=models.Q(name__gt=""), name="institute_name_not_empty"),
             models.CheckConstraint(condition=models.Q(slug__gt=""), name="institute_slug_not_empty"),
+            *map_constraints("institute"),
         ]
 
     def __str__(self):
@@ -124,6 +131,12 @@ class ResearchInstitute(PublishableModel):
 
     def get_absolute_url(self):
         return reverse("projects:institute_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        errors = self.clean_map_fields()
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def founded_display(self) -> str:

@@ -16,7 +16,9 @@ from ledger.models import (
     format_date,
 )
 
+from ..sorting import NAME_SORT_MAX_LENGTH
 from ..stages import STAGE_DATE_FIELDS, Stage, required_fields
+from .geo import MapPlace, map_constraints
 
 # Pairs of milestone dates that must not run backwards (earlier, later).
 _DATE_ORDER = [
@@ -62,7 +64,7 @@ class ProjectQuerySet(PublishableQuerySet):
         )
 
 
-class Project(PublishableModel):
+class Project(MapPlace, PublishableModel):
     """An investment project (招商项目): the heart of the ledger."""
 
     code = models.CharField(
@@ -70,6 +72,8 @@ class Project(PublishableModel):
     )
     name = models.CharField(_("项目名称"), max_length=160)
     name_en = models.CharField(_("英文名称"), max_length=300, blank=True)
+    # Pinyin of the name (projects.sorting), so that lists sort by 名称 as a Chinese reader expects.
+    name_sort = models.CharField(_("名称排序键"), max_length=NAME_SORT_MAX_LENGTH, blank=True, editable=False)
     investors = models.ManyToManyField(
         "projects.Enterprise", verbose_name=_("投资方"), blank=True, related_name="projects"
     )
@@ -147,6 +151,7 @@ class Project(PublishableModel):
             # instead of a scan of the whole table.
             models.Index(fields=["id"], name="project_public_idx",
                          condition=models.Q(is_published=True, archived_at__isnull=True)),
+            models.Index(fields=["name_sort", "id"], name="project_name_sort_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(name__gt=""), name="project_name_not_empty"),
@@ -177,6 +182,7 @@ class Project(PublishableModel):
             models.CheckConstraint(
                 condition=models.Q(stage__in=Stage.values), name="project_stage_valid"
             ),
+            *map_constraints("project"),
             *[
                 models.CheckConstraint(
                     condition=models.Q(**{f"{earlier}__isnull": True})
@@ -204,7 +210,7 @@ class Project(PublishableModel):
     def clean(self):
         """The database constraints again, as messages an office worker can act on."""
         super().clean()
-        errors: dict[str, list] = {}
+        errors: dict[str, list] = self.clean_map_fields()
         if self.total_investment is not None and self.total_investment < 0:
             errors.setdefault("total_investment", []).append(_("总投资不能为负数。"))
         if self.funds_in_place is not None and self.funds_in_place < 0:

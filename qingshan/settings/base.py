@@ -11,6 +11,7 @@ suite runs with. ``qingshan.settings.default_settings_module`` picks production 
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -383,3 +384,40 @@ QINGSHAN_DEMO_GENERATORS = [
     "ambassadors.demo.AmbassadorDemo",
 ]
 # --- end of the composition block -------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------------------------
+# The investor's portal (issue #18): language in the URL, the 招商地图 map and the 投资意向 form.
+
+# The URL namespaces of the public site (i18n_patterns in qingshan/urls.py: Chinese at /…, English
+# at /en/…). An old English-cookie visit to an unprefixed page of these is redirected to /en/….
+I18N_URL_NAMESPACES = ("projects", "ambassadors", "portal")
+
+# Base map of the public and admin maps: a tile URL template ({z}/{x}/{y}, optionally {s}) with the
+# attribution its provider requires, e.g. the city's GIS server or 天地图 with its key. Points and
+# outlines are stored in WGS-84 (docs/map.md); most Chinese base maps (高德, 腾讯) use GCJ-02 and would
+# show them a few hundred metres off; 天地图 uses CGCS2000, which matches WGS-84 to centimetres.
+# Empty: the map draws points and outlines on a plain background, and no outside host is admitted.
+MAP_TILE_URL = os.environ.get("QS_MAP_TILE_URL", "").strip()
+MAP_TILE_ATTRIBUTION = os.environ.get("QS_MAP_TILE_ATTRIBUTION", "").strip()
+MAP_CENTER = (30.64, 114.39)  # Qingshan District, Wuhan (WGS-84): where the map opens with no points
+MAP_ZOOM = 12
+
+
+def _tile_origin(template: str) -> str:
+    """``https://t{s}.tianditu.gov.cn/…`` -> ``https://*.tianditu.gov.cn``: exactly the tile host for CSP."""
+    parts = urlsplit(template.replace("{s}", "subdomain"))
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImproperlyConfigured("QS_MAP_TILE_URL must be an http(s) URL template.")
+    host = parts.hostname
+    if "{s}" in template:
+        host = "*." + host.split(".", 1)[1]
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}"
+
+
+if MAP_TILE_URL:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_tile_origin(MAP_TILE_URL))
+
+# Express-interest form (投资意向): at most this many submissions per client address per window.
+INTEREST_RATE_LIMIT = int(os.environ.get("QS_INTEREST_RATE_LIMIT", "5"))
+INTEREST_RATE_WINDOW_SECONDS = int(os.environ.get("QS_INTEREST_RATE_WINDOW_SECONDS", "60"))

@@ -52,8 +52,12 @@ def hand(ambassador, *, public: bool):
     projects = {lead.project.pk: lead.project for lead in leads
                 if lead.project and lead.project.signed_on and not lead.project.duplicate_flags.filter(
                     status="confirmed").exists() and (lead.project.is_published or not public)}
-    return (len(leads), len(projects), sum((p.total_investment or 0) for p in projects.values()),
-            sum((p.funds_in_place or 0) for p in projects.values()))
+    def published_sum(values):  # None when no amount was published: the page says 未公布, never 0
+        values = [value for value in values if value is not None]
+        return sum(values) if values else None
+
+    return (len(leads), len(projects), published_sum(p.total_investment for p in projects.values()),
+            published_sum(p.funds_in_place for p in projects.values()))
 
 
 def test_staff_results_per_ambassador_match_a_hand_count(ledger):

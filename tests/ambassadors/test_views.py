@@ -66,7 +66,7 @@ def test_detail_shows_public_fields_leads_and_their_published_projects(client, c
 def test_detail_in_english_uses_english_bio(client, cohorts):
     AmbassadorFactory(slug="test-en", cohort=cohorts[1], bio="测试中文简介", bio_en="Test English bio")
     client.cookies["django_language"] = "en"
-    page = client.get("/ambassadors/test-en/").content.decode()
+    page = client.get("/ambassadors/test-en/", follow=True).content.decode()
     assert "Test English bio" in page and "测试中文简介" not in page
 
 

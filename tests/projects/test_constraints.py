@@ -102,6 +102,16 @@ CHECKS: dict[str, Callable[[], None]] = {
     "zone_name_not_empty": update(RenewalZone, name=""),
     "zone_slug_not_empty": update(RenewalZone, slug=""),
     "zone_area_positive": update(RenewalZone, area_km2=Decimal("0")),
+    # A place on the map (#18): both coordinates or neither, each in range.
+    **{
+        f"{prefix}_{name}": update(model, **values)
+        for prefix, model in (("zone", RenewalZone), ("institute", ResearchInstitute), ("project", Project))
+        for name, values in (
+            ("point_complete", {"latitude": Decimal("30.6"), "longitude": None}),
+            ("latitude_range", {"latitude": Decimal("91"), "longitude": Decimal("114.3")}),
+            ("longitude_range", {"latitude": Decimal("30.6"), "longitude": Decimal("-181")}),
+        )
+    },
     "institute_name_not_empty": update(ResearchInstitute, name=""),
     "institute_slug_not_empty": update(ResearchInstitute, slug=""),
     "project_name_not_empty": update(Project, name=""),

@@ -72,7 +72,8 @@ def hand_count(year: int, sectors: set[str] | None):
     in_place = sum(r["funds_in_place"] or 0 for r in funded)
     return {
         "signed": len(signed),
-        "amount": sum(r["total_investment"] or 0 for r in signed),
+        # None when no signed project has a published amount (未公布), never 0.
+        "amount": sum(amounts) if (amounts := [r["total_investment"] for r in signed if r["total_investment"] is not None]) else None,
         "started": len(started),
         "on_track": len(on_track),
         "funds_rate": (Decimal(in_place) * 100 / total).quantize(Decimal("0.1")) if total else None,

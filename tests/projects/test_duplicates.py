@@ -51,7 +51,7 @@ def test_confirmed_duplicate_counts_once_in_headline_totals(setting):
     reviewer = UserFactory(is_staff=True, is_superuser=True)
     duplicate_review(flag=DuplicateFlag.objects.get(project=again), user=reviewer, confirm=True, note="同一项目再次签约")
     assert yardsticks.yardsticks(year=2026).signed == 0
-    assert yardsticks.yardsticks(year=2026, queryset=Project.objects.all()).signed_investment_wan == 0
+    assert yardsticks.yardsticks(year=2026, queryset=Project.objects.all()).signed_investment_wan is None
     assert yardsticks.headline_figures().signed_total == 1  # the public home page counts it once too.
     assert yardsticks.yardsticks(year=2025).signed == 1
 

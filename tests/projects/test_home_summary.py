@@ -265,13 +265,13 @@ def test_a_year_without_signings_shows_zeros_not_an_error(client, ledger):
 
 def test_the_summary_in_english(client, ledger, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    response = client.get(f"{HOME}?year=2025")
+    response = client.get(f"{HOME}?year=2025", follow=True)  # to /en/?year=2025
     assert response.status_code == 200
     section = summary_section(response.content.decode())
     for text in ("2025 at a glance", "Signed projects", "Funds in place", "Went into production that year",
                  "not shown on the public site"):
         assert text in section
-    response = client.get(f"{HOME}?year=abc")
+    response = client.get(f"{HOME}?year=abc", follow=True)
     assert "four-digit number" in response.content.decode()
 
 

@@ -99,3 +99,60 @@ def test_paging_branch_by_branch_gives_the_rows_and_order_of_the_whole_search(ma
 def test_a_search_with_an_invalid_filter_ignores_the_filter_as_the_list_does(many):
     paginator, paged, whole = pages_by_branches("q=碳纤维&stage=nonsense", per_page=5, cap=100)
     assert paged == whole and len(whole) > 5
+
+
+# --- Every word, every place, both languages (issue #18) -------------------------------------------
+
+
+@pytest.fixture
+def silicon(db):
+    from tests.factories import RenewalZoneFactory, SectorFactory
+
+    steel = SectorFactory(name="测试硅钢链", name_en="Test silicon steel chain")
+    zone = RenewalZoneFactory(name="测试北湖片区", name_en="Test Beihu Area")
+    hidden_zone = RenewalZoneFactory(name="测试保密片区", is_published=False)
+    bao = EnterpriseFactory(name="宝钢国际测试公司", name_en="Baosteel Intl Test", short_name="宝钢测试")
+    ProjectFactory(slug="bao", name="宝钢国际硅钢供应链项目", name_en="Baosteel International silicon-steel supply chain",
+                   investors=[bao], sector=steel)
+    ProjectFactory(slug="hai", name="海创机械硅钢供应链项目", name_en="Haichuang Machinery silicon-steel supply chain",
+                   sector=steel, zone=zone)
+    ProjectFactory(slug="other", name="其他项目", summary_en="Hydrogen plates", zone=hidden_zone)
+
+
+def test_two_words_must_both_match_somewhere(silicon):
+    assert search("宝钢 硅钢") == {"bao"}
+    assert search("宝钢\u3000硅钢") == {"bao"}  # a full-width space separates words too
+    assert search("silicon steel") == {"bao", "hai"}
+    assert search("硅钢 没有") == set()
+
+
+def test_words_match_investor_sector_zone_and_english_summary(silicon):
+    assert search("Baosteel Intl") == {"bao"}  # the investor's English name
+    assert search("测试硅钢链") == {"bao", "hai"}  # the sector's name
+    assert search("北湖 海创") == {"hai"}  # the zone's name and the project's
+    assert search("Beihu") == {"hai"}
+    assert search("hydrogen") == {"other"}  # the English summary
+    assert search("测试保密片区") == set()  # an unpublished zone's name reveals nothing
+
+
+def test_project_list_page_finds_the_two_word_search(client, silicon):
+    page = client.get("/projects/", {"q": "宝钢 硅钢"}).content.decode()
+    assert "宝钢国际硅钢供应链项目" in page and "海创机械硅钢供应链项目" not in page
+
+
+def test_sorting_by_name_follows_pinyin_and_english_in_english(client, db):
+    from projects.services import project_save
+
+    for name, name_en in (("中韩石化项目", "Sinopec-SK project"), ("宝钢项目", "Baosteel project"),
+                          ("武汉有机项目", "Wuhan Organic project"), ("青山数谷项目", "")):
+        project = ProjectFactory.build(name=name, name_en=name_en, slug="", sector=None, signed_on=None,
+                                       stage="negotiating", is_published=True)
+        project_save(project=project)
+    filterset = ProjectFilterSet(QueryDict("ordering=name"), queryset=Project.objects.public())
+    assert list(filterset.qs.values_list("name", flat=True)) == ["宝钢项目", "青山数谷项目", "武汉有机项目", "中韩石化项目"]
+    from django.utils import translation
+
+    with translation.override("en"):
+        filterset = ProjectFilterSet(QueryDict("ordering=name"), queryset=Project.objects.public())
+        # English names in English order; a project without one sorts by its pinyin (qing…).
+        assert list(filterset.qs.values_list("name", flat=True)) == ["宝钢项目", "青山数谷项目", "中韩石化项目", "武汉有机项目"]

@@ -39,9 +39,11 @@ def test_the_migration_created_the_four_groups_with_exactly_their_permissions():
     groups = {g.name: {f"{p.content_type.app_label}.{p.codename}" for p in g.permissions.all()}
               for g in Group.objects.prefetch_related("permissions__content_type")}
     assert set(groups) >= {"招商专员", "审核员", "只读", "管理员"}
-    view_all = {perm("view", m) for m in LEDGER} | {"projects.view_duplicateflag"}
+    # Every role reads the 投资意向 submissions; officers (and reviewers) follow them up (#18).
+    view_all = {perm("view", m) for m in LEDGER} | {"projects.view_duplicateflag", "projects.view_investmentinterest"}
     officer = view_all | {perm(a, m) for a in ("add", "change") for m in (
-        "projects.project", "projects.projectmilestone", "projects.enterprise", "ambassadors.lead")}
+        "projects.project", "projects.projectmilestone", "projects.enterprise", "ambassadors.lead")} | {
+        "projects.change_investmentinterest"}
     assert groups["招商专员"] == officer
     assert groups["审核员"] == officer | {
         "projects.publish_project", "projects.publish_enterprise", "projects.publish_signingevent",

@@ -65,7 +65,7 @@ def test_no_signed_projects_gives_no_rate_rather_than_a_division_error():
     figures = yardsticks.headline_figures(today=TODAY)
     assert figures.signed_total == 0
     assert figures.start_rate_percent is None
-    assert figures.signed_investment_wan == Decimal("0")
+    assert figures.signed_investment_wan is None  # nothing published reads 未公布, not 0
 
 
 def test_a_queryset_can_be_measured_instead_of_the_public_projects():

@@ -44,6 +44,7 @@ from projects.models import (
     SigningEvent,
     ZoneKind,
 )
+from projects.sorting import name_sort_key
 from projects.stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
 
 MARK = "【演示】"
@@ -328,7 +329,8 @@ class Command(BaseCommand):
             zone = rng.choice(zones) if rng.random() < 0.7 else None
             rows.append({
                 "code": f"DEMO-{first_day.year}-{i + 1:06d}",
-                "name": f"{MARK}{_brand(rng)}{theme}{rng.choice(PROJECT_KINDS)}",
+                "name": (name := f"{MARK}{_brand(rng)}{theme}{rng.choice(PROJECT_KINDS)}"),
+                "name_sort": name_sort_key(name),
                 "slug": f"{SLUG_PREFIX}project-{i + 1:06d}",
                 "sector_id": rng.choice(sectors).pk if rng.random() < 0.95 else None,
                 "signing_event_id": event["id"] if event else None,
