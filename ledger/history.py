@@ -199,8 +199,10 @@ def describe_changes(older, newer) -> list[FieldChange]:
     """
     if older is None or newer is None:
         return []
-    delta = newer.diff_against(older, excluded_fields=list(DIFF_EXCLUDED_FIELDS), foreign_keys_are_objs=True)
     model = newer.instance_type
+    # Bookkeeping and derived fields (not editable: a sort key kept from the name) are not changes a person made.
+    derived = [f.name for f in model._meta.concrete_fields if not f.editable and not f.primary_key]
+    delta = newer.diff_against(older, excluded_fields=[*DIFF_EXCLUDED_FIELDS, *derived], foreign_keys_are_objs=True)
     changes: list[FieldChange] = []
     for change in delta.changes:
         field = model._meta.get_field(change.field)
