@@ -1,9 +1,8 @@
 """Which resource imports what, reading an uploaded file, and the downloadable templates."""
 
-from import_export.formats.base_formats import CSV, XLSX
-
 from ambassadors.resources import AmbassadorResource, LeadResource
 
+from .ledger_files import read_upload
 from .resources import EnterpriseResource, ProjectResource
 
 RESOURCES = {
@@ -15,11 +14,9 @@ RESOURCES = {
 
 
 def read_dataset(data: bytes, filename: str):
-    """A tablib Dataset from XLSX or CSV bytes (CSV may carry Excel's UTF-8 BOM)."""
-    if filename.lower().endswith(".csv"):
-        text = data.decode("utf-8-sig")
-        return CSV().create_dataset(text)
-    return XLSX().create_dataset(data)
+    """A tablib Dataset from XLSX or CSV bytes (UTF-8 with or without BOM, or GBK/GB18030);
+    ``ledger_files.UnreadableFile`` says in Chinese why a file cannot be read."""
+    return read_upload(data, filename)
 
 
 def template_dataset(kind: str):
