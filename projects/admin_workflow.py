@@ -24,9 +24,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
 from . import services, workflow
+from .admin_conflicts import reapply_onto_current
+from .admin_history import ReadableHistoryAdmin
 from .models import Project, ReviewStatus
 
 WORKFLOW_READONLY = services.WORKFLOW_FIELDS
@@ -67,6 +68,7 @@ class VersionedFormMixin(forms.Form):
         elif current is not None and loaded != current:
             stale = services.StaleVersionError(record=self.instance, loaded_version=loaded, current_version=current)
             self.add_error(None, stale.messages[0])
+            reapply_onto_current(self, stale)  # keep the person's input, on the newest version
         return cleaned_data
 
 
@@ -122,7 +124,7 @@ class ArchivedFilter(admin.SimpleListFilter):
         return queryset.filter(archived_at__isnull=True)
 
 
-class WorkflowAdminMixin(SimpleHistoryAdmin):
+class WorkflowAdminMixin(ReadableHistoryAdmin):
     """Review, publishing, archiving, history and optimistic locking for a ledger ModelAdmin.
 
     Put it after ``SlugAdminMixin`` and before ``admin.ModelAdmin`` in the bases.
