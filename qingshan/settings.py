@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "projects",
     "ambassadors",
+    # Issue 16: 常用筛选, each person's named changelist filters (savedfilters/).
+    "savedfilters",
 ]
 
 MIDDLEWARE = [
