@@ -530,3 +530,4 @@ class ProjectMilestoneAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
 
 from . import admin_duplicates  # noqa: E402,F401  (registers the duplicate-signing review)
+from . import admin_auth  # noqa: E402,F401  (users and groups with Chinese permission names)

@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "csp",
     "import_export",
     "simple_history",
-    "axes",
+    "qingshan.apps.AxesConfig",  # issue 16: django-axes under a Chinese name in the admin
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "projects",
