@@ -529,5 +529,5 @@ class ProjectMilestoneAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, obj.project)
 
 
-from . import admin_duplicates  # noqa: E402,F401  (registers the duplicate-signing review)
-from . import admin_auth  # noqa: E402,F401  (users and groups with Chinese permission names)
+# Registered after the ledger admins: the duplicate-signing review, users and groups with Chinese permission names.
+from . import admin_auth, admin_duplicates  # noqa: E402,F401
