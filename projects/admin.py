@@ -19,6 +19,7 @@ from ambassadors.models import Lead
 from savedfilters.admin import SavedFiltersMixin
 
 from . import resources, services
+from .admin_counts import changelist_paginator
 from .admin_filters import AlertColourFilter, OfficerFilter, YardstickFilter
 from .admin_import import LedgerImportExportMixin
 from .admin_workflow import WorkflowAdminMixin
@@ -456,6 +457,9 @@ class ProjectAdmin(SavedFiltersMixin, LedgerImportExportMixin, WorkflowAdminMixi
                 pk__in=keyword_union(term, project_fields=project_fields, investor_fields=investor_fields)
             )
         return queryset, False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return changelist_paginator(self, request, queryset, per_page, orphans, allow_empty_first_page)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
