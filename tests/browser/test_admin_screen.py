@@ -16,9 +16,11 @@ from django.conf import settings
 from django.core.management import call_command
 
 from projects.models import Project
-from tests.browser.test_public_site import CHROMIUM, LAUNCH_ARGS, SCREENSHOTS
+from tests.browser import test_public_site
+from tests.browser.test_public_site import CHROMIUM, SCREENSHOTS
 from tests.factories import StaffUserFactory, SuperUserFactory
 
+browser = test_public_site.browser  # the same headless Chromium fixture as the public site's tests
 AXE = Path(os.environ.get("AXE_CORE_JS") or Path(settings.BASE_DIR) / "var/axe/node_modules/axe-core/axe.min.js")
 PASSWORD = "correct horse battery staple 16"
 
@@ -36,17 +38,6 @@ def office(transactional_db):
     Project.objects.update(officer=officer)
     SuperUserFactory(username="boss", password=PASSWORD)
     return Project.objects.order_by("pk").first()
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 def logged_in(browser, live_server, width: int, *, bypass_csp: bool = False):
