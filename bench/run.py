@@ -34,6 +34,8 @@ STATE = ROOT / "var" / "bench-state.json"
 SEED = 1
 LABELS = {10_000: "10k", 100_000: "100k"}
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+# Several checkouts on one PostgreSQL: BENCH_DB_PREFIX=qs_wt16_bench keeps this one's databases apart.
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "qs_bench")
 RESULTS_BEGIN = "<!-- bench:results -->"
 RESULTS_END = "<!-- /bench:results -->"
 
@@ -84,7 +86,7 @@ def prepare(base_url: str, size: int, *, regenerate: bool) -> dict:
     import psycopg
     from psycopg import sql
 
-    name = f"qs_bench_{label(size)}"
+    name = f"{DB_PREFIX}_{label(size)}"
     url = base_url.rstrip("/") + "/" + name
     state = json.loads(STATE.read_text()) if STATE.exists() else {}
     with maintenance_connection(base_url) as conn:
@@ -203,6 +205,23 @@ def render(results: dict, info: dict) -> str:
             a, b = results[first]["cases"].get(name, {}), results[last]["cases"].get(name, {})
             row.append(ratio(b.get("median_ms"), a.get("median_ms")) if "median_ms" in a and "median_ms" in b else "—")
         lines.append("| " + " | ".join(row) + " |")
+
+    lines.append("")
+    lines.append("| admin | " + " | ".join(sizes) + " |")
+    lines.append("|---|" + "---|" * len(sizes))
+
+    def case_ratio(size, name, base):
+        cases = results[size]["cases"]
+        return ratio(cases.get(name, {}).get("median_ms"), cases.get(base, {}).get("median_ms"))
+
+    lines.append("| admin changelist ÷ plain ListView of the same 100 rows (target ≤ 3) | "
+                 + " | ".join(case_ratio(size, "admin changelist", "plain ListView, the changelist's 100 rows")
+                              for size in sizes) + " |")
+    if len(sizes) > 1:
+        search = "admin changelist: search 新材料"
+        a, b = results[first]["cases"].get(search, {}), results[last]["cases"].get(search, {})
+        lines.append(f"| admin search 新材料, {last} ÷ {first} (target ≤ 1.5) | "
+                     + " | ".join(["", ratio(b.get("median_ms"), a.get("median_ms"))][-len(sizes):]) + " |")
 
     lines.append("")
     lines.append("| export | " + " | ".join(sizes) + " |")
@@ -355,6 +374,7 @@ def worker(size: str, args) -> dict:
         ("API list: keyset cursor page", anonymous, url("api:project-list", query="?cursor=")),
         ("API detail", anonymous, url("api:project-detail", project.slug)),
         ("admin changelist", staff, url("admin:projects_project_changelist")),
+        ("plain ListView, the changelist's 100 rows", staff, url("bench_admin_baseline")),
         ("admin changelist: search 新材料", staff, url("admin:projects_project_changelist", query="?q=新材料")),
         ("admin change page", staff, url("admin:projects_project_change", project.pk)),
         # What an anonymous visitor gets in production (DJANGO_PUBLIC_CACHE_SECONDS > 0): the page

@@ -28,10 +28,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from . import workflow, writes
+from .admin_conflicts import reapply_onto_current
+from .admin_history import ReadableHistoryAdmin
 from .models import ReviewStatus
 from .permissions import perm
 from .workflow import history_m2m
@@ -98,6 +99,9 @@ class DoorFormMixin(forms.Form):
                 record=self.instance, user=self.current_user, expected_version=expected, m2m=m2m,
                 reason=self.change_reason, options=self.write_options(), exclude=exclude,
             )
+        except writes.StaleVersionError as exc:
+            self.add_error(None, exc.messages[0])
+            reapply_onto_current(self, exc)  # keep the person's input, on the newest version
         except ValidationError as exc:
             self._update_errors(exc)
         except PermissionDenied as exc:
@@ -191,7 +195,7 @@ class DeleteThroughDoorMixin:
             writes.record_delete(record=obj, user=request.user)
 
 
-class WorkflowAdminMixin(DeleteThroughDoorMixin, SimpleHistoryAdmin):
+class WorkflowAdminMixin(DeleteThroughDoorMixin, ReadableHistoryAdmin):
     """Review, publishing, archiving, history and optimistic locking for a ledger ModelAdmin.
 
     Put it after ``SlugAdminMixin`` and before ``admin.ModelAdmin`` in the bases.

@@ -11,10 +11,14 @@ three formats carry the same columns and the same rows:
 CSV is streamed row by row from ``QuerySet.iterator(chunk_size=...)`` (a server-side cursor on
 PostgreSQL), UTF-8 with a BOM so that Excel opens Chinese text intact. XLSX is written by openpyxl
 in write-only mode into a temporary file on disk, then streamed out: memory stays flat either way.
-Cells that a spreadsheet would run as a formula are neutralised.
+Every cell goes through the one formula guard (``ledger.spreadsheet_cells.guard``: control
+characters stripped, then a would-be formula neutralised). XLSX cells are typed (numbers, dates,
+timestamps, booleans; money in ``#,##0.00``) under a frozen header row of the fields' labels, with
+an autofilter, on a sheet named after the records; ``?headers=names`` gives the JSON field names
+instead (the CSV default), ``?headers=labels`` the labels in a CSV too.
 
 A view set may compute the cells in the database instead (``ExportMixin.export_cells``, see
-``projects.api.export_sql``): then on PostgreSQL the CSV is PostgreSQL's own ``COPY (SELECT ...) TO
+``ledger.api.export_sql``): then on PostgreSQL the CSV is PostgreSQL's own ``COPY (SELECT ...) TO
 STDOUT WITH (FORMAT csv)`` streamed through (:func:`stream_copy_csv`), and XLSX rows come from the
 same SELECT. Both paths write the same bytes for the same rows.
 """
@@ -22,34 +26,31 @@ same SELECT. Both paths write the same bytes for the same rows.
 import csv
 import functools
 import json
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
-from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from rest_framework import renderers, serializers
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, renderers, serializers
 from rest_framework.request import Request
+
+from .spreadsheet_cells import BOM, Kind, guard
+from .spreadsheet_cells import write_xlsx as write_typed_xlsx
 
 EXPORT_FORMATS = ("csv", "xlsx")
 EXPORT_CHUNK_SIZE = 500
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BOM = "\ufeff"
-# A cell starting with one of these is read as a formula by Excel, LibreOffice or Google Sheets.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 LIST_SEPARATOR = "; "
-
-
-def neutralise(value: str) -> str:
-    """Prefix a would-be formula with an apostrophe so a spreadsheet shows it as text."""
-    if value and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+#: ``?headers=labels`` (the XLSX default: the fields' Chinese labels) or ``?headers=names`` (the CSV
+#: default: the JSON field names, for programs).
+HEADER_MODES = ("labels", "names")
+#: The one formula guard (control characters stripped first), shared with every other file path.
+neutralise = guard
 
 
 def flatten(value) -> str:
@@ -89,7 +90,7 @@ class _Echo:
 
 def stream_csv(columns: list[str], rows: Iterable[list[str]]) -> Iterator[bytes]:
     writer = csv.writer(_Echo())
-    yield (BOM + writer.writerow([neutralise(c) for c in columns])).encode("utf-8")
+    yield (BOM + writer.writerow([neutralise(str(c)) for c in columns])).encode("utf-8")
     for row in rows:
         yield writer.writerow(row).encode("utf-8")
 
@@ -106,7 +107,7 @@ def stream_copy_csv(columns: list[str], copy_sql: str, *, using: str) -> Iterato
     The statement goes through the connection's execute wrappers and query log like any other query.
     """
     writer = csv.writer(_Echo())
-    yield (BOM + writer.writerow([neutralise(c) for c in columns])).encode("utf-8")
+    yield (BOM + writer.writerow([neutralise(str(c)) for c in columns])).encode("utf-8")
     connection = connections[using]
     with ExitStack() as stack:
         cursor = stack.enter_context(connection.cursor())
@@ -149,31 +150,81 @@ def cell_rows(cells) -> Iterator[list[str]]:
         yield ["" if cell is None else cell for cell in row]
 
 
-def write_xlsx(columns: list[str], rows: Iterable[list[str]], *, decimal_columns: set[str], title: str):
-    """Write an XLSX workbook in openpyxl write-only mode to a temporary file; return it rewound."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31] or "export")
-    sheet.append(columns)
-    numeric = [column in decimal_columns for column in columns]
-    for row in rows:
-        sheet.append([_xlsx_cell(cell, is_decimal) for cell, is_decimal in zip(row, numeric, strict=True)])
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it once sent
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+def field_kind(field: serializers.Field) -> Kind:
+    """The XLSX cell type of a serializer field's column."""
+    if isinstance(field, serializers.BooleanField):
+        return Kind.BOOLEAN
+    if isinstance(field, serializers.DecimalField):
+        return Kind.MONEY if field.decimal_places == 2 else Kind.DECIMAL
+    if isinstance(field, serializers.IntegerField):
+        return Kind.INTEGER
+    if isinstance(field, serializers.DateTimeField):
+        return Kind.DATETIME
+    if isinstance(field, serializers.DateField):
+        return Kind.DATE
+    return Kind.TEXT
 
 
-def _xlsx_cell(text: str, is_decimal: bool):
-    """Amounts as exact numbers; everything else as text (already neutralised, never a formula)."""
-    if text == "":
-        return None
-    if is_decimal:
-        try:
-            return Decimal(text)
-        except ArithmeticError:
-            pass
-    # Control characters are not allowed in the XML of a workbook.
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+def column_label(name: str, field: serializers.Field, model=None) -> str:
+    """The column's header for people: the field's label, or its model field's verbose name, or the name.
+
+    DRF labels a field it knows nothing about from its name (``sector_url`` → "Sector url"); such a
+    column is labelled from the model field it stands for, links as "<label>链接".
+    """
+    label = str(field.label) if field.label else ""
+    if label and label != capfirst(name.replace("_", " ")):
+        return label
+    if name == "url":
+        return str(_("API 链接"))
+    for suffix in ("_urls", "_url"):
+        if name.endswith(suffix):
+            base = name.removesuffix(suffix)
+            for candidate in (base, base + "s"):
+                found = _model_label(model, candidate)
+                if found:
+                    return str(_("%(label)s链接") % {"label": found})
+    return _model_label(model, (field.source or name).split(".")[0]) or label or name
+
+
+def _model_label(model, name: str) -> str:
+    if model is None:
+        return ""
+    try:
+        model_field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return ""
+    if model_field.auto_created and not model_field.concrete:  # a reverse relation: the related records
+        return str(model_field.related_model._meta.verbose_name_plural)
+    return str(model_field.verbose_name)
+
+
+def header_mode(request: Request | None, fmt: str) -> str:
+    """``?headers=labels|names``; by default labels in XLSX (people) and names in CSV (programs)."""
+    mode = request.query_params.get("headers") if request is not None else None
+    if mode is None:
+        return "labels" if fmt == "xlsx" else "names"
+    if mode not in HEADER_MODES:
+        raise exceptions.ValidationError({"headers": [f"headers must be one of: {', '.join(HEADER_MODES)}"]})
+    return mode
+
+
+def file_headers(columns: list[str], serializer: serializers.Serializer, mode: str) -> list[str]:
+    if mode == "names":
+        return columns
+    model = getattr(getattr(serializer, "Meta", None), "model", None)
+    return [column_label(column, serializer.fields[column], model) for column in columns]
+
+
+def write_xlsx(columns: list[str], rows: Iterable[list[str]], *, serializer: serializers.Serializer, title: str,
+               mode: str = "labels"):
+    """The export as a typed workbook (``ledger.spreadsheet_cells.write_xlsx``), rewound."""
+    kinds = [field_kind(serializer.fields[column]) for column in columns]
+    return write_typed_xlsx(file_headers(columns, serializer, mode), rows, kinds=kinds, title=title)
+
+
+def sheet_name(serializer: serializers.Serializer, basename: str) -> str:
+    model = getattr(getattr(serializer, "Meta", None), "model", None)
+    return str(model._meta.verbose_name_plural) if model is not None else basename
 
 
 def export_filename(basename: str, fmt: str) -> str:
@@ -188,20 +239,27 @@ def export_response(
     serializer_class,
     context: dict,
     basename: str,
+    headers: str | None = None,
 ):
-    """A streamed CSV or XLSX answer of the given records."""
-    columns = export_columns(serializer_class(context=context))
+    """A streamed CSV or XLSX answer of the given records; ``headers``: labels or names (see header_mode)."""
+    serializer = serializer_class(context=context)
+    columns = export_columns(serializer)
     rows = export_rows(serializer_class, objects, context)
+    mode = headers or header_mode(None, fmt)
     if fmt == "csv":
-        return csv_response(stream_csv(columns, rows), basename=basename)
-    return xlsx_response(columns, rows, serializer_class=serializer_class, context=context, basename=basename)
+        return csv_response(stream_csv(file_headers(columns, serializer, mode), rows), basename=basename)
+    return xlsx_response(columns, rows, serializer=serializer, basename=basename, mode=mode)
 
 
-def cells_export_response(fmt: str, *, columns: list[str], cells, serializer_class, context: dict, basename: str):
+def cells_export_response(fmt: str, *, columns: list[str], cells, serializer_class, context: dict, basename: str,
+                          headers: str | None = None):
     """The same answer from database-computed cells: COPY for CSV on PostgreSQL, the same SELECT for XLSX."""
+    serializer = serializer_class(context=context)
+    mode = headers or header_mode(None, fmt)
     if fmt == "csv":
-        return csv_response(stream_copy_csv(columns, copy_statement(cells), using=cells.db), basename=basename)
-    return xlsx_response(columns, cell_rows(cells), serializer_class=serializer_class, context=context, basename=basename)
+        content = stream_copy_csv(file_headers(columns, serializer, mode), copy_statement(cells), using=cells.db)
+        return csv_response(content, basename=basename)
+    return xlsx_response(columns, cell_rows(cells), serializer=serializer, basename=basename, mode=mode)
 
 
 def csv_response(content: Iterator[bytes], *, basename: str) -> StreamingHttpResponse:
@@ -210,13 +268,9 @@ def csv_response(content: Iterator[bytes], *, basename: str) -> StreamingHttpRes
     return response
 
 
-def xlsx_response(columns: list[str], rows: Iterable[list[str]], *, serializer_class, context: dict, basename: str):
-    decimal_columns = {
-        name
-        for name, field in serializer_class(context=context).fields.items()
-        if isinstance(field, serializers.DecimalField)
-    }
-    handle = write_xlsx(columns, rows, decimal_columns=decimal_columns, title=basename)
+def xlsx_response(columns: list[str], rows: Iterable[list[str]], *, serializer: serializers.Serializer,
+                  basename: str, mode: str = "labels"):
+    handle = write_xlsx(columns, rows, serializer=serializer, title=sheet_name(serializer, basename), mode=mode)
     filename = export_filename(basename, "xlsx")
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
@@ -247,6 +301,7 @@ class ExportMixin:
         validate = getattr(self.paginator, "validate_parameters", None)
         if validate is not None:
             validate(request)  # a bad page_size is an error even though the export ignores it
+        headers = header_mode(request, fmt)
         queryset = self.filter_queryset(self.get_queryset())
         serializer_class = self.get_serializer_class()
         context = self.get_serializer_context()
@@ -255,7 +310,7 @@ class ExportMixin:
             columns, cells = computed
             return cells_export_response(
                 fmt, columns=columns, cells=cells, serializer_class=serializer_class, context=context,
-                basename=self.export_basename,
+                basename=self.export_basename, headers=headers,
             )
         return export_response(
             fmt,
@@ -263,12 +318,14 @@ class ExportMixin:
             serializer_class=self.get_serializer_class(),
             context=self.get_serializer_context(),
             basename=self.export_basename,
+            headers=headers,
         )
 
     def retrieve(self, request, *args, **kwargs):
         fmt = self.requested_export_format(request)
         if fmt is None:
             return super().retrieve(request, *args, **kwargs)
+        headers = header_mode(request, fmt)
         obj = self.get_object()
         return export_response(
             fmt,
@@ -276,6 +333,7 @@ class ExportMixin:
             serializer_class=self.get_serializer_class(),
             context=self.get_serializer_context(),
             basename=f"{self.export_basename}-{obj.slug}",
+            headers=headers,
         )
 
     def handle_exception(self, exc):

@@ -10,6 +10,7 @@ record as well.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -182,12 +183,18 @@ class FieldChange:
 
 
 def _display(record, field: models.Field, value) -> str:
+    """A value as people read it: choice labels, 是/否, 未填 for empty, local time to the minute."""
     if value is None or value == "":
-        return "—"
+        return _("未填")
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("是") if value else _("否")
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else (
+            value.strftime("%Y-%m-%d %H:%M"))
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     return str(value)
 
 
@@ -208,8 +215,8 @@ def describe_changes(older, newer) -> list[FieldChange]:
         field = model._meta.get_field(change.field)
         label = str(field.verbose_name)
         if field.many_to_many:
-            old = "、".join(sorted(_m2m_names(change.old, field))) or "—"
-            new = "、".join(sorted(_m2m_names(change.new, field))) or "—"
+            old = "、".join(sorted(_m2m_names(change.old, field))) or _("未填")
+            new = "、".join(sorted(_m2m_names(change.new, field))) or _("未填")
         elif field.is_relation:
             old = _display(older, field, change.old)
             new = _display(newer, field, change.new)
@@ -226,7 +233,7 @@ def _m2m_names(rows, field: models.ManyToManyField) -> list[str]:
 
 
 def format_changes(changes: list[FieldChange]) -> str:
-    """One line: "总投资（万元）：1000.00 → 2000.00；摘要：— → 新摘要"."""
+    """One line: "总投资（万元）：1000.00 → 2000.00；摘要：未填 → 新摘要"."""
     return "；".join(
         _("%(label)s：%(old)s → %(new)s") % {"label": c.label, "old": c.old, "new": c.new} for c in changes
     )

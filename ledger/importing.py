@@ -24,7 +24,10 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from .models import MONEY_DECIMAL_PLACES, WAN_PER_YI, DatePrecision, format_date
+from .spreadsheet_cells import has_controls
 
+#: A template's example row is marked so; an import skips a row carrying it.
+EXAMPLE_MARKER = "【示例】"
 LIST_SEPARATORS = re.compile(r"[；;，,、\n]+")
 CENTS = Decimal(10) ** -MONEY_DECIMAL_PLACES
 
@@ -380,10 +383,23 @@ class LedgerResource(resources.ModelResource):
         """Read what matching needs in a few queries (override)."""
 
     # -- One row ------------------------------------------------------------------------------
+    def import_row(self, row, instance_loader, **kwargs):
+        """The template's example row is skipped, whatever else it says."""
+        if any(isinstance(value, str) and value.startswith(EXAMPLE_MARKER) for value in row.values()):
+            result = self.get_row_result_class()()
+            result.import_type = result.IMPORT_TYPE_SKIP
+            result.diff = []
+            return result
+        return super().import_row(row, instance_loader, **kwargs)
+
     def before_import_row(self, row, **kwargs):
+        controls = [str(column) for column, value in row.items() if isinstance(value, str) and has_controls(value)]
+        if controls:
+            raise ValidationError({column: _("含有不可见的控制字符（如 NUL），请删除后重新导入。") for column in controls})
         key = self.row_key(row)
         if key:
-            number = kwargs.get("row_number")
+            # Excel's row number: the header is row 1, the first record row 2.
+            number = (kwargs.get("row_number") or 0) + 1
             if key in self._seen:
                 raise ValidationError(
                     {self.key_column(): _("与第 %(row)d 行重复（同一文件中不能出现两次）。") % {"row": self._seen[key]}}

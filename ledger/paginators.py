@@ -45,7 +45,7 @@ def estimated_or_exact_count(queryset: QuerySet, threshold: int) -> int | None:
 
 
 def is_working_list(queryset: QuerySet) -> bool:
-    """No filter at all, or only the admin's default "not archived" one (projects.admin_workflow):
+    """No filter at all, or only the admin's default "not archived" one (ledger.admin):
     the whole ledger as far as a paging control is concerned (archived records are few)."""
     where = queryset.query.where
     if not where:

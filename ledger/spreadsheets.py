@@ -6,7 +6,8 @@ dotted path), so the core knows them without importing a domain app.
 
 from django.conf import settings
 from django.utils.module_loading import import_string
-from import_export.formats.base_formats import CSV, XLSX
+
+from .ledger_files import read_upload
 
 
 def resource_class(kind: str) -> type:
@@ -19,11 +20,9 @@ def resource_kinds() -> list[str]:
 
 
 def read_dataset(data: bytes, filename: str):
-    """A tablib Dataset from XLSX or CSV bytes (CSV may carry Excel's UTF-8 BOM)."""
-    if filename.lower().endswith(".csv"):
-        text = data.decode("utf-8-sig")
-        return CSV().create_dataset(text)
-    return XLSX().create_dataset(data)
+    """A tablib Dataset from XLSX or CSV bytes (UTF-8 with or without BOM, or GBK/GB18030);
+    ``ledger_files.UnreadableFile`` says in Chinese why a file cannot be read."""
+    return read_upload(data, filename)
 
 
 def template_dataset(kind: str):

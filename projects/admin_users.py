@@ -7,13 +7,14 @@ from django.utils.translation import gettext as _
 
 from ledger.admin import DeleteThroughDoorMixin
 
+from .admin_auth import ChinesePermissionsMixin
 from .users import user_roles_apply
 
 User = get_user_model()
 
 
-class StaffUserAdmin(DeleteThroughDoorMixin, UserAdmin):
-    """An account named by ledger records (as 招商专员, as who recorded a milestone) cannot be deleted:
+class StaffUserAdmin(ChinesePermissionsMixin, DeleteThroughDoorMixin, UserAdmin):
+    """Permissions read in Chinese (``admin_auth``). An account named by ledger records (as 招商专员, as who recorded a milestone) cannot be deleted:
     deactivate it instead (``DeleteThroughDoorMixin``)."""
 
     def save_related(self, request, form, formsets, change):

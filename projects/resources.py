@@ -31,6 +31,7 @@ from ledger.importing import (
     TextWidget,
     pending_many,
 )
+from ledger.spreadsheet_cells import has_controls
 
 from .models import Enterprise, EnterpriseKind, Honour, Project, RenewalZone, Sector, SigningEvent
 from .services import ProjectImport, enterprise_save
@@ -41,6 +42,12 @@ from .validators import normalise_credit_code
 def _text(row, column: str) -> str:
     value = row.get(column)
     return "" if value is None else str(value).strip()
+
+
+def _lookup_values(dataset, headers, column: str) -> set[str]:
+    if column not in headers:
+        return set()
+    return {str(v).strip() for v in dataset[column] if v and not has_controls(str(v))}
 
 
 class ProjectResource(LedgerResource):
@@ -112,8 +119,10 @@ class ProjectResource(LedgerResource):
 
     def preload(self, dataset) -> None:
         headers = dataset.headers or []
-        codes = {str(v).strip() for v in dataset["项目编号"] if v} if "项目编号" in headers else set()
-        names = {str(v).strip() for v in dataset["项目名称"] if v} if "项目名称" in headers else set()
+        # A value with a control character is left out: PostgreSQL refuses a NUL in a query, and
+        # its row is refused with the cell named (``before_import_row``).
+        codes = _lookup_values(dataset, headers, "项目编号")
+        names = _lookup_values(dataset, headers, "项目名称")
         self._by_code: dict[str, Project] = {}
         self._by_name: dict[str, list[Project]] = {}
         matching = Project.objects.filter(Q(code__in=codes) | Q(code="", name__in=names)).select_related(
@@ -127,7 +136,8 @@ class ProjectResource(LedgerResource):
         # Every row is validated as it is read and the valid ones are written together at the end.
         new_names = [
             _text(row, "项目名称") for row in dataset.dict
-            if not (self._by_code.get(_text(row, "项目编号")) or self._by_name.get(_text(row, "项目名称")))
+            if not has_controls(_text(row, "项目名称"))
+            and not (self._by_code.get(_text(row, "项目编号")) or self._by_name.get(_text(row, "项目名称")))
         ] if "项目名称" in headers else []
         self._batch = ProjectImport(user=self.user, existing=matching, codes=codes, names=new_names)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("ledger", "projects", "ambassadors", "qingshan")
+PACKAGES = ("ledger", "savedfilters", "projects", "ambassadors", "qingshan")
 DOMAIN_APPS = ("projects", "ambassadors")
 
 # Function-local imports of stdlib or third-party modules that stay, with the reason.

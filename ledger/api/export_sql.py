@@ -2,7 +2,7 @@
 
 The serializer stays the one definition of the columns. :func:`export_cells` walks its fields and
 turns each into an ORM expression that yields exactly the text of the cell the serializer path
-(``qingshan.exports.export_rows``: ``neutralise(flatten(to_representation(...)))``) writes:
+(``ledger.exports.export_rows``: ``neutralise(flatten(to_representation(...)))``) writes:
 
 - the same visibility rules (a related record the reader may not see is left out);
 - amounts as ``round(x, places)::text`` (``1234.50``), booleans ``true``/``false``, dates ISO 8601,
@@ -10,10 +10,11 @@ turns each into an ORM expression that yields exactly the text of the cell the s
 - to-many relations as ``string_agg`` in the related model's ordering, nested records (a project's
   milestones) as compact JSON built in SQL;
 - an empty cell is NULL (so that ``COPY ... CSV`` writes nothing, not ``""``), and the formula guard
-  (``'`` before a cell starting with ``= + - @`` tab CR LF) is an SQL ``CASE``.
+  (control characters stripped, then ``'`` before a cell starting with ``= + - @`` tab CR LF) is an
+  SQL ``CASE``.
 
 The result is an annotated ``values_list()`` of the same filtered, ordered queryset the view would
-serialise; ``qingshan.exports.copy_statement`` wraps its SELECT in ``COPY (...) TO STDOUT WITH (FORMAT csv)``.
+serialise; ``ledger.exports.copy_statement`` wraps its SELECT in ``COPY (...) TO STDOUT WITH (FORMAT csv)``.
 A field this module does not know raises :class:`Unsupported`, and the export falls back to the
 serializer. PostgreSQL only (``to_char``, ``string_agg``, ``to_json``).
 """
@@ -31,6 +32,7 @@ from rest_framework import serializers
 from rest_framework.settings import ISO_8601, api_settings
 
 from ..exports import LIST_SEPARATOR, export_columns
+from ..spreadsheet_cells import CONTROL_CHARACTERS, FORMULA_TRIGGERS
 from .serializers import (
     RelatedLinkField,
     RelatedLinkListField,
@@ -70,10 +72,14 @@ class Sql(Func):
         return "".join(parts), params
 
 
-# The formula guard of qingshan.exports.neutralise, and "empty is NULL".
+# The formula guard of ledger.spreadsheet_cells.guard, and "empty is NULL": control characters
+# stripped first (``translate`` deletes them; PostgreSQL text never holds NUL), then a leading trigger
+# neutralised with an apostrophe.
+_STRIPPED = "translate({0}, " + " || ".join(f"chr({ord(c)})" for c in CONTROL_CHARACTERS if c != "\x00") + ", '')"
+_TRIGGERS = ", ".join(f"chr({ord(c)})" if c in "\t\r\n" else f"'{c}'" for c in FORMULA_TRIGGERS)
 GUARDED = (
-    "CASE WHEN left({0}, 1) IN ('=', '+', '-', '@', chr(9), chr(13), chr(10)) THEN '''' || {0} "
-    "ELSE NULLIF({0}, '') END"
+    f"CASE WHEN left({_STRIPPED}, 1) IN ({_TRIGGERS}) THEN '''' || {_STRIPPED} "
+    f"ELSE NULLIF({_STRIPPED}, '') END"
 )
 UNGUARDED = "NULLIF({0}, '')"
 

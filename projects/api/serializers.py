@@ -1,5 +1,6 @@
 """Serializers of the project ledger. Public fields first; the ``Private…`` subclasses add staff-only ones."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ledger.api.serializers import (
@@ -54,10 +55,10 @@ class SigningEventSerializer(LedgerSerializer):
     url = SelfLinkField("event-detail")
     announced_total_investment = money_field(help_text="Total announced at the event, in 万元 (decimal string).")
     recorded_project_count = serializers.IntegerField(
-        read_only=True, help_text="Projects of this event the ledger records (visible to the reader)."
+        read_only=True, label=_("库内项目数"), help_text="Projects of this event the ledger records (visible to the reader)."
     )
     recorded_total_investment = money_field(
-        help_text="Sum of the recorded projects' total investment, in 万元 (decimal string); null if none given."
+        label=_("库内项目总投资（万元）"), help_text="Sum of the recorded projects' total investment, in 万元 (decimal string); null if none given."
     )
     sectors = RelatedSlugListField()
     sector_urls = RelatedLinkListField("sector-detail", source="sectors")

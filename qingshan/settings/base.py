@@ -52,12 +52,14 @@ INSTALLED_APPS = [
     "csp",
     "import_export",
     "simple_history",
-    "axes",
+    "qingshan.apps.AxesConfig",  # issue 16: django-axes under a Chinese name in the admin
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "ledger",
     "projects",
     "ambassadors",
+    # Issue 16: 常用筛选, each person's named changelist filters (savedfilters/).
+    "savedfilters",
 ]
 
 MIDDLEWARE = [

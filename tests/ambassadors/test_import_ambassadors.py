@@ -21,7 +21,7 @@ def test_ambassadors_match_on_slug_and_bad_rows_are_named():
     assert sorted(errors) == [2, 3, 4]
     assert "不是有效日期" in errors[2]["任期开始"][0]
     assert "任期结束不能早于任期开始" in errors[3]["任期结束"][0]
-    assert "与第 1 行重复" in errors[4]["网址标识"][0]
+    assert "与第 2 行重复" in errors[4]["网址标识"][0]  # Excel row numbers
 
     del sheet[1:]
     result = AmbassadorResource().import_data(sheet, dry_run=False)

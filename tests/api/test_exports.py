@@ -3,10 +3,12 @@
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from ledger.exports import flatten, neutralise
@@ -52,18 +54,33 @@ def test_csv_xlsx_and_json_carry_the_same_rows_and_columns(api_client, endpoint)
     assert len(records) >= 7
 
     csv_header, csv_rows = read_csv(api_client.get(f"{API}{endpoint}/?{query}&format=csv"))
-    xlsx_header, xlsx_rows = read_xlsx(api_client.get(f"{API}{endpoint}/?{query}&format=xlsx"))
+    xlsx_header, xlsx_rows = read_xlsx(api_client.get(f"{API}{endpoint}/?{query}&format=xlsx&headers=names"))
 
     assert csv_header == xlsx_header == list(records[0].keys())
     assert len(csv_rows) == len(xlsx_rows) == len(records)
     for record, csv_row, xlsx_row in zip(records, csv_rows, xlsx_rows, strict=True):
         assert csv_row == [as_cell(record[column]) for column in csv_header]
         for column, cell in zip(xlsx_header, xlsx_row, strict=True):
-            expected = record[column]
-            if isinstance(cell, int | float | Decimal) and not isinstance(expected, int | bool):
-                assert Decimal(str(cell)) == Decimal(expected), column  # amounts are numbers in Excel
-            else:
-                assert ("" if cell is None else str(cell)) == as_cell(expected), column
+            assert_typed_cell(cell, record[column], column)
+
+
+def assert_typed_cell(cell, expected, column: str) -> None:
+    """An XLSX cell holds the JSON value with its type: numbers, dates, timestamps, booleans; text guarded."""
+    if expected is None or expected == "" or expected == []:
+        assert cell is None, column
+    elif isinstance(expected, bool):
+        assert cell is expected, column
+    elif isinstance(expected, int):
+        assert isinstance(cell, int) and cell == expected, column
+    elif isinstance(expected, str) and re.fullmatch(r"-?\d+\.\d+", expected):
+        assert isinstance(cell, int | float) and Decimal(str(cell)) == Decimal(expected), column
+    elif isinstance(expected, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", expected):
+        assert isinstance(cell, datetime.datetime) and cell.date().isoformat() == expected, column
+    elif isinstance(expected, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}T.*", expected):
+        local = timezone.localtime(datetime.datetime.fromisoformat(expected.replace("Z", "+00:00")))
+        assert cell == local.replace(tzinfo=None, second=0, microsecond=0), column
+    else:
+        assert isinstance(cell, str) and cell == as_cell(expected), column
 
 
 @pytest.mark.django_db
@@ -106,7 +123,7 @@ def test_formula_injection_is_neutralised_in_csv_and_xlsx(api_client, dangerous)
     header, rows = read_csv(api_client.get(f"{API}projects/?format=csv"))
     assert rows[0][header.index("name")] == "'" + dangerous
     assert rows[0][header.index("summary")] == "'" + dangerous
-    header, rows = read_xlsx(api_client.get(f"{API}projects/?format=xlsx"))
+    header, rows = read_xlsx(api_client.get(f"{API}projects/?format=xlsx&headers=names"))
     cell = rows[0][header.index("summary")]
     assert cell.startswith("'") and cell[2:] == dangerous[1:]  # XML stores a lone CR as LF
     # The JSON answer is data, not a spreadsheet: unchanged.
@@ -116,7 +133,7 @@ def test_formula_injection_is_neutralised_in_csv_and_xlsx(api_client, dangerous)
 @pytest.mark.django_db
 def test_xlsx_survives_control_characters(api_client):
     ProjectFactory(summary="bell\x07and\x1bescape", slug="controls")
-    header, rows = read_xlsx(api_client.get(f"{API}projects/?format=xlsx"))
+    header, rows = read_xlsx(api_client.get(f"{API}projects/?format=xlsx&headers=names"))
     assert rows[0][header.index("summary")] == "bellandescape"
 
 

@@ -25,7 +25,8 @@ ADMIN_PROJECT_EDIT = 20
 ADMIN_PROJECT_CREATE = 21
 ADMIN_ENTERPRISE_EDIT = 13
 ADMIN_REVERT = 22
-BULK_PUBLISH_FIXED = 15
+# 16: the changelist an action runs on lists the officer filter's staff (one query per request, issue 16).
+BULK_PUBLISH_FIXED = 16
 BULK_PUBLISH_PER_RECORD = 8
 IMPORT_COMMIT = 20
 # SQLite takes at most 999 values per statement: 100 new projects are 5 INSERTs there, 1 on PostgreSQL.

@@ -48,7 +48,7 @@ def test_preview_names_every_bad_row_then_a_clean_file_commits(admin_client):
     response = admin_client.post(IMPORT_URL, {"format": "0", "import_file": messy, "resource": "0"})
     page = response.content.decode()
     assert response.status_code == 200
-    for message in ["未知的产业领域“不存在”", "签约日期“昨天”不是有效日期", "总投资“一百万”不是金额", "与第 1 行重复"]:
+    for message in ["未知的产业领域“不存在”", "签约日期“昨天”不是有效日期", "总投资“一百万”不是金额", "与第 2 行重复"]:
         assert message in page
     assert response.context["result"].has_validation_errors()
     assert "confirm_form" not in response.context or response.context["confirm_form"] is None

@@ -48,5 +48,5 @@ def test_a_bad_row_is_named_and_nothing_is_written(tmp_path):
     out = io.StringIO()
     with pytest.raises(CommandError):
         call_command("import_ledger", "projects", str(path), "--commit", stdout=out, stderr=io.StringIO())
-    assert "第 2 行 [投资方]" in out.getvalue() and "必须填写投资方" in out.getvalue()
+    assert "第 3 行 [投资方]" in out.getvalue() and "必须填写投资方" in out.getvalue()
     assert not Project.objects.exists()

@@ -59,7 +59,7 @@ def test_a_messy_sheet_names_every_bad_row_and_saves_nothing(ledger):
     assert "未知的产业领域“不存在的领域”" in errors[2]["产业领域"][0]
     assert "签约日期“2026-13-45”不是有效日期" in errors[3]["签约日期"][0]
     assert "总投资“35O0”不是金额" in errors[4]["总投资（万元）"][0]
-    assert "与第 1 行重复" in errors[5]["项目编号"][0]
+    assert "与第 2 行重复" in errors[5]["项目编号"][0]  # Excel row numbers: header is row 1
     assert "必须填写投资方" in errors[6]["投资方"][0]
     assert "“快签了”不是有效的项目阶段" in errors[7]["项目阶段"][0]
     assert "未知的投资方“乙公司”" in errors[8]["投资方"][0]

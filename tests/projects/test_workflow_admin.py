@@ -1,6 +1,7 @@
 """The staff workflow in the admin: the "done when" scenario, actions, history, revert and the race."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -229,3 +230,20 @@ def test_the_history_page_has_no_inline_style(reviewer):
     project = ProjectFactory(signed_on=datetime.date(2026, 2, 10))
     page = client_for(reviewer).get(admin_url(Project, "history", project.pk)).content.decode()
     assert 'style="' not in page.split('id="change-history"')[1]
+
+
+def test_the_history_page_reads_as_labels_not_raw_values(officer, reviewer):
+    project = ProjectFactory(is_published=False, summary="")
+    reviewer_client = client_for(reviewer)
+    action(client_for(officer), Project, "submit_selected", [project])
+    action(reviewer_client, Project, "publish_selected", [project])
+    page = reviewer_client.get(admin_url(Project, "history", project.pk)).content.decode()
+    assert "<strong>已发布：</strong>否 → 是" in page
+    assert "<strong>审核状态：</strong>待审核 → 已审核" in page
+    assert "未填 →" in page  # published_at was empty
+    for raw in ("False", "True", "submitted", "approved", "None", "Historical", "CHANGES", "Changes"):
+        assert raw not in page, raw
+    assert re.search(r">\d{4}-\d{2}-\d{2} \d{2}:\d{2}</a>", page)  # local time to the minute
+    entry = Project.history.filter(id=project.pk).earliest("history_date")
+    form_page = reviewer_client.get(admin_url(Project, "simple_history", project.pk, entry.pk)).content.decode()
+    assert "historical 招商项目" not in form_page.lower() and "恢复到此版本" in form_page

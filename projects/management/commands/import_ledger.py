@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from ledger.ledger_files import UnreadableFile
 from ledger.spreadsheets import read_dataset, resource_class, resource_kinds
 
 
@@ -29,7 +30,10 @@ class Command(BaseCommand):
     def handle(self, *args, kind: str, path: Path, commit: bool, user: str | None = None, **options):
         if not path.exists():
             raise CommandError(_("找不到文件：%(path)s") % {"path": path})
-        dataset = read_dataset(path.read_bytes(), path.name)
+        try:
+            dataset = read_dataset(path.read_bytes(), path.name)
+        except UnreadableFile as exc:
+            raise CommandError(str(exc)) from exc
         account = None
         if user:
             account = get_user_model().objects.filter(username=user).first()
@@ -43,14 +47,15 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         for error in result.base_errors:
             self.stdout.write(_("文件错误：%(error)s") % {"error": error.error})
+        # Row numbers as Excel shows them: the header is row 1.
         for row in result.invalid_rows:
             for column, messages in row.error_dict.items():
                 for message in messages:
                     self.stdout.write(_("第 %(row)d 行 [%(column)s] %(message)s") % {
-                        "row": row.number, "column": column, "message": message})
+                        "row": row.number + 1, "column": column, "message": message})
         for number, errors in result.row_errors():
             for error in errors:
-                self.stdout.write(_("第 %(row)d 行 %(error)s") % {"row": number, "error": error.error})
+                self.stdout.write(_("第 %(row)d 行 %(error)s") % {"row": number + 1, "error": error.error})
         totals = result.totals
         summary = _("%(rows)d 行，用时 %(seconds).1f 秒：新增 %(new)d，更新 %(update)d，未变 %(skip)d，有误 %(invalid)d。") % {
             "rows": len(dataset), "seconds": elapsed, "new": totals["new"], "update": totals["update"],
