@@ -84,14 +84,6 @@ def _changes_since(record: models.Model, loaded_version: int):
     return describe_changes(base, latest), "、".join(editors)
 
 
-# Review, publication and archive state: changed only by the services in ``projects.workflow``.
-WORKFLOW_FIELDS: tuple[str, ...] = (
-    "is_published", "published_at", "review_status", "review_comment", "archived_at", "archive_reason",
-)
-
-
-
-
 # Review, publication and archive state: changed only by the services in ``ledger.workflow``.
 WORKFLOW_FIELDS: tuple[str, ...] = (
     "is_published", "published_at", "review_status", "review_comment", "archived_at", "archive_reason",
