@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
+from qingshan.spreadsheet_cells import has_controls
+
 from .importing import (
     BooleanWidget,
     ChoiceWidget,
@@ -111,8 +113,12 @@ class ProjectResource(LedgerResource):
 
     def preload(self, dataset) -> None:
         headers = dataset.headers or []
-        codes = {str(v).strip() for v in dataset["项目编号"] if v} if "项目编号" in headers else set()
-        names = {str(v).strip() for v in dataset["项目名称"] if v} if "项目名称" in headers else set()
+        # A cell with a control character is refused row by row; it is no key to look up (PostgreSQL
+        # text cannot even hold NUL).
+        codes = {str(v).strip() for v in dataset["项目编号"] if v and not has_controls(str(v))} \
+            if "项目编号" in headers else set()
+        names = {str(v).strip() for v in dataset["项目名称"] if v and not has_controls(str(v))} \
+            if "项目名称" in headers else set()
         self._by_code: dict[str, Project] = {}
         self._by_name: dict[str, list[Project]] = {}
         matching = Project.objects.filter(Q(code__in=codes) | Q(code="", name__in=names)).select_related(
@@ -127,6 +133,7 @@ class ProjectResource(LedgerResource):
         new_names = [
             _text(row, "项目名称") for row in dataset.dict
             if not (self._by_code.get(_text(row, "项目编号")) or self._by_name.get(_text(row, "项目名称")))
+            and not has_controls(_text(row, "项目名称"))
         ] if "项目名称" in headers else []
         self._batch = ProjectImport(user=self.user, existing=matching, codes=codes, names=new_names)
 
