@@ -16,11 +16,9 @@ from django.conf import settings
 from django.core.management import call_command
 
 from projects.models import Project
-from tests.browser import test_public_site
 from tests.browser.test_public_site import CHROMIUM, SCREENSHOTS
 from tests.factories import StaffUserFactory, SuperUserFactory
 
-browser = test_public_site.browser  # the same headless Chromium fixture as the public site's tests
 AXE = Path(os.environ.get("AXE_CORE_JS") or Path(settings.BASE_DIR) / "var/axe/node_modules/axe-core/axe.min.js")
 PASSWORD = "correct horse battery staple 16"
 
