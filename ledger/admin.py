@@ -420,35 +420,31 @@ class WorkflowAdminMixin(DeleteThroughDoorMixin, ReadableHistoryAdmin):
         result = workflow.publish_many(records=queryset, user=request.user)
         self._report(request, result, _("已发布 %(count)d 条。"))
 
-    @admin.action(description=gettext_lazy("撤回发布"), permissions=["publish"])
-    def unpublish_selected(self, request, queryset):
-        response, reason = self._ask_reason(
-            request, queryset, action="unpublish_selected", title=_("撤回发布"), required=False
-        )
+    def _with_reason(self, request, queryset, *, action: str, title: str, required: bool, service, done: str,
+                     records_kwarg: str = "records"):
+        """An action that first asks for a reason (the intermediate page), then runs ``service``."""
+        response, reason = self._ask_reason(request, queryset, action=action, title=title, required=required)
         if response is not None:
             return response
-        result = workflow.unpublish_many(records=queryset, user=request.user, reason=reason)
-        self._report(request, result, _("已撤回发布 %(count)d 条。"))
+        result = service(**{records_kwarg: queryset}, user=request.user, reason=reason)
+        self._report(request, result, done)
+        return None
+
+    @admin.action(description=gettext_lazy("撤回发布"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        return self._with_reason(request, queryset, action="unpublish_selected", title=_("撤回发布"), required=False,
+                                 service=workflow.unpublish_many, done=_("已撤回发布 %(count)d 条。"))
 
     @admin.action(description=gettext_lazy("退回修改"), permissions=["publish"])
     def return_selected(self, request, queryset):
-        response, reason = self._ask_reason(
-            request, queryset, action="return_selected", title=_("退回修改（请填写退回原因）"), required=True
-        )
-        if response is not None:
-            return response
-        result = workflow.return_many(records=queryset, user=request.user, reason=reason)
-        self._report(request, result, _("已退回 %(count)d 条。"))
+        return self._with_reason(request, queryset, action="return_selected", title=_("退回修改（请填写退回原因）"),
+                                 required=True, service=workflow.return_many, done=_("已退回 %(count)d 条。"))
 
     @admin.action(description=gettext_lazy("归档（代替删除）"), permissions=["archive"])
     def archive_selected(self, request, queryset):
-        response, reason = self._ask_reason(
-            request, queryset, action="archive_selected", title=_("归档项目（请填写归档原因）"), required=True
-        )
-        if response is not None:
-            return response
-        result = workflow.archive_many(projects=queryset, user=request.user, reason=reason)
-        self._report(request, result, _("已归档 %(count)d 个项目。"))
+        return self._with_reason(request, queryset, action="archive_selected", title=_("归档项目（请填写归档原因）"),
+                                 required=True, service=workflow.archive_many, done=_("已归档 %(count)d 个项目。"),
+                                 records_kwarg="projects")
 
     @admin.action(description=gettext_lazy("恢复归档项目"), permissions=["archive"])
     def restore_selected(self, request, queryset):

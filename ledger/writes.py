@@ -27,6 +27,7 @@ checks. A batch of writes (imports) prepares each record against what the batch 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -90,8 +91,9 @@ WORKFLOW_FIELDS: tuple[str, ...] = (
 )
 
 
-def _field_names(model: type[models.Model]) -> set[str]:
-    return {f.name for f in model._meta.concrete_fields}
+@functools.cache
+def _field_names(model: type[models.Model]) -> frozenset[str]:
+    return frozenset(f.name for f in model._meta.concrete_fields)
 
 
 def publish_permission(model: type[models.Model] | models.Model) -> str:
@@ -539,12 +541,13 @@ def attached_foreign_keys(instance: models.Model) -> list[str]:
     ]
 
 
-def unique_field_names(model: type[models.Model]) -> list[str]:
+@functools.cache
+def unique_field_names(model: type[models.Model]) -> tuple[str, ...]:
     """The single fields whose value must be unique (a unique field or a one-field UniqueConstraint)."""
     names = {f.name for f in model._meta.concrete_fields if f.unique and not f.primary_key}
     names |= {c.fields[0] for c in model._meta.constraints if isinstance(c, models.UniqueConstraint)
               and len(c.fields) == 1 and not c.expressions}
-    return sorted(names)
+    return tuple(sorted(names))
 
 
 def full_clean_fast(
