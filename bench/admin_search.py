@@ -5,7 +5,9 @@
 
 Logs in a superuser (created if missing) and prints the median and p90 server time and the query
 count of ``/admin/projects/project/?q=…`` for each keyword; with ``--explain`` the EXPLAIN ANALYZE of
-each query the page runs for the first keyword.
+each query the page runs for the first keyword. ``--baseline`` also times the unsearched changelist
+and the plain Django ``ListView`` of its 100 rows (``bench/urls.py``, as in ``bench/run.py``), round by
+round with the searches, and prints changelist ÷ ListView (the issue's target: ≤ 3).
 """
 
 import argparse
@@ -26,6 +28,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--baseline", action="store_true", help="Also the changelist and a plain ListView.")
     parser.add_argument("keywords", nargs="*", default=["新材料"])
     args = parser.parse_args()
 
@@ -39,12 +42,15 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     settings.ALLOWED_HOSTS = ["testserver"]
+    settings.ROOT_URLCONF = "bench.urls"  # the site's URLs plus the ListView baseline
     user, _ = get_user_model().objects.get_or_create(
         username="bench-admin-search", defaults={"is_staff": True, "is_superuser": True}
     )
     client = Client()
     client.force_login(user)
     urls = [f"/admin/projects/project/?q={keyword}" for keyword in args.keywords]
+    if args.baseline:
+        urls += ["/admin/projects/project/", "/__bench__/admin-baseline/"]
     for url in urls:  # warm up
         for _ in range(3):
             assert client.get(url).status_code == 200, url
@@ -60,6 +66,9 @@ def main() -> None:
         values = sorted(times[url])
         p90 = values[int(len(values) * 0.9) - 1]
         print(f"{statistics.median(values):8.1f} ms median {p90:8.1f} ms p90 {len(queries):3d} queries  {url}")
+    if args.baseline:
+        changelist, baseline = (statistics.median(times[url]) for url in urls[-2:])
+        print(f"changelist ÷ plain ListView of the same 100 rows: {changelist / baseline:.2f}")
     if args.explain:
         with CaptureQueriesContext(connection) as queries:
             client.get(urls[0])

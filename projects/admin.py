@@ -9,14 +9,14 @@ so the stage table applies and stage changes append milestones.
 
 from django.contrib import admin
 from django.db import connections
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator, smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
 from ledger.admin import WorkflowAdminMixin
-from ledger.admin_counts import changelist_paginator
+from ledger.admin_counts import changelist_paginator, with_search_branches
 from ledger.admin_import import LedgerImportExportMixin
 from ledger.forms import AdminModelForm, SlugFromNameForm
 from ledger.money import format_money
@@ -430,11 +430,26 @@ class ProjectAdmin(SavedFiltersMixin, MapFieldsAdminMixin, LedgerImportExportMix
         project_fields = [path for path in self.search_fields if not path.startswith("investors__")]
         investor_fields = [path.removeprefix("investors__") for path in self.search_fields
                            if path.startswith("investors__")]
+        searched = queryset
         for term in terms:
-            queryset = queryset.filter(
+            searched = searched.filter(
                 pk__in=keyword_union(term, project_fields=project_fields, investor_fields=investor_fields)
             )
-        return queryset, False
+        # For the paginator (ledger/admin_counts.py): the list as one branch per arm of the first word.
+        first, *others = terms
+        base = queryset
+        for term in others:
+            base = base.filter(
+                pk__in=keyword_union(term, project_fields=project_fields, investor_fields=investor_fields)
+            )
+        links = Project.investors.through.objects.order_by()
+        investor_match = Q()
+        for path in investor_fields:
+            investor_match |= Q(**{f"enterprise__{path}__icontains": first})
+        arms = [Q(**{f"{path}__icontains": first}) for path in project_fields]
+        if investor_fields:
+            arms.append(Q(pk__in=links.filter(investor_match).values("project_id")))
+        return with_search_branches(searched, base=base, branches=[base.filter(arm) for arm in arms]), False
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         return changelist_paginator(self, request, queryset, per_page, orphans, allow_empty_first_page)

@@ -1,6 +1,8 @@
 """The admin's project search: the trigram UNION form (PostgreSQL, keywords of 3+ characters) finds the
 same rows as Django's own admin search, and the changelist lists a project matching two ways once."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.contrib.admin import ModelAdmin
@@ -8,11 +10,17 @@ from django.db import connection
 from django.test import RequestFactory
 from django.utils import timezone
 
+from ledger.admin_counts import CappedSearchPaginator, search_branches
 from projects.models import Project
 from tests.admin_utils import admin_url
 from tests.factories import EnterpriseFactory, NegotiatingProjectFactory, ProjectFactory, UserFactory
+from tests.queries import exact_queries
 
 pytestmark = pytest.mark.django_db
+
+# session, user, the capped count, the page's rows, their investors, the review-queue badge, the signing
+# years' range, the sector/event/zone filters, the officer filter's staff, the saved filters.
+SEARCHED_PAGE_QUERIES = 12
 
 
 @pytest.fixture
@@ -73,3 +81,97 @@ def test_changelist_search_lists_a_project_matching_two_ways_once(ledger, admin_
     assert [project.slug for project in response.context["cl"].result_list] == ["two-ways"]
     response = admin_client.get(admin_url(Project, "changelist"), {"q": "钛合金集"})
     assert sorted(project.slug for project in response.context["cl"].result_list) == ["by-investor", "two-ways"]
+
+
+# ---------------------------------------------------------------- paging branch by branch (ledger/admin_counts.py)
+
+
+@pytest.fixture
+def many_matches(db):
+    """Matches of 钛合金 through every branch, with signing dates that interleave across branches (and
+    ties and empty dates, which the changelist orders by id), among projects that do not match."""
+    group = EnterpriseFactory(name="钛合金集团有限公司", short_name="钛合金集")
+    other = EnterpriseFactory(name="青山某某公司", short_name="某某")
+    columns = ["name", "summary", "address", "responsible_unit", "responsible_person", "code", "name_en"]
+    for number in range(24):
+        column = columns[number % len(columns)]
+        value = f"钛合金{number}" if column != "name_en" else f"Ti 钛合金 {number}"
+        fields = {"name": f"项目{number}", column: value} if column != "name" else {"name": value}
+        if number % 5 == 0:
+            NegotiatingProjectFactory(slug=f"match-{number}", investors=[], **fields)
+        else:
+            day = datetime.date(2026, 1, 1) + datetime.timedelta(days=(number * 7) % 11)
+            ProjectFactory(slug=f"match-{number}", signed_on=day, investors=[other], **fields)
+    for number in range(6):  # by an investor only
+        ProjectFactory(slug=f"by-investor-{number}", name=f"乙{number}", investors=[group],
+                       signed_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=number * 2))
+    for number in range(5):
+        ProjectFactory(slug=f"other-{number}", name=f"氢能{number}", investors=[other])
+
+
+def changelist_pages(client, params: dict) -> list[list[str]]:
+    """Every page of the searched changelist, as slugs, until Django's "no such page"."""
+    pages = []
+    for number in range(1, 30):
+        response = client.get(admin_url(Project, "changelist"), {**params, "p": number})
+        if response.status_code == 302:  # past the last (counted) page: Django redirects with ?e=1
+            break
+        assert response.status_code == 200
+        pages.append([project.slug for project in response.context["cl"].result_list])
+    return pages
+
+
+SEARCHES = [
+    {"q": "钛合金"},  # 30 matches: capped at 20
+    {"q": "钛合金", "o": "1"},  # ordered by the name column
+    {"q": "钛合金", "o": "-5.1"},  # by the signing date column descending, then the name column
+    {"q": "钛合金", "stage__exact": "signed"},
+    {"q": "钛合金集"},  # the investor branch only
+    {"q": "钛合金 项目1"},  # two words: the second narrows every branch
+]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the branch paging serves the UNION search (PostgreSQL)")
+@pytest.mark.parametrize("params", SEARCHES)
+def test_pages_of_a_searched_list_are_djangos_pages(many_matches, admin_client, monkeypatch, params):
+    """Page by page, the same rows in the same order as Django's own search and paginator."""
+    monkeypatch.setattr(CappedSearchPaginator, "cap", 20)
+    monkeypatch.setattr("projects.admin.ProjectAdmin.list_per_page", 4)
+    ours = changelist_pages(admin_client, params)
+    response = admin_client.get(admin_url(Project, "changelist"), {**params, "p": 1})
+    assert search_branches(response.context["cl"].queryset) is not None  # the branch paging ran
+    monkeypatch.setattr("projects.admin.ProjectAdmin.get_search_results", ModelAdmin.get_search_results)
+    django = changelist_pages(admin_client, params)
+    assert ours == django
+    assert len(ours) >= 2 and all(ours)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the branch paging serves the UNION search (PostgreSQL)")
+def test_a_capped_search_says_so_in_chinese_and_links_its_pages(many_matches, admin_client, monkeypatch):
+    monkeypatch.setattr(CappedSearchPaginator, "cap", 20)
+    monkeypatch.setattr("projects.admin.ProjectAdmin.list_per_page", 4)
+    response = admin_client.get(admin_url(Project, "changelist"), {"q": "钛合金", "p": 2})
+    page = response.content.decode()
+    cl = response.context["cl"]
+    assert cl.paginator.capped and cl.result_count == 20
+    assert page.count("超过 20 条结果") == 2  # beside the search box and under the table
+    assert "20 招商项目" not in page
+    assert 'href="?p=5&amp;q=%E9%92%9B%E5%90%88%E9%87%91" class="end">5</a>' in page  # the last counted page
+    assert '<span class="this-page">2</span>' in page
+    assert admin_client.get(admin_url(Project, "changelist"), {"q": "钛合金", "p": 6}).status_code == 302
+
+
+def test_the_searched_changelist_runs_the_same_queries_for_1_and_50_matches(admin_client, monkeypatch):
+    """Query counts pinned: a page of a searched list (count, rows, investors and the page's own)."""
+    monkeypatch.setattr("projects.admin.ProjectAdmin.list_per_page", 20)
+    investor = EnterpriseFactory(name="青山某某公司")
+    ProjectFactory(name="钛合金唯一项目", investors=[investor])
+    url = admin_url(Project, "changelist")
+    admin_client.get(url, {"q": "钛合金"})  # session, content types and caches warmed
+    with exact_queries(SEARCHED_PAGE_QUERIES, "1 match"):
+        assert len(admin_client.get(url, {"q": "钛合金"}).context["cl"].result_list) == 1
+    for number in range(49):
+        ProjectFactory(name=f"钛合金项目{number}", investors=[investor])
+    with exact_queries(SEARCHED_PAGE_QUERIES, "50 matches, page 2"):
+        response = admin_client.get(url, {"q": "钛合金", "p": 2})
+    assert len(response.context["cl"].result_list) == 20 and response.context["cl"].result_count == 50
