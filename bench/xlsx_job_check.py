@@ -48,7 +48,7 @@ def main() -> None:
                                                                                             "is_superuser": True})
     client = Client()
     client.force_login(user)
-    answer = client.get("/api/v1/projects/?format=xlsx")
+    answer = client.get("/api/v1/projects/?format=xlsx", secure=True)
     assert answer.status_code == 202, (answer.status_code, answer.content[:300])
     job_id = answer.json()["job"]
     tracemalloc.start()
