@@ -53,6 +53,8 @@ def _json(request, data: dict, code: int) -> Response:
 class JobExportMixin:
     def long_export(self, request, fmt: str, queryset):
         if getattr(request._request, REPLAY_ATTRIBUTE, False):
+            # In the worker: the exact row count, for the progress bar (never counted in a request).
+            request._request.jobs_export_total = queryset.order_by().count()
             return None
         limit = export_limit(fmt)
         staff = request.user.is_authenticated and request.user.is_staff
@@ -104,9 +106,13 @@ def run_export(job: Job, progress: Progress) -> JobOutcome:
                                    secure=params.get("secure", False))
     request.user = job.started_by
     setattr(request, REPLAY_ATTRIBUTE, True)
-    total = max(int(params.get("rows_at_least") or 0), 1)
-    message = _("已写 %(done)s / 约 %(total)s 行")
-    token = export_progress.set(lambda done: progress.rows(done, total, message))
+    message = _("已写 %(done)s / %(total)s 行")
+
+    def report(done: int) -> None:
+        total = getattr(request, "jobs_export_total", None) or int(params.get("rows_at_least") or 0)
+        progress.rows(done, max(total, done, 1), message)
+
+    token = export_progress.set(report)
     descriptor, name = tempfile.mkstemp(prefix="job-export-")
     try:
         with os.fdopen(descriptor, "wb") as handle, translation.override(
