@@ -3,9 +3,13 @@
 Runs on whichever database the suite runs on (SQLite by default, PostgreSQL with DATABASE_URL).
 """
 
+import datetime
+import io
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from jobs.models import Job, JobStatus
 from tests.factories import NegotiatingProjectFactory, StaffUserFactory, SuperUserFactory
@@ -107,3 +111,20 @@ def test_an_expired_file_is_gone(client, settings, three_projects):
     run_worker()
     answer = client.get(reverse("admin:jobs_job_download", args=[job_id]))
     assert answer.status_code == 410 and "已过期" in answer.content.decode()
+
+
+def test_an_xlsx_export_job_gives_a_typed_workbook(client, settings, three_projects):
+    settings.JOBS_EXPORT_ROWS = {"csv": 2, "xlsx": 2}
+    client.force_login(SuperUserFactory(username="owner"))
+    job_id = client.get(f"{API}?format=xlsx").json()["job"]
+    run_worker()
+    download = client.get(reverse("admin:jobs_job_download", args=[job_id]))
+    assert download.status_code == 200 and download["Content-Disposition"].endswith('.xlsx"')
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    sheet = workbook.active
+    header = [cell.value for cell in sheet[1]]
+    rows = [dict(zip(header, (cell.value for cell in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    assert sorted(row["项目名称"] for row in rows) == ["导出项目0", "导出项目1", "导出项目2"]
+    assert all(row["总投资（万元）"] == 10000 and isinstance(row["已发布"], bool) for row in rows)
+    assert all(isinstance(row["创建时间"], datetime.datetime) for row in rows)
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}4"
