@@ -27,6 +27,9 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0 2>/dev/null || true
 	$(BIN)/python manage.py ensure_local_admin --site-url http://$(HOST):$(PORT)/
+	@# The job worker (django-tasks' database worker) runs beside the server and stops with it.
+	$(BIN)/python manage.py db_worker --no-reload --interval 1 & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

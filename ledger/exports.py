@@ -23,10 +23,11 @@ STDOUT WITH (FORMAT csv)`` streamed through (:func:`stream_copy_csv`), and XLSX 
 same SELECT. Both paths write the same bytes for the same rows.
 """
 
+import contextvars
 import csv
 import functools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 
 from django.core.exceptions import FieldDoesNotExist
@@ -53,6 +54,29 @@ HEADER_MODES = ("labels", "names")
 neutralise = guard
 
 
+#: Set by whoever runs an export in the background (a job): called with the number of rows written
+#: so far, every ``PROGRESS_EVERY`` rows, from every export path (serializer, cells, COPY).
+export_progress: contextvars.ContextVar[Callable[[int], None] | None] = contextvars.ContextVar(
+    "export_progress", default=None
+)
+PROGRESS_EVERY = 1_000
+
+
+def _counted(rows: Iterable) -> Iterator:
+    """``rows`` unchanged, reporting the count to ``export_progress`` when someone listens."""
+    report = export_progress.get()
+    if report is None:
+        yield from rows
+        return
+    done = 0
+    for row in rows:
+        yield row
+        done += 1
+        if done % PROGRESS_EVERY == 0:
+            report(done)
+    report(done)
+
+
 def flatten(value) -> str:
     """One JSON value of a serialized record as the text of one cell (not yet neutralised)."""
     if value is None:
@@ -76,7 +100,7 @@ def export_rows(serializer_class, objects: Iterable, context: dict) -> Iterator[
     """Serialize record by record with the same serializer as the JSON answer; yield flat cells."""
     serializer = serializer_class(context=context)
     columns = export_columns(serializer)
-    for obj in objects:
+    for obj in _counted(objects):
         data = serializer.to_representation(obj)
         yield [neutralise(flatten(data.get(column))) for column in columns]
 
@@ -122,7 +146,13 @@ def stream_copy_csv(columns: list[str], copy_sql: str, *, using: str) -> Iterato
         executor = functools.reduce(lambda ex, wrapper: functools.partial(wrapper, ex), connection.execute_wrappers, start)
         copy = executor(copy_sql, None, False, {"connection": connection, "cursor": cursor})
         buffer = bytearray()
+        report = export_progress.get()
+        done = 0
         for row in copy:
+            if report is not None:
+                done += 1
+                if done % PROGRESS_EVERY == 0:
+                    report(done)
             if row[-1:] != b"\n":  # pragma: no cover - libpq hands over one whole row per message
                 raise ValueError("COPY row without its line end")
             buffer += row
@@ -146,7 +176,7 @@ def copy_statement(queryset) -> str:
 
 def cell_rows(cells) -> Iterator[list[str]]:
     """Rows of database-computed cells (text or NULL) as the flat cells ``export_rows`` gives."""
-    for row in cells.iterator(chunk_size=EXPORT_CHUNK_SIZE * 4):
+    for row in _counted(cells.iterator(chunk_size=EXPORT_CHUNK_SIZE * 4)):
         yield ["" if cell is None else cell for cell in row]
 
 
@@ -290,6 +320,10 @@ class ExportMixin:
     def export_queryset(self, queryset):
         return queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)
 
+    def long_export(self, request: Request, fmt: str, queryset):
+        """An answer instead of the file when the export is too long for a request (a job), or None."""
+        return None
+
     def export_cells(self, queryset, serializer) -> tuple[list[str], object] | None:
         """(columns, ``values_list`` of cell texts) computed by the database, or None for the serializer path."""
         return None
@@ -303,6 +337,9 @@ class ExportMixin:
             validate(request)  # a bad page_size is an error even though the export ignores it
         headers = header_mode(request, fmt)
         queryset = self.filter_queryset(self.get_queryset())
+        deferred = self.long_export(request, fmt, queryset)
+        if deferred is not None:
+            return deferred
         serializer_class = self.get_serializer_class()
         context = self.get_serializer_context()
         computed = self.export_cells(queryset, serializer_class(context=context))

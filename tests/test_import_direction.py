@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("ledger", "savedfilters", "projects", "ambassadors", "qingshan")
+PACKAGES = ("ledger", "jobs", "savedfilters", "projects", "ambassadors", "qingshan")
 DOMAIN_APPS = ("projects", "ambassadors")
 
 # Function-local imports of stdlib or third-party modules that stay, with the reason.
@@ -172,6 +172,14 @@ def test_core_imports_no_domain_app_nor_configuration():
     assert not offending, _report("ledger imports a domain app or qingshan", offending)
 
 
+def test_jobs_imports_only_the_core():
+    # jobs (issue 17) is domain-neutral: domain apps register their kinds of job with it, never the reverse.
+    offending = [i for i in IMPORTS if top(i.module) == "jobs" and top(i.target) in (*DOMAIN_APPS, "qingshan",
+                                                                                      "savedfilters")]
+    offending += [i for i in IMPORTS if top(i.module) == "ledger" and top(i.target) == "jobs"]
+    assert not offending, _report("jobs imports a domain app, or ledger imports jobs", offending)
+
+
 def test_projects_imports_no_ambassadors():
     offending = [i for i in IMPORTS if top(i.module) == "projects" and top(i.target) == "ambassadors"]
     assert not offending, _report("projects imports ambassadors", offending)
@@ -181,7 +189,7 @@ def test_configuration_imports_no_app_at_module_level():
     offending = [
         i
         for i in IMPORTS
-        if top(i.module) == "qingshan" and not i.local and top(i.target) in ("ledger", *DOMAIN_APPS)
+        if top(i.module) == "qingshan" and not i.local and top(i.target) in ("ledger", "jobs", *DOMAIN_APPS)
     ]
     assert not offending, _report("qingshan imports an app module at import time", offending)
 

@@ -77,10 +77,17 @@ class Sql(Func):
 # neutralised with an apostrophe.
 _STRIPPED = "translate({0}, " + " || ".join(f"chr({ord(c)})" for c in CONTROL_CHARACTERS if c != "\x00") + ", '')"
 _TRIGGERS = ", ".join(f"chr({ord(c)})" if c in "\t\r\n" else f"'{c}'" for c in FORMULA_TRIGGERS)
-GUARDED = (
+_FULL_GUARD = (
     f"CASE WHEN left({_STRIPPED}, 1) IN ({_TRIGGERS}) THEN '''' || {_STRIPPED} "
     f"ELSE NULLIF({_STRIPPED}, '') END"
 )
+# One regular-expression test first: a cell with no control character that does not start with a
+# trigger (nearly every cell) is left as it is, without the three ``translate`` calls of the full guard.
+_NEEDS_GUARD = (
+    "'^[" + "".join(f"\\x{ord(c):02x}" for c in FORMULA_TRIGGERS) + "]|["
+    + "".join(f"\\x{ord(c):02x}" for c in CONTROL_CHARACTERS if c != "\x00") + "]'"
+)
+GUARDED = f"CASE WHEN {{0}} ~ {_NEEDS_GUARD} THEN {_FULL_GUARD} ELSE NULLIF({{0}}, '') END"
 UNGUARDED = "NULLIF({0}, '')"
 
 

@@ -2,6 +2,7 @@
 
 from django.db.models import F, Prefetch, QuerySet
 
+from jobs.exports import JobExportMixin
 from ledger.api.base import LedgerViewSet, ledger_schema, search_filterset
 
 from .. import filters
@@ -24,7 +25,7 @@ class SectorViewSet(LedgerViewSet):
 
 
 @ledger_schema("enterprises", serializers.EnterpriseSerializer, ("staff_note", "is_published", "review_status", "review_comment", "version"))
-class EnterpriseViewSet(LedgerViewSet):
+class EnterpriseViewSet(JobExportMixin, LedgerViewSet):
     """Investors and target enterprises."""
 
     model = Enterprise
@@ -85,7 +86,7 @@ class ResearchInstituteViewSet(LedgerViewSet):
     serializers.ProjectSerializer,
     (*serializers.PROJECT_STAFF_FIELDS, "is_published", "review_status", "review_comment", "version"),
 )
-class ProjectViewSet(LedgerViewSet):
+class ProjectViewSet(JobExportMixin, LedgerViewSet):
     """Investment projects, with their milestones embedded."""
 
     model = Project

@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "ambassadors",
     # Issue 16: 常用筛选, each person's named changelist filters (savedfilters/).
     "savedfilters",
+    # Issue 17: long work as jobs (jobs/) on django-tasks with its database backend (manage.py db_worker).
+    "django_tasks",
+    "django_tasks_db",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -261,6 +265,25 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@loca
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Issue 17: job files (exports, uploaded imports). Private: no base URL, served only through the
+    # 任务 page's download view to the person who started the job. JOBS_FILE_ROOT moves it (shared disk
+    # when workers run on other machines; docs/deploy.md).
+    "jobs": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("JOBS_FILE_ROOT") or str(VAR_DIR / "jobs"), "base_url": None},
+    },
+}
+
+# Issue 17: the job engine (django-tasks, database backend: the queue is a table, workers are
+# `manage.py db_worker` processes on any machine that reaches the database; docs/deploy.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "2"))
+JOBS_STALE_SECONDS = float(os.environ.get("JOBS_STALE_SECONDS", "60"))
+JOBS_FILE_HOURS = float(os.environ.get("JOBS_FILE_HOURS", "24"))
+# Exports above this many rows become a job (staff) or, for XLSX, are refused with a pointer to CSV.
+JOBS_EXPORT_ROWS = {
+    "csv": int(os.environ.get("JOBS_EXPORT_CSV_ROWS", "200000")),
+    "xlsx": int(os.environ.get("JOBS_EXPORT_XLSX_ROWS", "20000")),
 }
 
 # HTTPS (production.py): probes from the proxy or an orchestrator speak plain HTTP to the app server.

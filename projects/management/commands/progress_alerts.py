@@ -12,7 +12,9 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jobs.services import job_start
 from projects import alerts
+from projects.jobs import PROGRESS_ALERTS_KIND
 
 
 class Command(BaseCommand):
@@ -21,8 +23,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--mail", action="store_true", help="Mail each officer their list.")
         parser.add_argument("--no-mail", action="store_true", help="Only print, even if e-mail is configured.")
+        parser.add_argument("--background", action="store_true",
+                            help="Queue it as a job (the worker runs it; the file is on the 任务 page).")
 
-    def handle(self, *args, mail: bool = False, no_mail: bool = False, **options):
+    def handle(self, *args, mail: bool = False, no_mail: bool = False, background: bool = False, **options):
+        if background:
+            job = job_start(kind=PROGRESS_ALERTS_KIND, title=_("进度预警清单"), user=None,
+                            params={"mail": mail and not no_mail})
+            self.stdout.write(_("已排队为后台任务 #%(id)d。") % {"id": job.pk})
+            return
         now = timezone.now()
         should_mail = (mail or bool(getattr(settings, "EMAIL_HOST_CONFIGURED", False))) and not no_mail
         limits = alerts.thresholds()

@@ -1,0 +1,88 @@
+"""Starting, cancelling and recovering jobs (the only writes to ``Job`` outside the runner)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks_db.models import DBTaskResult
+
+from .models import Job, JobStatus
+from .registry import job_kind
+from .tasks import run_job
+
+
+def stale_after() -> datetime.timedelta:
+    return datetime.timedelta(seconds=float(getattr(settings, "JOBS_STALE_SECONDS", 60)))
+
+
+def job_start(*, kind: str, title: str, user: AbstractBaseUser | None, params: dict[str, Any] | None = None,
+              input_file: File | None = None, input_name: str = "") -> Job:
+    """Record a job and put it in the queue, in one transaction (the job and its task row commit together)."""
+    registered = job_kind(kind)
+    with transaction.atomic():
+        job = Job(kind=kind, title=title[:200], params=params or {}, started_by=user,
+                  max_attempts=registered.max_attempts, message=_("排队中"))
+        if input_file is not None:
+            job.input_file.save(input_name or "input", input_file, save=False)
+        job.save()
+        job.task_id = str(run_job.enqueue(job.pk).id)
+        job.save(update_fields=["task_id"])
+    return job
+
+
+def job_cancel(*, job: Job, user: AbstractBaseUser) -> Job:
+    """Cancel a job of one's own: a queued one at once, a running one at its next progress report."""
+    if job.started_by_id != user.pk:
+        raise PermissionDenied(_("只能取消自己发起的任务。"))
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job.pk)
+        if job.finished:
+            return job
+        job.cancel_requested = True
+        fields = ["cancel_requested"]
+        if job.status == JobStatus.QUEUED:
+            job.status, job.finished_at, job.message = JobStatus.CANCELLED, timezone.now(), _("已取消")
+            fields += ["status", "finished_at", "message"]
+        else:
+            job.message = _("正在取消…")
+            fields.append("message")
+        job.save(update_fields=fields)
+    return job
+
+
+def jobs_recover(*, now: datetime.datetime | None = None, stale: datetime.timedelta | None = None) -> list[Job]:
+    """Jobs whose worker died (``running`` with no heartbeat for ``JOBS_STALE_SECONDS``): queued again
+    while attempts remain, failed otherwise. Their orphaned task rows are marked failed. Safe to run
+    from any number of processes at once (rows locked, locked ones skipped)."""
+    now = now or timezone.now()
+    cutoff = now - (stale if stale is not None else stale_after())
+    recovered = []
+    with transaction.atomic():
+        rows = Job.objects.select_for_update(skip_locked=True).filter(status=JobStatus.RUNNING,
+                                                                      heartbeat_at__lt=cutoff)
+        for job in rows:
+            orphans = DBTaskResult.objects.filter(id=job.task_id) if job.task_id else DBTaskResult.objects.none()
+            orphans.filter(status="RUNNING").update(
+                status="FAILED", finished_at=now, exception_class_path="jobs.services.WorkerLost",
+                traceback=_("工作进程中断（无心跳）"),
+            )
+            if job.attempts < job.max_attempts and not job.cancel_requested:
+                job.status = JobStatus.QUEUED
+                job.message = _("工作进程中断，已重新排队（已尝试 %(n)d 次）") % {"n": job.attempts}
+                job.task_id = str(run_job.enqueue(job.pk).id)
+            else:
+                job.status = JobStatus.FAILED
+                job.finished_at = now
+                job.error = _("工作进程中断，已尝试 %(n)d 次，未写入任何数据。") % {"n": job.attempts}
+                job.message = _("失败，未写入任何数据")
+            job.save(update_fields=["status", "message", "task_id", "finished_at", "error"])
+            recovered.append(job)
+    return recovered
