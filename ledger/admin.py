@@ -35,6 +35,7 @@ from .admin_conflicts import reapply_onto_current
 from .admin_history import ReadableHistoryAdmin
 from .models import ReviewStatus, Revision, RevisionStatus
 from .permissions import perm
+from .preview import preview_url
 from .revisions import apply_revision, pending_ids, pending_revisions, revision_diff
 from .workflow import history_m2m
 
@@ -294,12 +295,19 @@ class WorkflowAdminMixin(DeleteThroughDoorMixin, ReadableHistoryAdmin):
                                         if r.author_id == request.user.pk):
             returned = None  # already redone
         return {
-            "pending_revisions": [(revision, revision_diff(revision, obj)) for revision in revisions],
+            "pending_revisions": [(revision, revision_diff(revision, obj), preview_url(obj, revision=revision))
+                                  for revision in revisions],
             "own_revision": getattr(request, "_own_revision", None),
             "returned_revision": returned,
             "may_review": self.has_publish_permission(request),
             "returned_record": obj if getattr(obj, "review_status", None) == ReviewStatus.RETURNED else None,
         }
+
+    def get_view_on_site_url(self, obj=None):
+        """在站点上查看: the public page of a published record, the staff preview of a draft."""
+        if obj is not None and self._publishable and not obj.is_published:
+            return preview_url(obj) or super().get_view_on_site_url(obj)
+        return super().get_view_on_site_url(obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -534,8 +542,24 @@ class WorkflowAdminMixin(DeleteThroughDoorMixin, ReadableHistoryAdmin):
 
     @admin.action(description=gettext_lazy("发布"), permissions=["publish"])
     def publish_selected(self, request, queryset):
-        result = workflow.publish_many(records=queryset, user=request.user)
+        """Publish; when a record's public page would show unpublished related records, the reviewer
+        first sees them listed and confirms publishing them together."""
+        together = request.POST.get("together") == "yes"
+        if not together:
+            blocked = [(record, workflow.unpublished_related(record)) for record in queryset
+                       if not getattr(record, "is_published", False)]
+            blocked = [(record, [(r._meta.verbose_name, r) for r in missing]) for record, missing in blocked if missing]
+            if blocked:
+                context = {
+                    **self.admin_site.each_context(request),
+                    "title": _("一并发布关联记录？"), "opts": self.opts, "queryset": queryset, "blocked": blocked,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                    "select_across": request.POST.get("select_across", "0"),
+                }
+                return TemplateResponse(request, "admin/publish_together.html", context)
+        result = workflow.publish_many(records=queryset, user=request.user, together=together)
         self._report(request, result, _("已发布 %(count)d 条。"))
+        return None
 
     def _with_reason(self, request, queryset, *, action: str, title: str, required: bool, service, done: str,
                      records_kwarg: str = "records"):

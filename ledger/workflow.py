@@ -83,11 +83,26 @@ def submit_for_review(
     return record
 
 
+def unpublished_related(record: models.Model) -> list[models.Model]:
+    """The unpublished records ``record``'s public page would show (its investors, zone, signing
+    conference, institutes...: the domain's ``WriteRules.shown_with``)."""
+    return [r for r in rules_for(type(record)).shown_with(record) if not getattr(r, "is_published", True)]
+
+
+def describe_records(records: Iterable[models.Model]) -> str:
+    return "、".join(f"{r._meta.verbose_name}“{r}”" for r in records)
+
+
 @transaction.atomic
 def publish(
-    *, record: models.Model, user: AbstractBaseUser | None, expected_version: int | None = None
+    *, record: models.Model, user: AbstractBaseUser | None, expected_version: int | None = None,
+    together: bool = False, _publishing: frozenset = frozenset(),
 ) -> models.Model:
-    """A reviewer publishes a record: it appears on the public site and in the anonymous API."""
+    """A reviewer publishes a record: it appears on the public site and in the anonymous API.
+
+    A record whose public page would show an unpublished related record is refused, naming what
+    must be published first; with ``together`` those are published with it, in the same transaction
+    (each through its own checks and with its own history entry)."""
     require(user, record, "publish", _("您没有发布%(model)s的权限。") % {"model": _label(record)})
     record = lock_fresh(record, expected_version=expected_version)
     if _is_archived(record):
@@ -97,6 +112,15 @@ def publish(
     errors = rules_for(type(record)).publish_errors(record)
     if errors:
         raise ValidationError(errors)
+    publishing = _publishing | {(type(record), record.pk)}
+    missing = [r for r in unpublished_related(record) if (type(r), r.pk) not in publishing]
+    if missing and not together:
+        raise ValidationError(_(
+            "“%(name)s”的公开页面会显示尚未发布的记录，请先发布它们，或选择“一并发布”：%(records)s。"
+        ) % {"name": record, "records": describe_records(missing)}, code="unpublished_related")
+    for related in missing:
+        if not type(related)._default_manager.filter(pk=related.pk, is_published=True).exists():  # not published by an earlier one
+            publish(record=related, user=user, together=True, _publishing=publishing)
     record.is_published = True
     changed = ["is_published"]
     if _has(record, "review_status"):
@@ -313,8 +337,10 @@ def apply_each(
     return result
 
 
-def publish_many(*, records: Iterable[models.Model], user: AbstractBaseUser | None) -> BulkResult:
-    return apply_each(publish, records, user=user)
+def publish_many(
+    *, records: Iterable[models.Model], user: AbstractBaseUser | None, together: bool = False
+) -> BulkResult:
+    return apply_each(publish, records, user=user, together=together)
 
 
 def unpublish_many(*, records: Iterable[models.Model], user: AbstractBaseUser | None, reason: str = "") -> BulkResult:

@@ -184,6 +184,29 @@ class WriteRules:
         """What stops ``record`` from being published, by field."""
         return {}
 
+    # The links to other publishable records that the record's public page shows (None: every
+    # foreign key and many-to-many set to a model with ``is_published``). Publishing the record
+    # while one of them is unpublished is refused, or publishes them together (``ledger.workflow``).
+    shown_relations: tuple[str, ...] | None = None
+
+    def shown_with(self, record: models.Model) -> list[models.Model]:
+        """The publishable records ``record``'s public page would show."""
+        names = self.shown_relations
+        if names is None:
+            names = tuple(
+                f.name for f in record._meta.get_fields()
+                if (f.many_to_one or f.many_to_many) and f.concrete and f.related_model is not None
+                and "is_published" in _field_names(f.related_model)
+            )
+        shown: list[models.Model] = []
+        for name in names:
+            field = record._meta.get_field(name)
+            if field.many_to_many:
+                shown.extend(getattr(record, name).all())
+            elif getattr(record, field.attname) is not None:
+                shown.append(getattr(record, name))
+        return shown
+
 
 _RULES: dict[type[models.Model], WriteRules] = {}
 _NO_RULES = WriteRules()

@@ -7,5 +7,6 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("招商项目库")
 
     def ready(self) -> None:
-        # The project rules (the stage table) register themselves with the write door.
-        from . import services  # noqa: F401
+        # The project rules (the stage table) register themselves with the write door, the public
+        # pages their staff previews (ledger.preview).
+        from . import services, views  # noqa: F401

@@ -47,6 +47,8 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
     path("favicon.ico", FaviconRedirect.as_view()),
     path("api/v1/", include("qingshan.api_urls")),
+    # Staff preview of drafts and pending revisions (ledger.preview): never cached, 404 for anyone else.
+    path("preview/", include("ledger.urls")),
 ]
 # The public site: Chinese at /…, English at /en/… (a link an investor can be sent). The admin and the
 # API stay unprefixed (the API follows Accept-Language: qingshan.middleware.ChineseFirstLocaleMiddleware).
