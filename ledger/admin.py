@@ -20,7 +20,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import router, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Case, IntegerField, Model, QuerySet, Value, When
 from django.forms.models import construct_instance
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -276,7 +276,7 @@ class WorkflowAdminMixin(DeleteThroughDoorMixin, ReadableHistoryAdmin):
     def get_object(self, request, object_id, from_field=None):
         """A writer who has a pending revision of the record edits on top of it (their form shows it)."""
         obj = super().get_object(request, object_id, from_field)
-        if obj is not None and self._reviewed and not getattr(request, "_revert_m2m", None):
+        if obj is not None and self._reviewed and obj.is_published and not getattr(request, "_revert_m2m", None):
             mine = pending_revisions(obj).filter(author_id=request.user.pk).first()
             if mine is not None:
                 request._revert_m2m = apply_revision(obj, mine) or None
@@ -332,7 +332,7 @@ class WorkflowAdminMixin(DeleteThroughDoorMixin, ReadableHistoryAdmin):
         info = self.opts.app_label, self.opts.model_name
         return [
             path("<path:object_id>/revision/<int:revision_id>/<str:decision>/",
-                 self.admin_site.admin_view(self.revision_decide_view), name="%s_%s_revision" % info),
+                 self.admin_site.admin_view(self.revision_decide_view), name=f"{info[0]}_{info[1]}_revision"),
             *super().get_urls(),
         ]
 
@@ -461,6 +461,15 @@ class WorkflowAdminMixin(DeleteThroughDoorMixin, ReadableHistoryAdmin):
         if self._reviewed:
             filters.insert(0, PendingRevisionFilter)
         return filters
+
+    def get_ordering(self, request):
+        ordering = list(super().get_ordering(request) or self.model._meta.ordering or ())
+        if self._reviewed and not self.has_publish_permission(request):
+            # What was returned to its officer comes first in their list.
+            returned_first = Case(When(review_status=ReviewStatus.RETURNED, then=Value(0)), default=Value(1),
+                                  output_field=IntegerField())
+            return [returned_first.asc(), *ordering]
+        return ordering
 
     def get_list_display(self, request):
         display = list(super().get_list_display(request))

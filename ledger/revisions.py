@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
@@ -27,7 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .history import DIFF_EXCLUDED_FIELDS, FieldChange, display_value
-from .models import Revision, RevisionStatus
+from .models import ReviewStatus, Revision, RevisionStatus
+from .permissions import user_may
 
 # Fields a revision never carries: bookkeeping and the workflow state (changed by ``ledger.workflow`` only).
 _NOT_PROPOSED = (*DIFF_EXCLUDED_FIELDS, "is_published", "published_at", "review_status", "review_comment",
@@ -139,3 +141,33 @@ def revision_diff(revision: Revision, live: models.Model) -> list[FieldChange]:
         new = "、".join(sorted(str(r) for r in related.filter(pk__in=ids))) or _("未填")
         changes.append(FieldChange(name, str(field.verbose_name), old, new))
     return changes
+
+
+def returned_to(user: AbstractBaseUser) -> list[tuple[type[models.Model], int]]:
+    """What was sent back to ``user`` and waits for them: per model, the returned records they may
+    change (their own where the model names an officer) and their returned revisions not yet redone."""
+    found: list[tuple[type[models.Model], int]] = []
+    for model in apps.get_models():
+        names = {f.name for f in model._meta.concrete_fields}
+        if "review_status" not in names or not user_may(user, model, "change"):
+            continue
+        records = model._default_manager.filter(review_status=ReviewStatus.RETURNED)
+        if "officer" in names:
+            records = records.filter(officer=user)
+        if "archived_at" in names:
+            records = records.filter(archived_at__isnull=True)
+        count = records.count() + returned_revisions(user, model).count()
+        if count:
+            found.append((model, count))
+    return found
+
+
+def returned_revisions(user: AbstractBaseUser, model: type[models.Model]) -> models.QuerySet:
+    """``user``'s returned revisions of ``model`` that they have not replaced with a newer one."""
+    content_type = ContentType.objects.get_for_model(model)
+    redone = Revision.objects.filter(
+        content_type=content_type, author=user, object_id=models.OuterRef("object_id"),
+        created_at__gt=models.OuterRef("created_at"),
+    )
+    return Revision.objects.filter(content_type=content_type, author=user, status=RevisionStatus.RETURNED).exclude(
+        models.Exists(redone))

@@ -85,8 +85,8 @@ def submit_for_review(
 
 def unpublished_related(record: models.Model) -> list[models.Model]:
     """The unpublished records ``record``'s public page would show (its investors, zone, signing
-    conference, institutes...: the domain's ``WriteRules.shown_with``)."""
-    return [r for r in rules_for(type(record)).shown_with(record) if not getattr(r, "is_published", True)]
+    conference, institutes...: the domain's ``WriteRules.unpublished_shown``)."""
+    return rules_for(type(record)).unpublished_shown(record)
 
 
 def describe_records(records: Iterable[models.Model]) -> str:

@@ -189,8 +189,8 @@ class WriteRules:
     # while one of them is unpublished is refused, or publishes them together (``ledger.workflow``).
     shown_relations: tuple[str, ...] | None = None
 
-    def shown_with(self, record: models.Model) -> list[models.Model]:
-        """The publishable records ``record``'s public page would show."""
+    def unpublished_shown(self, record: models.Model) -> list[models.Model]:
+        """The unpublished records ``record``'s public page would show (one query per set link)."""
         names = self.shown_relations
         if names is None:
             names = tuple(
@@ -202,9 +202,10 @@ class WriteRules:
         for name in names:
             field = record._meta.get_field(name)
             if field.many_to_many:
-                shown.extend(getattr(record, name).all())
+                shown.extend(getattr(record, name).filter(is_published=False))
             elif getattr(record, field.attname) is not None:
-                shown.append(getattr(record, name))
+                shown.extend(field.related_model._default_manager.filter(
+                    pk=getattr(record, field.attname), is_published=False))
         return shown
 
 

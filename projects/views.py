@@ -20,8 +20,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from ledger.charts import Bar, bar_chart, funnel_chart
-from ledger.paginators import CappedCountPaginator
 from ledger.models import Revision
+from ledger.paginators import CappedCountPaginator
 from ledger.permissions import shown
 from ledger.preview import register_preview
 from ledger.revisions import apply_revision
