@@ -27,7 +27,7 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0 2>/dev/null || true
 	$(BIN)/python manage.py ensure_local_admin --site-url http://$(HOST):$(PORT)/
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	QINGSHAN_TWO_FACTOR_DEV_BYPASS=admin $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
