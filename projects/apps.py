@@ -9,4 +9,4 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         # The project rules (the stage table) register themselves with the write door, the public
         # pages their staff previews (ledger.preview).
-        from . import checks, services, views  # noqa: F401
+        from . import checks, services, two_factor, views  # noqa: F401

@@ -23,6 +23,7 @@ import base64
 import qrcode
 import qrcode.image.svg
 from axes.handlers.proxy import AxesProxyHandler
+from axes.utils import reset as axes_reset
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -30,7 +31,8 @@ from django.contrib.admin import site as admin_site
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -59,6 +61,18 @@ def has_device(*, user: AbstractBaseUser) -> bool:
 
 def bypassed(user: AbstractBaseUser) -> bool:
     return settings.DEBUG and user.get_username() in settings.QINGSHAN_TWO_FACTOR_DEV_BYPASS
+
+
+def sign_in_complete(*, user: AbstractBaseUser) -> None:
+    """Every step passed: the account's failed attempts are forgotten (django-axes)."""
+    axes_reset(username=user.get_username())
+
+
+@receiver(user_logged_in, dispatch_uid="qingshan-two-factor-first-step")
+def _password_accepted(sender, request, user, **kwargs) -> None:
+    """The password was right. Without a second step to come, that completes the sign-in."""
+    if bypassed(user) or not (user.is_staff and (has_device(user=user) or two_factor_required(user=user))):
+        sign_in_complete(user=user)
 
 
 def _exempt(path: str) -> bool:
@@ -137,6 +151,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             request.session.pop(SESSION_STATE, None)
+            sign_in_complete(user=request.user)
             if isinstance(device, StaticDevice):
                 remaining = StaticToken.objects.filter(device=device).count()
                 messages.warning(request, _("您用了一个恢复码，还剩 %(count)d 个。") % {"count": remaining})
@@ -174,6 +189,7 @@ def setup(request: HttpRequest) -> HttpResponse:
             codes = recovery_codes_renew(user=user)
             otp_login(request, device)
             request.session.pop(SESSION_STATE, None)
+            sign_in_complete(user=user)
             return render(request, "admin/two_factor/codes.html",
                           _context(request, codes=codes, title=_("恢复码")))
         locked = _failed(request)

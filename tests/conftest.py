@@ -7,7 +7,6 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from projects.two_factor import two_factor_required
-
 from tests.factories import SuperUserFactory
 
 
