@@ -144,13 +144,13 @@ def revision_diff(revision: Revision, live: models.Model) -> list[FieldChange]:
 
 
 def returned_to(user: AbstractBaseUser) -> list[tuple[type[models.Model], int]]:
-    """What was sent back to ``user`` and waits for them: per model, the returned records they may
-    change (their own where the model names an officer) and their returned revisions not yet redone."""
+    """What was sent back to ``user`` and waits for them: per model they may change but not publish,
+    the returned records they may change (their own where the model names an officer) and their returned revisions not yet redone."""
     found: list[tuple[type[models.Model], int]] = []
     for model in apps.get_models():
         names = {f.name for f in model._meta.concrete_fields}
-        if "review_status" not in names or not user_may(user, model, "change"):
-            continue
+        if "review_status" not in names or not user_may(user, model, "change") or user_may(user, model, "publish"):
+            continue  # those who publish a model's records have nothing returned to them
         records = model._default_manager.filter(review_status=ReviewStatus.RETURNED)
         if "officer" in names:
             records = records.filter(officer=user)

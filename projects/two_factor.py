@@ -23,6 +23,7 @@ import base64
 import qrcode
 import qrcode.image.svg
 from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_client_ip_address
 from axes.utils import reset as axes_reset
 from django import forms
 from django.conf import settings
@@ -63,16 +64,17 @@ def bypassed(user: AbstractBaseUser) -> bool:
     return settings.DEBUG and user.get_username() in settings.QINGSHAN_TWO_FACTOR_DEV_BYPASS
 
 
-def sign_in_complete(*, user: AbstractBaseUser) -> None:
-    """Every step passed: the account's failed attempts are forgotten (django-axes)."""
-    axes_reset(username=user.get_username())
+def sign_in_complete(*, request: HttpRequest, user: AbstractBaseUser) -> None:
+    """Every step passed: the failed attempts of this account from this address are forgotten
+    (django-axes locks a username per address; an attacker's elsewhere stay)."""
+    axes_reset(ip=get_client_ip_address(request), username=user.get_username())
 
 
 @receiver(user_logged_in, dispatch_uid="qingshan-two-factor-first-step")
 def _password_accepted(sender, request, user, **kwargs) -> None:
     """The password was right. Without a second step to come, that completes the sign-in."""
     if bypassed(user) or not (user.is_staff and (has_device(user=user) or two_factor_required(user=user))):
-        sign_in_complete(user=user)
+        sign_in_complete(request=request, user=user)
 
 
 def _exempt(path: str) -> bool:
@@ -151,7 +153,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             request.session.pop(SESSION_STATE, None)
-            sign_in_complete(user=request.user)
+            sign_in_complete(request=request, user=request.user)
             if isinstance(device, StaticDevice):
                 remaining = StaticToken.objects.filter(device=device).count()
                 messages.warning(request, _("您用了一个恢复码，还剩 %(count)d 个。") % {"count": remaining})
@@ -189,7 +191,7 @@ def setup(request: HttpRequest) -> HttpResponse:
             codes = recovery_codes_renew(user=user)
             otp_login(request, device)
             request.session.pop(SESSION_STATE, None)
-            sign_in_complete(user=user)
+            sign_in_complete(request=request, user=user)
             return render(request, "admin/two_factor/codes.html",
                           _context(request, codes=codes, title=_("恢复码")))
         locked = _failed(request)
