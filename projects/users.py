@@ -6,7 +6,9 @@ used to be told their password was wrong. ``user_roles_apply`` is the one place 
 membership into staff status; the user admin calls it after every save of a user's groups.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
+from django.db.models import QuerySet
 
 from .stages import Role
 
@@ -28,3 +30,8 @@ def user_roles_apply(*, user: AbstractUser) -> bool:
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     return True
+
+
+def officer_choices() -> QuerySet:
+    """Who may be a project's 招商专员: every active staff account, by name."""
+    return get_user_model().objects.filter(is_active=True, is_staff=True).order_by("last_name", "first_name", "username")

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "ambassadors",
     # Issue 16: 常用筛选, each person's named changelist filters (savedfilters/).
     "savedfilters",
+    # Issue 15: the officer's desk (工作台): 督办, visits, tasks, evidence files, notifications (desk/).
+    "desk",
 ]
 
 MIDDLEWARE = [
@@ -261,7 +263,33 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@loca
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Evidence files (佐证材料, desk/): private. On the local disk under var/evidence/ with no URL
+    # (served only by the staff view desk.views.evidence_download), or an S3-compatible bucket when
+    # QS_EVIDENCE_S3_BUCKET is set (docs/deploy.md); the bucket must not be public either.
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "evidence"), "base_url": "/no-public-url/"},
+    },
 }
+if os.environ.get("QS_EVIDENCE_S3_BUCKET"):
+    STORAGES["evidence"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["QS_EVIDENCE_S3_BUCKET"],
+            "endpoint_url": os.environ.get("QS_EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("QS_EVIDENCE_S3_REGION") or None,
+            "access_key": os.environ.get("QS_EVIDENCE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("QS_EVIDENCE_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# The largest evidence file accepted, in bytes (20 MB by default).
+EVIDENCE_MAX_BYTES = int(os.environ.get("QS_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+# An overdue 督办 item escalates one level (蓝→黄→红) per run of `escalate_supervision`, at most
+# once in this many days.
+SUPERVISION_ESCALATION_DAYS = int(os.environ.get("QS_SUPERVISION_ESCALATION_DAYS", "7"))
 
 # HTTPS (production.py): probes from the proxy or an orchestrator speak plain HTTP to the app server.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]

@@ -18,3 +18,11 @@ PUBLIC_CACHE_SECONDS = 0
 
 # Mail stays in memory (django.core.mail.outbox), as Django's test runner would set it.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Evidence files of the tests go to a throw-away directory, never to the developer's var/evidence/.
+import tempfile  # noqa: E402
+
+STORAGES = {**STORAGES, "evidence": {  # noqa: F405
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": tempfile.mkdtemp(prefix="qs-evidence-"), "base_url": "/no-public-url/"},
+}}
