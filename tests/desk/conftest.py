@@ -44,3 +44,13 @@ def project(officer):
 @pytest.fixture
 def today() -> datetime.date:
     return datetime.date.today()
+
+
+@pytest.fixture(autouse=True)
+def evidence_store(settings, tmp_path):
+    """Each test its own private evidence store (an empty directory)."""
+    settings.STORAGES = {**settings.STORAGES, "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "evidence-store"), "base_url": "/no-public-url/"},
+    }}
+    return tmp_path / "evidence-store"
