@@ -101,10 +101,13 @@ class SupervisionItemAdmin(DeskModelAdmin):
             services.desk_record_save(record=obj, user=request.user, reason=_("修改督办事项"))
 
     def save_formset(self, request, form, formset, change):
+        """New follow-ups through the service (the admin's change message reads what was added)."""
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for entry_form in formset.forms:
             if entry_form.has_changed() and not entry_form.instance.pk and entry_form.cleaned_data.get("note"):
-                services.supervision_follow_up(item=form.instance, date=entry_form.cleaned_data["date"],
-                                               note=entry_form.cleaned_data["note"], user=request.user)
+                formset.new_objects.append(services.supervision_follow_up(
+                    item=form.instance, date=entry_form.cleaned_data["date"], note=entry_form.cleaned_data["note"],
+                    user=request.user))
 
     def save_related(self, request, form, formsets, change):
         for formset in formsets:
