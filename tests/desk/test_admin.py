@@ -11,6 +11,7 @@ from desk import services
 from desk.models import Interaction, Notification, SupervisionItem, SupervisionStatus, Task
 from projects.models import Project
 from projects.stages import Role
+from tests.admin_utils import form_data
 from tests.factories import ProjectFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -115,11 +116,20 @@ def test_an_officer_without_user_rights_can_pick_any_active_staff_member_as_offi
     outsider = StaffUserFactory(username="not-staff", is_staff=False)
     client.force_login(officer)
     assert not officer.has_perm("auth.view_user")
-    page = client.get(reverse("admin:projects_project_change", args=[project.pk])).content.decode()
-    assert f'<option value="{colleague.pk}">' in page
-    assert 'value="%d"' % outsider.pk not in page and ">gone<" not in page
-    form = page  # the officer field is a plain choice, no autocomplete to the user admin (which answers 403)
-    assert "data-ajax--url" not in form.split('name="officer"')[0][-400:]
+    url = reverse("admin:projects_project_change", args=[project.pk])
+    rendered = client.get(url)
+    page = rendered.content.decode()
+    select = page[page.index('name="officer"'):]
+    select = select[:select.index("</select>")]
+    # A plain choice of the active staff: no autocomplete to the user admin (which answers 403 to officers).
+    assert "data-ajax--url" not in select
+    assert f'<option value="{colleague.pk}">' in select and f'<option value="{officer.pk}" selected>' in select
+    assert f'value="{outsider.pk}"' not in select and "gone" not in select
+    data = form_data(rendered)
+    data["officer"] = str(colleague.pk)
+    assert client.post(url, data).status_code == 302
+    project.refresh_from_db()
+    assert project.officer == colleague
 
 
 def test_the_printable_sheet_shows_internal_fields_open_items_and_latest_visits(client, officer, project):
