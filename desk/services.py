@@ -8,6 +8,7 @@ project door, ``projects.services.project_save``.
 from __future__ import annotations
 
 import datetime
+import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ from .models import (
     SupervisionStatus,
     Task,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _write(record: models.Model, *, user: AbstractBaseUser | None, reason: str = "",
@@ -278,9 +281,15 @@ def _email_mode(user: AbstractBaseUser) -> str:
 
 
 def _mail_one(notification_pk: int) -> None:
+    """After the commit: a relay that is down leaves the notice unmailed (the digest or the bell
+    still has it) and is logged; it never fails the request that made the notice."""
     notification = Notification.objects.select_related("recipient").get(pk=notification_pk)
-    send_mail(subject=_("【青山招商】%(kind)s") % {"kind": notification.get_kind_display()},
-              message=notification.message, from_email=None, recipient_list=[notification.recipient.email])
+    try:
+        send_mail(subject=_("【青山招商】%(kind)s") % {"kind": notification.get_kind_display()},
+                  message=notification.message, from_email=None, recipient_list=[notification.recipient.email])
+    except OSError:
+        logger.exception("notification mail %s not sent", notification.pk)
+        return
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
 
 

@@ -253,6 +253,9 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# Without a relay, mail (the desk's notifications) is printed to the console instead of failing.
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST_CONFIGURED
+                 else "django.core.mail.backends.console.EmailBackend")
 
 # ---------------------------------------------------------------------------------------------
 # Serving and security. Every variable is explained in docs/deploy.md. What holds everywhere is

@@ -88,3 +88,14 @@ def test_each_person_sets_their_own_mail_preference(client, officer):
     assert officer.notification_preference.email_mode == "off"
     bad = client.post(reverse("admin:desk_notification_preferences"), {"email_mode": "sms"})
     assert bad.status_code == 200 and "sms" in bad.content.decode()
+
+
+def test_a_relay_that_is_down_does_not_fail_the_return(officer, reviewer, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionRefusedError("relay down")
+
+    monkeypatch.setattr("desk.services.send_mail", down)
+    project = submitted_project(officer)
+    return_for_changes(record=project, user=reviewer, reason="缺少附件")
+    notice = Notification.objects.get(recipient=officer)
+    assert notice.emailed_at is None  # kept for the bell; not marked mailed
