@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.template import Context, Template
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from desk import services
 from desk.selectors import desk_for
@@ -108,3 +109,13 @@ def test_the_admin_index_with_the_desk_is_pinned(client, officer, reviewer, coun
         response = client.get(reverse("admin:index"))
     assert response.status_code == 200
 
+
+
+def test_the_desk_reads_in_english(rf, officer):
+    ProjectFactory(name="英文项目", officer=officer)
+    request = rf.get("/admin/")
+    request.user = officer
+    with translation.override("en"):
+        html = Template("{% load desk %}{% desk_workbench %}").render(Context({"request": request}))
+    assert "My desk" in html and "My open tasks" in html and "No open supervision items." in html
+    assert "我的工作台" not in html

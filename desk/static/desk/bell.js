@@ -12,7 +12,7 @@
         if (!data || !count) { return; }
         count.textContent = String(data.unread);
         count.hidden = data.unread === 0;
-        bell.setAttribute("aria-label", bell.dataset.label.replace("%s", String(data.unread)));
+        bell.setAttribute("aria-label", bell.dataset.label + ": " + String(data.unread));
         bell.title = data.items.slice(0, 5).map(function (item) { return item.message; }).join("\n");
       })
       .catch(function () { /* the bell stays without a count */ });
