@@ -85,11 +85,11 @@ class SupervisionItemAdmin(DeskModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            services.supervision_create(
+            created = services.supervision_create(
                 project=obj.project, obstacle=obj.obstacle, responsible_unit=obj.responsible_unit,
                 responsible_person=obj.responsible_person, owner=obj.owner, deadline=obj.deadline, user=request.user)
-            form.instance = SupervisionItem.objects.filter(project=obj.project).latest("pk")
-            obj.pk = form.instance.pk
+            obj.pk = created.pk
+            form.instance = created
             return
         stored = SupervisionItem.objects.get(pk=obj.pk)
         if obj.status == SupervisionStatus.RESOLVED and stored.status != SupervisionStatus.RESOLVED:
