@@ -357,8 +357,11 @@ def digest_send(*, now: datetime.datetime | None = None) -> int:
 
 def workflow_notify(*, action: str, record: models.Model, user: AbstractBaseUser | None) -> None:
     """After a publish or a return (``ledger.workflow`` calls this): tell the record's officer, or
-    whoever submitted it."""
-    recipient = getattr(record, "officer", None) or _submitter(record)
+    whoever submitted it. Costs nothing when there is nobody to tell."""
+    # A record with a 招商专员 field tells its officer (nobody when none is set: no extra query);
+    # other records tell whoever last submitted them.
+    has_officer = any(f.name == "officer" for f in record._meta.concrete_fields)
+    recipient = (record.officer if record.officer_id else None) if has_officer else _submitter(record)
     if recipient is None or (user is not None and recipient.pk == user.pk):
         return
     if action == "returned":
