@@ -283,10 +283,6 @@ class NotificationAdmin(admin.ModelAdmin):
         count = services.notifications_mark_read(user=request.user, ids=queryset.values_list("pk", flat=True))
         self.message_user(request, _("已将 %(count)d 条通知标记为已读。") % {"count": count})
 
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "preferences_url": reverse("admin:desk_notification_preferences")}
-        return super().changelist_view(request, extra_context)
-
     def get_urls(self):
         return [
             path("bell/", self.admin_site.admin_view(self.bell_view), name="desk_notification_bell"),

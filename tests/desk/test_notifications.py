@@ -76,6 +76,7 @@ def test_the_bell_counts_only_my_unread_notices_and_read_all_clears_it(client, o
     assert bell["unread"] == 1 and [item["message"] for item in bell["items"]] == ["给王的通知"]
     listing = client.get(reverse("admin:desk_notification_changelist")).content.decode()
     assert "给王的通知" in listing and "给李的通知" not in listing
+    assert reverse("admin:desk_notification_preferences") in listing and "全部标为已读" in listing
     client.post(reverse("admin:desk_notification_read_all"))
     assert client.get(reverse("admin:desk_notification_bell")).json()["unread"] == 0
 
