@@ -378,8 +378,8 @@ def workflow_notify(*, action: str, record: models.Model, user: AbstractBaseUser
 
 def _submitter(record: models.Model) -> AbstractBaseUser | None:
     history = getattr(type(record), "history", None)
-    if history is None:
-        return None
+    if history is None or not any(f.name == "review_status" for f in record._meta.concrete_fields):
+        return None  # no review workflow (a lead is published directly): nobody submitted it
     row = (history.filter(**{record._meta.pk.attname: record.pk}, review_status="submitted")
            .select_related("history_user").order_by("-history_date").first())
     return row.history_user if row is not None else None

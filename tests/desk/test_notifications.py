@@ -9,7 +9,7 @@ from desk import services
 from desk.models import EmailMode, Notification, NotificationKind
 from ledger.workflow import publish, return_for_changes, submit_for_review
 from projects.stages import Role
-from tests.factories import EnterpriseFactory, ProjectFactory, StaffUserFactory
+from tests.factories import EnterpriseFactory, LeadFactory, ProjectFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -106,3 +106,10 @@ def test_a_relay_that_is_down_does_not_fail_the_return(officer, reviewer, monkey
     return_for_changes(record=project, user=reviewer, reason="缺少附件")
     notice = Notification.objects.get(recipient=officer)
     assert notice.emailed_at is None  # kept for the bell; not marked mailed
+
+
+def test_publishing_a_record_without_review_notifies_nobody_and_does_not_fail(reviewer):
+    lead = LeadFactory(is_published=False)
+    publish(record=lead, user=reviewer)
+    lead.refresh_from_db()
+    assert lead.is_published and not Notification.objects.exists()
