@@ -80,7 +80,7 @@ class JobAdmin(admin.ModelAdmin):
         jobs = list(Job.objects.started_by(request.user).order_by("-created_at", "-id")[:JOBS_LISTED])
         context = {
             **self.admin_site.each_context(request),
-            "title": _("我的任务"),
+            "title": _("我的后台任务"),
             "opts": self.opts,
             "jobs": jobs,
             "rows": [(job, job_status(job)) for job in jobs],

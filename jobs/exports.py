@@ -85,7 +85,7 @@ class JobExportMixin:
         return _json(
             request,
             {
-                "detail": _("导出较大，已转为后台任务；完成后在“我的任务”页面下载。"),
+                "detail": _("导出较大，已转为后台任务；完成后在“我的后台任务”页面下载。"),
                 "job": job.pk,
                 "status_url": request.build_absolute_uri(reverse("admin:jobs_job_status", args=[job.pk])),
                 "jobs_page": request.build_absolute_uri(reverse("admin:jobs_job_changelist")),

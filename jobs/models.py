@@ -60,8 +60,8 @@ class Job(models.Model):
     objects = JobQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("任务")
-        verbose_name_plural = _("任务")
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
         ordering = ("-created_at", "-id")
         indexes = [models.Index(fields=["started_by", "-created_at"], name="job_owner_recent_idx")]
         constraints = [

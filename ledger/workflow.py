@@ -32,6 +32,21 @@ from .permissions import require
 from .revisions import apply_revision
 from .writes import StaleVersionError, attribute, full_clean_fast, lock_fresh, record_prepare, record_save, rules_for
 
+# Called as ``callback(action=..., record=..., user=...)`` after a workflow write, in its transaction
+# (action: "published" or "returned"). Apps above the core register here from ``AppConfig.ready``
+# (the desk's notifications), so that this module names none of them.
+AFTER_WORKFLOW: list[Callable[..., None]] = []
+
+
+def register_after_workflow(callback: Callable[..., None]) -> None:
+    if callback not in AFTER_WORKFLOW:
+        AFTER_WORKFLOW.append(callback)
+
+
+def _announce(action: str, record: models.Model, user: AbstractBaseUser | None) -> None:
+    for callback in AFTER_WORKFLOW:
+        callback(action=action, record=record, user=user)
+
 
 def _label(record: models.Model) -> str:
     return str(record._meta.verbose_name)
@@ -129,6 +144,7 @@ def publish(
         record.review_comment = ""
         changed += ["published_at", "review_status", "review_comment"]
     _save(record, user=user, reason=_("发布"), changed=changed)
+    _announce("published", record, user)
     return record
 
 
@@ -169,6 +185,7 @@ def return_for_changes(
     record.review_comment = reason
     _save(record, user=user, reason=_("退回修改：%(reason)s") % {"reason": reason},
           changed=["review_status", "review_comment"])
+    _announce("returned", record, user)
     return record
 
 

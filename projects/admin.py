@@ -38,6 +38,7 @@ from .models import (
     Sector,
     SigningEvent,
 )
+from .users import officer_choices
 
 TIMESTAMP_FIELDS = ("created_at", "updated_at")
 #: A name in a changelist column is cut to this many characters (the full name shows on hover).
@@ -370,7 +371,9 @@ class ProjectAdmin(SavedFiltersMixin, MapFieldsAdminMixin, LedgerImportExportMix
     show_full_result_count = False
     search_fields = ("name", "code", "name_en", "investors__name", "investors__short_name", "address", "summary",
                      "responsible_unit", "responsible_person")
-    autocomplete_fields = ("investors", "sector", "signing_event", "zone", "institutes", "officer")
+    # 招商专员 is a plain choice of the active staff accounts (a short list), not the user admin's
+    # autocomplete, which answers only people allowed to view users (issue 15).
+    autocomplete_fields = ("investors", "sector", "signing_event", "zone", "institutes")
     # No date_hierarchy: it runs SELECT DISTINCT DATE_TRUNC('year', signed_on) over the whole table
     # twice per page; SignedYearFilter gives the same choice from MIN/MAX (docs/performance.md).
     readonly_fields = PUBLISHABLE_READONLY
@@ -400,6 +403,11 @@ class ProjectAdmin(SavedFiltersMixin, MapFieldsAdminMixin, LedgerImportExportMix
 
     total_investment_display = money_column("total_investment", _("总投资"))
     funds_in_place_display = money_column("funds_in_place", _("到位资金"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "officer":
+            kwargs["queryset"] = officer_choices()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -2,12 +2,16 @@
 Progress alerts (进度预警): a live project that has had no milestone and no update for a while.
 
 A project is *live* while someone still owes it work: 在谈, 已签约, 已注册落户, 已开工. Its last
-activity is the later of its last update and its last recorded milestone. Silent for
+activity is its last *real progress*: the later of its creation, its last recorded milestone and
+what other apps register as progress (``register_progress_source``: the desk's logged visits and
+resolved 督办 items). An edit is not progress: a typo fix or a publish leaves a stalled project
+stalled. Silent for
 ``PROGRESS_ALERT_YELLOW_DAYS`` days (60 by default) it is yellow, for ``PROGRESS_ALERT_RED_DAYS``
 (90) red. Projects in production, on hold or terminated carry no alert.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -42,16 +46,31 @@ def thresholds() -> Thresholds:
     return Thresholds(yellow_days=yellow, red_days=max(red, yellow))
 
 
+# Each returns, for ``OuterRef("pk")`` (a project), a subquery of the latest datetime of a kind of
+# real progress; registered from another app's ``AppConfig.ready`` (the desk), so that this module
+# names no app above it.
+_PROGRESS_SOURCES: list[Callable[[], models.Expression]] = []
+
+
+def register_progress_source(source: Callable[[], models.Expression]) -> None:
+    if source not in _PROGRESS_SOURCES:
+        _PROGRESS_SOURCES.append(source)
+
+
+def progress_expression() -> models.Expression:
+    """The latest real progress of each project: creation, milestones and the registered sources."""
+    latest_milestone = (
+        ProjectMilestone.objects.filter(project_id=models.OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+    )
+    sources = [models.Subquery(latest_milestone), *(source() for source in _PROGRESS_SOURCES)]
+    return Greatest("created_at", *(Coalesce(source, "created_at") for source in sources))
+
+
 def with_alert(queryset: models.QuerySet[Project], *, now: datetime.datetime | None = None) -> models.QuerySet:
     """Annotate ``last_activity`` (datetime) and ``alert_colour`` (an ``AlertColour`` value)."""
     now = now or timezone.now()
     limits = thresholds()
-    latest_milestone = (
-        ProjectMilestone.objects.filter(project_id=models.OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
-    )
-    return queryset.annotate(
-        last_activity=Greatest("updated_at", Coalesce(models.Subquery(latest_milestone), "updated_at")),
-    ).annotate(
+    return queryset.annotate(last_activity=progress_expression()).annotate(
         alert_colour=models.Case(
             models.When(~models.Q(stage__in=LIVE_STAGES), then=models.Value(AlertColour.NONE)),
             models.When(

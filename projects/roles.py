@@ -74,8 +74,19 @@ DUPLICATE_FLAG = ("projects", "duplicateflag")
 # 投资意向 from the public form: every role reads them, officers and reviewers follow them up.
 INVESTMENT_INTEREST = ("projects", "investmentinterest")
 
-_VIEW_LEDGER = _perms(("view",), (*LEDGER_MODELS, DUPLICATE_FLAG, INVESTMENT_INTEREST))
-_OFFICER = _VIEW_LEDGER | _perms(("add", "change"), OFFICER_MODELS) | _perms(("change",), (INVESTMENT_INTEREST,))
+# The officer's desk (issue 15, the desk app): officers and reviewers keep 督办 items, visits, tasks
+# and evidence files; every role reads them. (Named by label only: projects imports no desk module.)
+DESK_MODELS: tuple[tuple[str, str], ...] = (
+    ("desk", "supervisionitem"),
+    ("desk", "supervisionfollowup"),
+    ("desk", "interaction"),
+    ("desk", "task"),
+    ("desk", "evidencedocument"),
+)
+
+_VIEW_LEDGER = _perms(("view",), (*LEDGER_MODELS, DUPLICATE_FLAG, INVESTMENT_INTEREST, *DESK_MODELS))
+_OFFICER = (_VIEW_LEDGER | _perms(("add", "change"), (*OFFICER_MODELS, *DESK_MODELS))
+            | _perms(("change",), (INVESTMENT_INTEREST,)))
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OFFICER: frozenset(_OFFICER),

@@ -6,7 +6,9 @@ used to be told their password was wrong. ``user_roles_apply`` is the one place 
 membership into staff status; the user admin calls it after every save of a user's groups.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
+from django.db.models import QuerySet
 
 from .roles import ROLE_PERMISSIONS
 from .stages import Role
@@ -56,3 +58,8 @@ def user_is_privileged(*, user: AbstractUser) -> bool:
         return True
     direct = user.user_permissions.values_list("content_type__app_label", "codename")
     return any(f"{app_label}.{codename}" not in ORDINARY_PERMISSIONS for app_label, codename in direct)
+
+
+def officer_choices() -> QuerySet:
+    """Who may be a project's 招商专员: every active staff account, by name."""
+    return get_user_model().objects.filter(is_active=True, is_staff=True).order_by("last_name", "first_name", "username")

@@ -1,5 +1,6 @@
 """The backup drill: dump the seed data with pg_dump, restore it into an empty database, lose nothing."""
 
+import datetime
 import os
 import subprocess
 from pathlib import Path
@@ -7,11 +8,19 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 
+from desk import services as desk_services
 from projects.models import Project, ProjectMilestone
-from tests.factories import LeadFactory, ProjectFactory, ProjectMilestoneFactory, ResearchInstituteFactory
+from tests.factories import (
+    LeadFactory,
+    ProjectFactory,
+    ProjectMilestoneFactory,
+    ResearchInstituteFactory,
+    StaffUserFactory,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DRILL = BASE_DIR / "bench" / "backup_drill.sh"
@@ -28,6 +37,20 @@ def table_rows(url: str, table: str, pk: str) -> list[tuple]:
         return conn.execute(f'SELECT * FROM "{table}" ORDER BY "{pk}"').fetchall()
 
 
+def desk_records(project: Project) -> None:
+    """One of each desk record (a 督办 item with a follow-up, a visit with its task, an evidence PDF)."""
+    today = datetime.date.today()
+    drill = StaffUserFactory(username="drill")
+    item = desk_services.supervision_create(project=project, obstacle="备份演练问题", responsible_unit="区发改局",
+                                            deadline=today, user=None)
+    desk_services.supervision_follow_up(item=item, date=today, note="备份演练跟进", user=None)
+    visit = desk_services.interaction_log(project=project, occurred_on=today, summary="备份演练走访",
+                                          next_step="备份演练任务", staff=[drill], user=None)
+    desk_services.task_create(title="备份演练任务", assignee=drill, user=None)
+    desk_services.evidence_attach(project=project, interaction=visit, title="备份演练材料", user=None,
+                                  upload=SimpleUploadedFile("drill.pdf", b"%PDF-1.4\n%%EOF\n"))
+
+
 @pytest.mark.django_db(transaction=True)
 def test_pg_dump_and_restore_bring_back_every_record_and_history_entry(tmp_path):
     if connection.vendor != "postgresql":
@@ -37,6 +60,7 @@ def test_pg_dump_and_restore_bring_back_every_record_and_history_entry(tmp_path)
     ProjectMilestoneFactory(note="备份演练")
     LeadFactory()
     ProjectFactory().institutes.add(ResearchInstituteFactory())  # the history of a project's institutes
+    desk_records(Project.objects.order_by("pk").first())  # issue 15: the desk's records and their history
     models = [model for model in apps.get_models() if model._meta.managed and not model._meta.proxy]
     source_db = connection.settings_dict["NAME"]
     drill_db = f"{source_db}_drill"

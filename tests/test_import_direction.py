@@ -2,6 +2,7 @@
 
     qingshan (configuration)  ->  projects, ambassadors (domain)  ->  ledger (core)
                                   ambassadors -> projects, never the other way
+                                  desk -> projects, ledger; nothing imports desk
 
 - ``ledger`` names no domain app and not ``qingshan`` anywhere in a file;
 - ``projects`` names no ``ambassadors`` anywhere in a file;
@@ -21,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("ledger", "jobs", "savedfilters", "projects", "ambassadors", "qingshan")
-DOMAIN_APPS = ("projects", "ambassadors")
+PACKAGES = ("ledger", "jobs", "savedfilters", "projects", "ambassadors", "desk", "qingshan")
+DOMAIN_APPS = ("projects", "ambassadors", "desk")
 
 # Function-local imports of stdlib or third-party modules that stay, with the reason.
 # (module, imported name) -> reason. Nothing first-party may appear here.
@@ -183,6 +184,17 @@ def test_jobs_imports_only_the_core():
 def test_projects_imports_no_ambassadors():
     offending = [i for i in IMPORTS if top(i.module) == "projects" and top(i.target) == "ambassadors"]
     assert not offending, _report("projects imports ambassadors", offending)
+
+
+def test_nothing_imports_the_desk():
+    """The desk (issue 15) sits on top: it imports ledger and projects; only settings and URLs name it."""
+    offending = [i for i in IMPORTS if top(i.target) == "desk" and top(i.module) not in ("desk", "qingshan")]
+    assert not offending, _report("an app imports desk", offending)
+
+
+def test_desk_imports_only_ledger_and_projects():
+    offending = [i for i in IMPORTS if top(i.module) == "desk" and top(i.target) in ("ambassadors", "savedfilters")]
+    assert not offending, _report("desk imports an app other than ledger and projects", offending)
 
 
 def test_configuration_imports_no_app_at_module_level():

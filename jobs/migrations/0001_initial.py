@@ -43,8 +43,8 @@ class Migration(migrations.Migration):
                 ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='jobs', to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
             ],
             options={
-                'verbose_name': '任务',
-                'verbose_name_plural': '任务',
+                'verbose_name': '后台任务',
+                'verbose_name_plural': '后台任务',
                 'ordering': ('-created_at', '-id'),
                 'indexes': [models.Index(fields=['started_by', '-created_at'], name='job_owner_recent_idx')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='job_progress_at_most_100'), models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'running', 'succeeded', 'failed', 'cancelled'])), name='job_status_known')],

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "jobs",
+    # Issue 15: the officer's desk (工作台): 督办, visits, tasks, evidence files, notifications (desk/).
+    "desk",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +266,9 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# Without a relay, mail (the desk's notifications) is printed to the console instead of failing.
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST_CONFIGURED
+                 else "django.core.mail.backends.console.EmailBackend")
 
 # ---------------------------------------------------------------------------------------------
 # Serving and security. Every variable is explained in docs/deploy.md. What holds everywhere is
@@ -274,6 +279,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@loca
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Evidence files (佐证材料, desk/): private. On the local disk under var/evidence/ with no URL
+    # (served only by the staff view desk.views.evidence_download), or an S3-compatible bucket when
+    # QS_EVIDENCE_S3_BUCKET is set (docs/deploy.md); the bucket must not be public either.
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "evidence"), "base_url": "/no-public-url/"},
+    },
     # Issue 17: job files (exports, uploaded imports). Private: no base URL, served only through the
     # 任务 page's download view to the person who started the job. JOBS_FILE_ROOT moves it (shared disk
     # when workers run on other machines; docs/deploy.md).
@@ -294,6 +306,25 @@ JOBS_EXPORT_ROWS = {
     "csv": int(os.environ.get("JOBS_EXPORT_CSV_ROWS", "200000")),
     "xlsx": int(os.environ.get("JOBS_EXPORT_XLSX_ROWS", "20000")),
 }
+if os.environ.get("QS_EVIDENCE_S3_BUCKET"):
+    STORAGES["evidence"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["QS_EVIDENCE_S3_BUCKET"],
+            "endpoint_url": os.environ.get("QS_EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("QS_EVIDENCE_S3_REGION") or None,
+            "access_key": os.environ.get("QS_EVIDENCE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("QS_EVIDENCE_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# The largest evidence file accepted, in bytes (20 MB by default).
+EVIDENCE_MAX_BYTES = int(os.environ.get("QS_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+# An overdue 督办 item escalates one level (蓝→黄→红) per run of `escalate_supervision`, at most
+# once in this many days.
+SUPERVISION_ESCALATION_DAYS = int(os.environ.get("QS_SUPERVISION_ESCALATION_DAYS", "7"))
 
 # HTTPS (production.py): probes from the proxy or an orchestrator speak plain HTTP to the app server.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]

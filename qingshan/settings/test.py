@@ -23,3 +23,11 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # that enter a wrong code and then the right one at once would wait. The lock-out (django-axes) is on.
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
+
+# Evidence files of the tests go to a throw-away directory, never to the developer's var/evidence/.
+import tempfile  # noqa: E402
+
+STORAGES = {**STORAGES, "evidence": {  # noqa: F405
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": tempfile.mkdtemp(prefix="qs-evidence-"), "base_url": "/no-public-url/"},
+}}

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from jobs.exports import EXPORT_KIND
 from jobs.models import Job, JobStatus
 from jobs.services import job_start
-from tests.browser.test_admin_screen import PASSWORD, logged_in
 from tests.browser.signin import authenticator
+from tests.browser.test_admin_screen import PASSWORD, logged_in
 from tests.browser.test_public_site import CHROMIUM
 from tests.factories import SuperUserFactory
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from projects.admin_filters import AlertColourFilter
 from projects.alerts import AlertColour, with_alert
 from projects.models import Project, ProjectMilestone
+from projects.services import project_save
 from projects.stages import Stage
 from tests.factories import ProjectFactory, ProjectMilestoneFactory, UserFactory
 
@@ -17,10 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 def silent_for(project: Project, days: int) -> Project:
-    """Backdate the project's last update and its milestones, the one its save logged included
+    """Backdate the project's creation, last update and milestones, the one its save logged included
     (auto_now and auto_now_add cannot be set through save())."""
     then = timezone.now() - datetime.timedelta(days=days)
-    Project.objects.filter(pk=project.pk).update(updated_at=then)
+    Project.objects.filter(pk=project.pk).update(created_at=then, updated_at=then)
     ProjectMilestone.objects.filter(project=project).update(created_at=then)
     return project
 
@@ -103,3 +104,14 @@ def test_command_only_prints_when_mail_is_not_configured(capsys):
     call_command("progress_alerts")
     assert "共 1 个项目" in capsys.readouterr().out
     assert mail.outbox == []
+
+
+def test_an_edit_is_not_progress_a_typo_fix_leaves_a_red_project_red():
+    project = silent_for(ProjectFactory(name="错别字项目"), 120)
+    assert colours()["错别字项目"] == AlertColour.RED
+    project.refresh_from_db()
+    project.summary = "修正一个错别字"
+    project_save(project=project, user=None)
+    project.refresh_from_db()
+    assert project.updated_at > timezone.now() - datetime.timedelta(minutes=1)  # the edit was written
+    assert colours()["错别字项目"] == AlertColour.RED

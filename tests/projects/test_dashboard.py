@@ -45,10 +45,10 @@ def ledger():
             funds_in_place=Decimal(in_place) if in_place else None, signing_event=event,
             is_published=name != "B",  # an unpublished project: the dashboard counts it, the public does not.
         )
-    # B has said nothing for 100 days, no update and no milestone (not even the one its save logged):
+    # B has said nothing for 100 days, no progress and no milestone (not even the one its save logged):
     # red alert, so not "on track".
     silent = timezone.now() - datetime.timedelta(days=100)
-    Project.objects.filter(name="B").update(updated_at=silent)
+    Project.objects.filter(name="B").update(created_at=silent, updated_at=silent)
     ProjectMilestone.objects.filter(project__name="B").update(created_at=silent)
     return {"steel": steel, "silicon": silicon, "hydrogen": hydrogen, "conference": conference, "earlier": earlier}
 

@@ -40,9 +40,13 @@ def test_the_migration_created_the_four_groups_with_exactly_their_permissions():
               for g in Group.objects.prefetch_related("permissions__content_type")}
     assert set(groups) >= {"招商专员", "审核员", "只读", "管理员"}
     # Every role reads the 投资意向 submissions; officers (and reviewers) follow them up (#18).
-    view_all = {perm("view", m) for m in LEDGER} | {"projects.view_duplicateflag", "projects.view_investmentinterest"}
+    # Every role reads the desk's records; officers and reviewers keep them (#15).
+    desk = ("desk.supervisionitem", "desk.supervisionfollowup", "desk.interaction", "desk.task",
+            "desk.evidencedocument")
+    view_all = {perm("view", m) for m in (*LEDGER, *desk)} | {
+        "projects.view_duplicateflag", "projects.view_investmentinterest"}
     officer = view_all | {perm(a, m) for a in ("add", "change") for m in (
-        "projects.project", "projects.projectmilestone", "projects.enterprise", "ambassadors.lead")} | {
+        "projects.project", "projects.projectmilestone", "projects.enterprise", "ambassadors.lead", *desk)} | {
         "projects.change_investmentinterest"}
     assert groups["招商专员"] == officer
     assert groups["审核员"] == officer | {

@@ -1,0 +1,33 @@
+"""What the desk plugs into the layers below it (called from ``DeskConfig.ready``): the stalled
+list counts its visits and resolved 督办 items as real progress; publications and returns notify."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from ledger.workflow import register_after_workflow
+from projects.alerts import register_progress_source
+
+from . import services
+from .models import Interaction, SupervisionItem, SupervisionStatus
+
+
+def latest_visit() -> models.Expression:
+    """When the project's latest visit or interaction was logged."""
+    return models.Subquery(
+        Interaction.objects.filter(project_id=models.OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+    )
+
+
+def latest_resolution() -> models.Expression:
+    """When the project's latest 督办 item was resolved."""
+    return models.Subquery(
+        SupervisionItem.objects.filter(project_id=models.OuterRef("pk"), status=SupervisionStatus.RESOLVED)
+        .order_by("-resolved_at").values("resolved_at")[:1]
+    )
+
+
+def register() -> None:
+    register_progress_source(latest_visit)
+    register_progress_source(latest_resolution)
+    register_after_workflow(services.workflow_notify)
