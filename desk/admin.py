@@ -333,6 +333,9 @@ def bulk_edit_projects(modeladmin, request, queryset):
         if result.done:
             modeladmin.message_user(request, _("已修改 %(count)d 个项目（每个项目一条修改记录）。")
                                     % {"count": len(result.done)}, messages.SUCCESS)
+        if result.held:
+            modeladmin.message_user(request, _("%(count)d 个已发布项目的修改已保存为待审修订，审核通过后生效。")
+                                    % {"count": len(result.held)}, messages.WARNING)
         for project, reason in result.refused:
             modeladmin.message_user(request, _("“%(name)s”未修改：%(reason)s") % {"name": project, "reason": reason},
                                     messages.ERROR)

@@ -392,6 +392,7 @@ BULK_FIELDS: tuple[str, ...] = ("officer", "sector", "zone", "responsible_unit")
 @dataclass
 class BulkEditResult:
     done: list[Project] = field(default_factory=list)
+    held: list[Project] = field(default_factory=list)  # published projects: the edit waits for review
     refused: list[tuple[Project, str]] = field(default_factory=list)
 
 
@@ -412,8 +413,10 @@ def projects_bulk_edit(
                 with transaction.atomic():
                     for name, value in changes.items():
                         setattr(project, name, value)
-                    result.done.append(project_save(project=project, user=user,
-                                                    reason=_("批量修改：%(fields)s") % {"fields": labels}))
+                    saved = project_save(project=project, user=user,
+                                         reason=_("批量修改：%(fields)s") % {"fields": labels})
+                    # A published project changed by someone who may not publish it: a pending revision.
+                    (result.held if getattr(saved, "_held_revision", None) else result.done).append(saved)
             except (ValidationError, PermissionDenied) as exc:
                 text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
                 result.refused.append((project, text))

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from desk import services
 from desk.models import Interaction, Notification, SupervisionItem, SupervisionStatus, Task
+from ledger.models import Revision
 from projects.models import Project
 from projects.stages import Role
 from tests.admin_utils import form_data
@@ -88,8 +89,8 @@ def test_bulk_assigning_projects_to_an_officer_asks_first_then_writes_one_histor
 
 
 def test_a_refused_row_is_named_and_the_others_are_changed(client, officer):
-    mine = ProjectFactory(name="可以改的项目")
-    archived = ProjectFactory(name="缺投资方的项目")
+    mine = ProjectFactory(name="可以改的项目", is_published=False)
+    archived = ProjectFactory(name="缺投资方的项目", is_published=False)
     Project.objects.filter(pk=archived.pk).update(stage="signed")
     archived.investors.clear()  # the stage table now refuses any save of it
     client.force_login(officer)
@@ -110,7 +111,8 @@ def test_an_empty_bulk_edit_is_refused_on_the_confirmation_page(client, reviewer
     assert response.status_code == 200 and "请至少选择一项" in response.content.decode()
 
 
-def test_an_officer_without_user_rights_can_pick_any_active_staff_member_as_officer(client, officer, project):
+def test_an_officer_without_user_rights_can_pick_any_active_staff_member_as_officer(client, officer):
+    project = ProjectFactory(name="草稿氢能项目", officer=officer, is_published=False)  # a draft: the edit is live
     colleague = StaffUserFactory(username="colleague-zhao", first_name="敏", last_name="赵", roles=[Role.OFFICER])
     StaffUserFactory(username="gone", is_active=False, roles=[Role.OFFICER])
     outsider = StaffUserFactory(username="not-staff", is_staff=False)
@@ -147,3 +149,14 @@ def test_the_printable_sheet_shows_internal_fields_open_items_and_latest_visits(
     assert "区发改局" in sheet and "供电线路待迁改" in sheet and "与企业会谈扩产" in sheet
     assert "已解决的问题" not in sheet
     assert 'media="print"' in sheet and "desk/print.css" in sheet
+
+
+def test_an_officers_bulk_edit_of_a_published_project_waits_for_review(client, officer):
+    published = ProjectFactory(name="已发布的项目")
+    client.force_login(officer)
+    response = client.post(CHANGELIST, {"action": "bulk_edit_projects", ACTION_CHECKBOX_NAME: [published.pk],
+                                        "confirm": "yes", "responsible_unit": "区发改局"}, follow=True)
+    assert "1 个已发布项目的修改已保存为待审修订" in response.content.decode()
+    published.refresh_from_db()
+    assert published.responsible_unit == ""  # the live record (and the public site) is unchanged
+    assert Revision.objects.get(object_id=published.pk).changes["responsible_unit"] == "区发改局"
