@@ -4,11 +4,13 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
 
 from ambassadors.models import Ambassador, Lead, LeadStatus
-from projects.management.commands.generate_demo import MARK
+from projects.management.commands.generate_demo import BULK_MODELS, MARK
 from projects.models import Enterprise, Project, ProjectMilestone, RenewalZone, Sector, SigningEvent
 from projects.services import project_stage_errors
+from projects.sorting import name_sort_key
 from projects.stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
 from tests.factories import EnterpriseFactory, ProjectFactory, SectorFactory
 
@@ -109,3 +111,47 @@ def test_real_records_are_reused_never_changed_and_survive_replace():
     # The existing sector tree is reused rather than a demo one created beside it.
     assert Project.objects.filter(slug__startswith="demo-", sector=sector).exists()
     assert not Sector.objects.filter(slug__startswith="demo-").exists()
+
+
+def test_each_project_stores_the_sort_key_the_write_door_would_store():
+    # Names come from a pool whose pinyin keys are computed once each; a re-save must not reorder them.
+    generate()
+    for name, name_sort in Project.objects.filter(slug__startswith="demo-").values_list("name", "name_sort"):
+        assert name_sort == name_sort_key(name), name
+
+
+def test_progress_bars_name_each_table_with_its_rate(capsys):
+    call_command("generate_demo", projects=N, seed=1, verbosity=1)
+    err = capsys.readouterr().err
+    for label in ("projects (generating)", "projects", "investor links", "milestones", "enterprises"):
+        assert f"{label}: 100%" in err, label
+    assert "rows/s" in err
+
+
+def _schema(tables: list[str]) -> tuple[list, list]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = ANY(%s) ORDER BY indexdef", [tables])
+        indexes = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint"
+            " WHERE conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
+            [tables],
+        )
+        constraints = cursor.fetchall()
+    return indexes, constraints
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="indexes are dropped and rebuilt on PostgreSQL only")
+def test_indexes_and_foreign_keys_dropped_for_the_load_are_all_back_and_checked():
+    tables = [model._meta.db_table for model in BULK_MODELS]
+    before = _schema(tables)
+    assert any("gin_trgm_ops" in index for index in before[0])
+    generate()
+    assert _schema(tables) == before
+    # The rebuilt foreign keys are enforced: a milestone of a missing project is refused.
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            "INSERT INTO projects_projectmilestone (project_id, stage, note, created_at, updated_at)"
+            " VALUES (-1, 'signed', '', now(), now())"
+        )
