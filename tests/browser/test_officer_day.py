@@ -118,7 +118,7 @@ def test_an_officers_day(people, live_server, browser, tmp_path):
     assert shown(page, "#desk-returned", "待补材料项目")
 
     # Bulk-assign 20 projects to a colleague: a confirmation page, then one history entry each.
-    batch = [ProjectFactory(name=f"批量指派{n:02d}") for n in range(20)]
+    batch = [ProjectFactory(name=f"批量指派{n:02d}", is_published=False) for n in range(20)]  # drafts: live edits
     before = {p.pk: p.history.count() for p in batch}
     page.goto(live_server.url + "/admin/projects/project/?q=批量指派")
     page.check("#action-toggle")
