@@ -30,7 +30,7 @@ run: seed
 	@# The job worker (django-tasks' database worker) runs beside the server and stops with it.
 	$(BIN)/python manage.py db_worker --no-reload --interval 1 & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	QINGSHAN_TWO_FACTOR_DEV_BYPASS=admin $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -20,11 +20,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import router, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Case, IntegerField, Model, QuerySet, Value, When
 from django.forms.models import construct_instance
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,8 +33,10 @@ from simple_history.models import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from . import workflow, writes
 from .admin_conflicts import reapply_onto_current
 from .admin_history import ReadableHistoryAdmin
-from .models import ReviewStatus
+from .models import ReviewStatus, Revision, RevisionStatus
 from .permissions import perm
+from .preview import preview_url
+from .revisions import apply_revision, pending_ids, pending_revisions, revision_diff
 from .workflow import history_m2m
 
 WORKFLOW_READONLY = writes.WORKFLOW_FIELDS
@@ -175,6 +177,23 @@ class ArchivedFilter(admin.SimpleListFilter):
         return queryset.filter(archived_at__isnull=True)
 
 
+class PendingRevisionFilter(admin.SimpleListFilter):
+    """待审修订: published records with a change waiting for a reviewer."""
+
+    title = gettext_lazy("待审修订")
+    parameter_name = "pending_revision"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("有待审修订")), ("no", _("无待审修订"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=pending_ids(queryset.model))
+        if self.value() == "no":
+            return queryset.exclude(pk__in=pending_ids(queryset.model))
+        return queryset
+
+
 class DeleteThroughDoorMixin:
     """Deletes go through the door (``writes.record_delete``: permission, lock, one history entry),
     and Django's confirmation page also lists the records that use the one being deleted through a
@@ -252,6 +271,99 @@ class WorkflowAdminMixin(DeleteThroughDoorMixin, ReadableHistoryAdmin):
         for name in unsupported:
             actions.pop(name, None)
         return actions
+
+    # --- pending revisions (``ledger.revisions``) ----------------------------------------------
+    def get_object(self, request, object_id, from_field=None):
+        """A writer who has a pending revision of the record edits on top of it (their form shows it)."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and self._reviewed and obj.is_published and not getattr(request, "_revert_m2m", None):
+            mine = pending_revisions(obj).filter(author_id=request.user.pk).first()
+            if mine is not None:
+                request._revert_m2m = apply_revision(obj, mine) or None
+                request._own_revision = mine
+        return obj
+
+    def _revision_context(self, request, obj) -> dict:
+        if obj is None or not self._reviewed:
+            return {}
+        revisions = list(pending_revisions(obj))
+        returned = Revision.objects.filter(
+            content_type__app_label=self.opts.app_label, content_type__model=self.opts.model_name,
+            object_id=obj.pk, author_id=request.user.pk, status=RevisionStatus.RETURNED,
+        ).order_by("-decided_at").first()
+        if returned is not None and any(r.created_at > returned.created_at for r in revisions
+                                        if r.author_id == request.user.pk):
+            returned = None  # already redone
+        return {
+            "pending_revisions": [(revision, revision_diff(revision, obj), preview_url(obj, revision=revision))
+                                  for revision in revisions],
+            "own_revision": getattr(request, "_own_revision", None),
+            "returned_revision": returned,
+            "may_review": self.has_publish_permission(request),
+            "returned_record": obj if getattr(obj, "review_status", None) == ReviewStatus.RETURNED else None,
+        }
+
+    def get_view_on_site_url(self, obj=None):
+        """在站点上查看: the public page of a published record, the staff preview of a draft."""
+        if obj is not None and self._publishable and not obj.is_published:
+            return preview_url(obj) or super().get_view_on_site_url(obj)
+        return super().get_view_on_site_url(obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if isinstance(response, TemplateResponse) and response.context_data is not None:
+            response.context_data.update(self._revision_context(request, response.context_data.get("original")))
+        return response
+
+    def response_change(self, request, obj):
+        revision = getattr(obj, "_held_revision", False)
+        if revision is False:
+            return super().response_change(request, obj)
+        if revision is None:
+            self.message_user(request, _("没有修改任何内容。"), messages.INFO)
+        else:
+            self.message_user(request, _(
+                "“%(name)s”已发布：您的修改已保存为待审修订，审核员通过后才会在公开网站上显示。"
+            ) % {"name": obj}, messages.SUCCESS)
+        return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                                            args=[obj.pk]))
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("<path:object_id>/revision/<int:revision_id>/<str:decision>/",
+                 self.admin_site.admin_view(self.revision_decide_view), name=f"{info[0]}_{info[1]}_revision"),
+            *super().get_urls(),
+        ]
+
+    def revision_decide_view(self, request, object_id, revision_id, decision):
+        """Approve (``approve``) or return (``return``, with a reason) a pending revision: POST only."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if decision not in ("approve", "return") or not self.has_publish_permission(request):
+            raise PermissionDenied
+        try:
+            obj_pk = self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404(_("没有找到该记录。")) from None
+        revision = Revision.objects.filter(
+            pk=revision_id, object_id=obj_pk,
+            content_type__app_label=self.opts.app_label, content_type__model=self.opts.model_name,
+        ).first()
+        if revision is None:
+            raise Http404(_("没有找到该修订。"))
+        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj_pk])
+        try:
+            if decision == "approve":
+                record = workflow.revision_approve(revision=revision, user=request.user)
+                self.message_user(request, _("已通过修订，“%(name)s”的公开内容已更新。") % {"name": record},
+                                  messages.SUCCESS)
+            else:
+                workflow.revision_return(revision=revision, user=request.user, reason=request.POST.get("reason", ""))
+                self.message_user(request, _("已退回修订，公开内容保持不变。"), messages.SUCCESS)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, workflow._messages(exc), messages.ERROR)
+        return HttpResponseRedirect(change_url)
 
     # --- forms ---------------------------------------------------------------------------------
     def get_readonly_fields(self, request, obj=None):
@@ -346,7 +458,18 @@ class WorkflowAdminMixin(DeleteThroughDoorMixin, ReadableHistoryAdmin):
         filters = list(super().get_list_filter(request))
         if self._archivable:
             filters.insert(0, ArchivedFilter)
+        if self._reviewed:
+            filters.insert(0, PendingRevisionFilter)
         return filters
+
+    def get_ordering(self, request):
+        ordering = list(super().get_ordering(request) or self.model._meta.ordering or ())
+        if self._reviewed and not self.has_publish_permission(request):
+            # What was returned to its officer comes first in their list.
+            returned_first = Case(When(review_status=ReviewStatus.RETURNED, then=Value(0)), default=Value(1),
+                                  output_field=IntegerField())
+            return [returned_first.asc(), *ordering]
+        return ordering
 
     def get_list_display(self, request):
         display = list(super().get_list_display(request))
@@ -364,6 +487,17 @@ class WorkflowAdminMixin(DeleteThroughDoorMixin, ReadableHistoryAdmin):
 
     def changelist_view(self, request, extra_context=None):
         if request.method == "GET" and self._reviewed and self.has_publish_permission(request):
+            pending = pending_ids(self.model).count()
+            if pending and request.GET.get(PendingRevisionFilter.parameter_name) != "yes":
+                url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+                self.message_user(
+                    request,
+                    format_html('{} <a href="{}?{}=yes">{}</a>',
+                                _("有 %(count)d 条已发布%(model)s的修订等待审核（待审修订）。")
+                                % {"count": pending, "model": self.opts.verbose_name},
+                                url, PendingRevisionFilter.parameter_name, _("查看待审修订")),
+                    messages.INFO,
+                )
             waiting = self.model._default_manager.filter(review_status=ReviewStatus.SUBMITTED)
             if self._archivable:
                 waiting = waiting.filter(archived_at__isnull=True)
@@ -417,8 +551,24 @@ class WorkflowAdminMixin(DeleteThroughDoorMixin, ReadableHistoryAdmin):
 
     @admin.action(description=gettext_lazy("发布"), permissions=["publish"])
     def publish_selected(self, request, queryset):
-        result = workflow.publish_many(records=queryset, user=request.user)
+        """Publish; when a record's public page would show unpublished related records, the reviewer
+        first sees them listed and confirms publishing them together."""
+        together = request.POST.get("together") == "yes"
+        if not together:
+            blocked = [(record, workflow.unpublished_related(record)) for record in queryset
+                       if not getattr(record, "is_published", False)]
+            blocked = [(record, [(r._meta.verbose_name, r) for r in missing]) for record, missing in blocked if missing]
+            if blocked:
+                context = {
+                    **self.admin_site.each_context(request),
+                    "title": _("一并发布关联记录？"), "opts": self.opts, "queryset": queryset, "blocked": blocked,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                    "select_across": request.POST.get("select_across", "0"),
+                }
+                return TemplateResponse(request, "admin/publish_together.html", context)
+        result = workflow.publish_many(records=queryset, user=request.user, together=together)
         self._report(request, result, _("已发布 %(count)d 条。"))
+        return None
 
     def _with_reason(self, request, queryset, *, action: str, title: str, required: bool, service, done: str,
                      records_kwarg: str = "records"):

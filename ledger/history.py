@@ -182,7 +182,7 @@ class FieldChange:
     new: str
 
 
-def _display(record, field: models.Field, value) -> str:
+def display_value(field: models.Field, value) -> str:
     """A value as people read it: choice labels, 是/否, 未填 for empty, local time to the minute."""
     if value is None or value == "":
         return _("未填")
@@ -218,11 +218,11 @@ def describe_changes(older, newer) -> list[FieldChange]:
             old = "、".join(sorted(_m2m_names(change.old, field))) or _("未填")
             new = "、".join(sorted(_m2m_names(change.new, field))) or _("未填")
         elif field.is_relation:
-            old = _display(older, field, change.old)
-            new = _display(newer, field, change.new)
+            old = display_value(field, change.old)
+            new = display_value(field, change.new)
         else:
-            old = _display(older, field, change.old)
-            new = _display(newer, field, change.new)
+            old = display_value(field, change.old)
+            new = display_value(field, change.new)
         changes.append(FieldChange(change.field, label, old, new))
     return changes
 

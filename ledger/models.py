@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -69,7 +71,6 @@ class PublishableModel(TimeStampedModel):
         abstract = True
 
 
-
 class PublicDataVersion(models.Model):
     """A single row whose token changes after every write the public may see.
 
@@ -89,3 +90,63 @@ class PublicDataVersion(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class RevisionStatus(models.TextChoices):
+    PENDING = "pending", _("待审")
+    APPROVED = "approved", _("已通过")
+    RETURNED = "returned", _("已退回")
+    SUPERSEDED = "superseded", _("已被取代")
+
+
+class Revision(models.Model):
+    """A change to a published record, proposed by someone who may not publish, waiting for a reviewer.
+
+    The live row (what the public sees) keeps the approved version; ``changes`` holds the proposed
+    values of the fields that differ from it (many-to-many sets as lists of ids), as the write door
+    validated them on the record version ``base_version``. A reviewer approves it (it is then
+    written through the door, if the record is still at ``base_version``) or returns it with a reason.
+    """
+
+    content_type = models.ForeignKey(ContentType, models.CASCADE, verbose_name=_("记录类型"))
+    object_id = models.PositiveBigIntegerField(_("记录编号"))
+    changes = models.JSONField(_("修改内容"), default=dict)
+    base_version = models.PositiveIntegerField(_("基于版本"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("提交人"))
+    reason = models.TextField(_("修改说明"), blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=RevisionStatus.choices, default=RevisionStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("审核人")
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_comment = models.TextField(_("审核意见"), blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("待审修订")
+        verbose_name_plural = _("待审修订")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "status"], name="ledger_revision_record_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "author"], condition=models.Q(status="pending"),
+                name="ledger_revision_one_pending_per_author",
+                violation_error_message=_("您对这条记录已有一条待审修订。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "approved", "returned", "superseded"]),
+                name="ledger_revision_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="returned") | ~models.Q(decision_comment=""),
+                name="ledger_revision_returned_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "superseded"]) | models.Q(decided_at__isnull=False),
+                name="ledger_revision_decided_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.name} #{self.object_id} ({self.get_status_display()})"

@@ -27,9 +27,10 @@ from django.utils.translation import gettext as _
 
 from .cache import public_pages_changed
 from .history import save_with_history
-from .models import ReviewStatus
+from .models import ReviewStatus, Revision, RevisionStatus
 from .permissions import require
-from .writes import attribute, full_clean_fast, lock_fresh, record_save, rules_for
+from .revisions import apply_revision
+from .writes import StaleVersionError, attribute, full_clean_fast, lock_fresh, record_prepare, record_save, rules_for
 
 
 def _label(record: models.Model) -> str:
@@ -83,11 +84,26 @@ def submit_for_review(
     return record
 
 
+def unpublished_related(record: models.Model) -> list[models.Model]:
+    """The unpublished records ``record``'s public page would show (its investors, zone, signing
+    conference, institutes...: the domain's ``WriteRules.unpublished_shown``)."""
+    return rules_for(type(record)).unpublished_shown(record)
+
+
+def describe_records(records: Iterable[models.Model]) -> str:
+    return "、".join(f"{r._meta.verbose_name}“{r}”" for r in records)
+
+
 @transaction.atomic
 def publish(
-    *, record: models.Model, user: AbstractBaseUser | None, expected_version: int | None = None
+    *, record: models.Model, user: AbstractBaseUser | None, expected_version: int | None = None,
+    together: bool = False, _publishing: frozenset = frozenset(),
 ) -> models.Model:
-    """A reviewer publishes a record: it appears on the public site and in the anonymous API."""
+    """A reviewer publishes a record: it appears on the public site and in the anonymous API.
+
+    A record whose public page would show an unpublished related record is refused, naming what
+    must be published first; with ``together`` those are published with it, in the same transaction
+    (each through its own checks and with its own history entry)."""
     require(user, record, "publish", _("您没有发布%(model)s的权限。") % {"model": _label(record)})
     record = lock_fresh(record, expected_version=expected_version)
     if _is_archived(record):
@@ -97,6 +113,15 @@ def publish(
     errors = rules_for(type(record)).publish_errors(record)
     if errors:
         raise ValidationError(errors)
+    publishing = _publishing | {(type(record), record.pk)}
+    missing = [r for r in unpublished_related(record) if (type(r), r.pk) not in publishing]
+    if missing and not together:
+        raise ValidationError(_(
+            "“%(name)s”的公开页面会显示尚未发布的记录，请先发布它们，或选择“一并发布”：%(records)s。"
+        ) % {"name": record, "records": describe_records(missing)}, code="unpublished_related")
+    for related in missing:
+        if not type(related)._default_manager.filter(pk=related.pk, is_published=True).exists():  # not published by an earlier one
+            publish(record=related, user=user, together=True, _publishing=publishing)
     record.is_published = True
     changed = ["is_published"]
     if _has(record, "review_status"):
@@ -220,6 +245,65 @@ def revert_to_version(
     )
 
 
+def _lock_pending(revision: Revision) -> Revision:
+    locked = Revision.objects.select_for_update().select_related("author", "content_type").get(pk=revision.pk)
+    if locked.status != RevisionStatus.PENDING:
+        raise ValidationError(_("这条修订已处理（%(status)s），无需再审核。") % {"status": locked.get_status_display()})
+    return locked
+
+
+def revision_record(revision: Revision) -> models.Model:
+    """The live record a revision proposes to change."""
+    return revision.content_type.get_object_for_this_type(pk=revision.object_id)
+
+
+@transaction.atomic
+def revision_approve(*, revision: Revision, user: AbstractBaseUser | None) -> models.Model:
+    """A reviewer approves a pending revision: it is written through the door (the rules, one
+    history entry naming the author, the public data version bump). Refused when the record
+    changed after the revision was proposed: the author must redo it on the newest version."""
+    revision = _lock_pending(revision)
+    record = revision_record(revision)
+    require(user, record, "publish", _("您没有审核%(model)s的权限。") % {"model": _label(record)})
+    m2m = apply_revision(record, revision)
+    author = revision.author.get_full_name() or revision.author.get_username()
+    reason = _("审核通过 %(author)s 提交的修订") % {"author": author}
+    if revision.reason:
+        reason = f"{reason}：{revision.reason}"
+    try:
+        write = record_prepare(record=record, user=user, expected_version=revision.base_version, m2m=m2m,
+                               reason=reason, approving=True)
+    except StaleVersionError as exc:
+        raise ValidationError(_(
+            "这条修订基于第 %(base)s 版，记录现在已是第 %(current)s 版（之后又有修改：%(changes)s）。"
+            "为免覆盖他人的修改，不能直接通过：请退回，让提交人在最新版本上重新修改。"
+        ) % {"base": revision.base_version, "current": exc.current_version,
+             "changes": "；".join(f"{c.label}" for c in exc.changes) or _("无字段变化")}, code="stale") from None
+    write.commit()
+    revision.status = RevisionStatus.APPROVED
+    revision.decided_by = user
+    revision.decided_at = timezone.now()
+    revision.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    return record
+
+
+@transaction.atomic
+def revision_return(*, revision: Revision, user: AbstractBaseUser | None, reason: str) -> Revision:
+    """A reviewer sends a pending revision back to its author, saying why; the live record stays."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("退回时必须填写退回原因。")})
+    revision = _lock_pending(revision)
+    record = revision_record(revision)
+    require(user, record, "publish", _("您没有审核%(model)s的权限。") % {"model": _label(record)})
+    revision.status = RevisionStatus.RETURNED
+    revision.decided_by = user
+    revision.decided_at = timezone.now()
+    revision.decision_comment = reason
+    revision.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
+    return revision
+
+
 @dataclass
 class BulkResult:
     """What a bulk action did: the records it changed and, for each refusal, why."""
@@ -254,8 +338,10 @@ def apply_each(
     return result
 
 
-def publish_many(*, records: Iterable[models.Model], user: AbstractBaseUser | None) -> BulkResult:
-    return apply_each(publish, records, user=user)
+def publish_many(
+    *, records: Iterable[models.Model], user: AbstractBaseUser | None, together: bool = False
+) -> BulkResult:
+    return apply_each(publish, records, user=user, together=together)
 
 
 def unpublish_many(*, records: Iterable[models.Model], user: AbstractBaseUser | None, reason: str = "") -> BulkResult:

@@ -17,6 +17,11 @@ seed and demo loaders all write through this module, which does, once and in one
 6. the domain's after-write step (a project's milestones and duplicate-signing check), and the
    public-data version bump when the transaction commits.
 
+A change to a PUBLISHED reviewed record by someone who may not publish it is validated the same
+way but held for review (``RecordWrite.held_for_review``): ``commit`` stores it as a pending
+``Revision`` (``ledger.revisions``) and leaves the live row, its history and the public data as
+they are, whichever path the write came by (form, inline, revert, import, API).
+
 ``record_prepare`` does steps 1-4 and returns a ``RecordWrite`` whose ``commit`` does 5-6; a form
 prepares the write while it validates (so refusals appear next to the fields) and the admin
 commits that same write. ``record_save`` is both. ``record_delete`` deletes through the same
@@ -38,7 +43,9 @@ from django.utils.translation import gettext as _
 
 from .cache import public_pages_changed
 from .history import describe_changes, format_changes, has_history, save_with_history
+from .models import Revision
 from .permissions import perm, user_may
+from .revisions import revision_propose
 from .slugs import slug_from_name, unique_slug
 
 
@@ -181,6 +188,30 @@ class WriteRules:
         """What stops ``record`` from being published, by field."""
         return {}
 
+    # The links to other publishable records that the record's public page shows (None: every
+    # foreign key and many-to-many set to a model with ``is_published``). Publishing the record
+    # while one of them is unpublished is refused, or publishes them together (``ledger.workflow``).
+    shown_relations: tuple[str, ...] | None = None
+
+    def unpublished_shown(self, record: models.Model) -> list[models.Model]:
+        """The unpublished records ``record``'s public page would show (one query per set link)."""
+        names = self.shown_relations
+        if names is None:
+            names = tuple(
+                f.name for f in record._meta.get_fields()
+                if (f.many_to_one or f.many_to_many) and f.concrete and f.related_model is not None
+                and "is_published" in _field_names(f.related_model)
+            )
+        shown: list[models.Model] = []
+        for name in names:
+            field = record._meta.get_field(name)
+            if field.many_to_many:
+                shown.extend(getattr(record, name).filter(is_published=False))
+            elif getattr(record, field.attname) is not None:
+                shown.extend(field.related_model._default_manager.filter(
+                    pk=getattr(record, field.attname), is_published=False))
+        return shown
+
 
 _RULES: dict[type[models.Model], WriteRules] = {}
 _NO_RULES = WriteRules()
@@ -211,16 +242,28 @@ class RecordWrite:
     options: dict[str, Any] = dataclasses.field(default_factory=dict)  # what the domain's rules take (a milestone note)
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)  # what the rules computed for after_save
     committed: bool = False
+    held_for_review: bool = False  # a published record changed by a non-reviewer: becomes a Revision
+    revision: Revision | None = None  # the pending revision ``commit`` stored (held writes only)
 
     @property
     def is_new(self) -> bool:
         return self.stored is None
 
     def commit(self) -> models.Model:
-        """Write the record and its many-to-many sets (one history entry), then the domain's writes."""
+        """Write the record and its many-to-many sets (one history entry), then the domain's writes.
+
+        A write held for review is stored as the writer's pending revision instead: the live row,
+        its history and the public data stay as they are."""
         if self.committed:
             raise RuntimeError("A RecordWrite is committed once.")
         self.committed = True
+        if self.held_for_review:
+            self.revision = revision_propose(
+                record=self.record, user=self.user, m2m=self.m2m, reason=self.reason,
+                base_version=self.stored["version"],
+            )
+            self.record._held_revision = self.revision
+            return self.record
         # No savepoint of its own: a failure here fails the caller's transaction, which must not commit.
         with transaction.atomic(savepoint=False):
             attribute(self.record, user=self.user, reason=self.reason)
@@ -230,10 +273,11 @@ class RecordWrite:
         return self.record
 
 
-def require_write_permission(*, record: models.Model, user: AbstractBaseUser | None) -> None:
-    """A user (None: a system write) needs the add or change permission for the record's model."""
+def require_write_permission(*, record: models.Model, user: AbstractBaseUser | None, approving: bool = False) -> None:
+    """A user (None: a system write) needs the add or change permission for the record's model
+    (the publish permission when approving a pending revision)."""
     action = "add" if record.pk is None else "change"
-    if not user_may(user, record, action):
+    if not user_may(user, record, "publish" if approving else action):
         raise PermissionDenied(
             _("您没有权限%(action)s%(model)s。")
             % {"action": _("新增") if action == "add" else _("修改"), "model": record._meta.verbose_name}
@@ -251,6 +295,14 @@ def start_as_draft(*, record: models.Model, user: AbstractBaseUser | None) -> No
         record.published_at = None
     if "review_status" in names:
         record.review_status = "draft"
+
+
+def needs_review(*, record: models.Model, user: AbstractBaseUser | None, stored: dict | None) -> bool:
+    """Whether a write is held as a pending revision: a person who may not publish changes a
+    published record that goes through review."""
+    if user is None or stored is None or not stored.get("is_published") or "review_status" not in stored:
+        return False
+    return not user.has_perm(publish_permission(record))
 
 
 def attribute(record: models.Model, *, user: AbstractBaseUser | None, reason: str = "") -> None:
@@ -272,16 +324,19 @@ def record_prepare(
     exclude: Iterable[str] = (),
     lookups: BatchLookups | None = None,
     stored: dict | None | object = _UNREAD,
+    approving: bool = False,
 ) -> RecordWrite:
     """Steps 1-4 of the door (see the module): call inside a transaction, then ``commit()``.
 
     ``exclude``: fields a form has already validated itself (its own field errors). ``lookups`` and
     ``stored``: a batch's reads (unique values, the locked stored row) instead of a query each.
+    ``approving``: a reviewer writes a pending revision (``ledger.workflow.revision_approve``): the
+    publish permission stands for the change permission and the write is never held.
     Raises ``ValidationError`` (by field) or ``PermissionDenied``.
     """
     model = type(record)
     rules = rules_for(model)
-    require_write_permission(record=record, user=user)
+    require_write_permission(record=record, user=user, approving=approving)
     if record.pk is not None:
         record._state.adding = False  # e.g. a historical version being reverted
         if stored is _UNREAD:
@@ -299,6 +354,7 @@ def record_prepare(
     write = RecordWrite(
         record=record, user=user, reason=reason, stored=stored, options=dict(options or {}),
         m2m={name: list(values) for name, values in (m2m or {}).items() if values is not None},
+        held_for_review=not approving and needs_review(record=record, user=user, stored=stored),
     )
     errors = {name: list(messages) for name, messages in rules.validate(write).items()}
     unchanged = [name for name in unique_field_names(model)

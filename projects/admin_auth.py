@@ -12,6 +12,8 @@ from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext as _
 
+from .users import privileged_group_ids
+
 _DEFAULT = re.compile(r"^Can (add|change|delete|view) (.+)$")
 
 
@@ -45,7 +47,24 @@ class ChinesePermissionsMixin:
 
 
 class LedgerGroupAdmin(ChinesePermissionsMixin, GroupAdmin):
-    pass
+    """Only superusers give a group permissions or change a privileged group (``projects.users``):
+    for the 管理员 role the permissions are read-only and the reviewer's and administrator's groups
+    cannot be changed or deleted."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly.append("permissions")
+        return readonly
+
+    def _may_change(self, request, obj) -> bool:
+        return obj is None or request.user.is_superuser or obj.pk not in privileged_group_ids()
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_change(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_change(request, obj) and super().has_delete_permission(request, obj)
 
 
 # The user admin (projects/admin_users.py) takes ChinesePermissionsMixin too.

@@ -53,17 +53,39 @@ def latest_projects(*, limit: int = LATEST_PROJECTS) -> list[Project]:
     return hide_unpublished_relations(queryset)
 
 
-def project_detail(slug: str) -> Project:
-    """A published project with everything its page shows; raises Project.DoesNotExist."""
+def _project_page(queryset: QuerySet[Project], **lookup) -> Project:
     project = (
-        _with_public_relations(Project.objects.public())
+        _with_public_relations(queryset)
         .prefetch_related(
             Prefetch("institutes", queryset=ResearchInstitute.objects.public(), to_attr="public_institutes"),
             "milestones",
         )
-        .get(slug=slug)
+        .get(**lookup)
     )
     return hide_unpublished_relations([project])[0]
+
+
+def project_detail(slug: str) -> Project:
+    """A published project with everything its page shows; raises Project.DoesNotExist."""
+    return _project_page(Project.objects.public(), slug=slug)
+
+
+def project_preview(pk: int) -> Project:
+    """Any project (a draft too) with what its public page shows, for the staff preview; its
+    unpublished relations stay hidden as the public would see them."""
+    return _project_page(Project.objects.all(), pk=pk)
+
+
+def event_preview(pk: int) -> SigningEvent:
+    return SigningEvent.objects.with_recorded_figures(public_only=True).prefetch_related("sectors").get(pk=pk)
+
+
+def institute_preview(pk: int) -> ResearchInstitute:
+    return ResearchInstitute.objects.select_related("zone").get(pk=pk)
+
+
+def zone_preview(pk: int) -> RenewalZone:
+    return _zone_counts(RenewalZone.objects.all()).get(pk=pk)
 
 
 def public_events() -> QuerySet[SigningEvent]:
@@ -94,11 +116,15 @@ def institute_projects(institute: ResearchInstitute) -> list[Project]:
     return hide_unpublished_relations(queryset)
 
 
-def public_zones() -> QuerySet[RenewalZone]:
-    return RenewalZone.objects.public().annotate(
+def _zone_counts(queryset: QuerySet[RenewalZone]) -> QuerySet[RenewalZone]:
+    return queryset.annotate(
         public_project_count=Count("projects", filter=Q(projects__is_published=True), distinct=True),
         public_institute_count=Count("institutes", filter=Q(institutes__is_published=True), distinct=True),
-    ).order_by("kind", "name", "id")
+    )
+
+
+def public_zones() -> QuerySet[RenewalZone]:
+    return _zone_counts(RenewalZone.objects.public()).order_by("kind", "name", "id")
 
 
 def zone_projects(zone: RenewalZone) -> list[Project]:

@@ -256,12 +256,16 @@ class ProjectImport:
         return len(self._writes)
 
     def write(self) -> list[Project]:
-        projects = [write.record for write in self._writes]
-        m2m = {id(write.record): write.m2m for write in self._writes if write.m2m}
+        live = [write for write in self._writes if not write.held_for_review]
+        projects = [write.record for write in live]
+        m2m = {id(write.record): write.m2m for write in live if write.m2m}
         with transaction.atomic():
+            for write in self._writes:
+                if write.held_for_review:  # a published project changed by an officer: a pending revision
+                    write.commit()
             save_many_with_history(projects, m2m=m2m)
             milestones = []
-            for write in self._writes:
+            for write in live:
                 write.committed = True
                 for milestone in write.extra.get("milestones", ()):
                     milestone.project = write.record

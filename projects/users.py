@@ -6,8 +6,9 @@ used to be told their password was wrong. ``user_roles_apply`` is the one place 
 membership into staff status; the user admin calls it after every save of a user's groups.
 """
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group
 
+from .roles import ROLE_PERMISSIONS
 from .stages import Role
 
 ROLE_NAMES: frozenset[str] = frozenset(str(role) for role in Role)
@@ -28,3 +29,30 @@ def user_roles_apply(*, user: AbstractUser) -> bool:
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     return True
+
+
+# What an officer or a viewer may hold: a group or account with anything beyond it is privileged.
+ORDINARY_PERMISSIONS: frozenset[str] = ROLE_PERMISSIONS[Role.OFFICER] | ROLE_PERMISSIONS[Role.VIEWER]
+
+
+def privileged_group_ids() -> set[int]:
+    """The groups carrying the reviewer's or administrator's role, or any permission beyond an officer's."""
+    ids = set(Group.objects.filter(name__in=[str(Role.REVIEWER), str(Role.ADMINISTRATOR)]).values_list("pk", flat=True))
+    for pk, app_label, codename in Group.objects.filter(permissions__isnull=False).values_list(
+        "pk", "permissions__content_type__app_label", "permissions__codename"
+    ):
+        if f"{app_label}.{codename}" not in ORDINARY_PERMISSIONS:
+            ids.add(pk)
+    return ids
+
+
+def user_is_privileged(*, user: AbstractUser) -> bool:
+    """A superuser, or an account holding a privileged group or a permission beyond an officer's."""
+    if user.is_superuser:
+        return True
+    if user.pk is None:
+        return False
+    if user.groups.filter(pk__in=privileged_group_ids()).exists():
+        return True
+    direct = user.user_permissions.values_list("content_type__app_label", "codename")
+    return any(f"{app_label}.{codename}" not in ORDINARY_PERMISSIONS for app_label, codename in direct)

@@ -20,8 +20,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from ledger.charts import Bar, bar_chart, funnel_chart
+from ledger.models import Revision
 from ledger.paginators import CappedCountPaginator
 from ledger.permissions import shown
+from ledger.preview import register_preview
+from ledger.revisions import apply_revision
 from ledger.templatetags.qingshan import list_url, localized, money
 
 from . import selectors
@@ -31,7 +34,7 @@ from .filters import (
     ResearchInstituteFilterSet,
     SigningEventFilterSet,
 )
-from .models import Project
+from .models import Project, RenewalZone, ResearchInstitute, SigningEvent
 from .stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
 
 LIST_PAGE_SIZE = 50
@@ -235,7 +238,22 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         project = selectors.project_detail(slug)
     except Project.DoesNotExist as exc:
         raise Http404(_("没有找到该项目。")) from exc
+    return project_page(request, project)
+
+
+def project_page(request: HttpRequest, project: Project) -> HttpResponse:
     return render(request, "projects/project_detail.html", {"project": project, "timeline": timeline(project)})
+
+
+def project_preview(request: HttpRequest, pk: int, revision: Revision | None) -> HttpResponse:
+    """The staff preview of a project (``ledger.preview``), with a pending revision's values applied."""
+    project = selectors.project_preview(pk)
+    if revision is not None:
+        m2m = apply_revision(project, revision)
+        project.public_event, project.public_zone = shown(project.signing_event), shown(project.zone)
+        if "investors" in m2m:
+            project.public_investors = list(selectors.public_investors().filter(pk__in=m2m["investors"]))
+    return project_page(request, project)
 
 
 def timeline(project: Project) -> list[dict]:
@@ -266,7 +284,10 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    event = get_public_or_404(selectors.public_events(), slug, _("没有找到该签约活动。"))
+    return event_page(request, get_public_or_404(selectors.public_events(), slug, _("没有找到该签约活动。")))
+
+
+def event_page(request: HttpRequest, event: SigningEvent) -> HttpResponse:
     return render(request, "projects/event_detail.html", {"event": event, "projects": selectors.event_projects(event)})
 
 
@@ -278,7 +299,10 @@ def institute_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def institute_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    institute = get_public_or_404(selectors.public_institutes(), slug, _("没有找到该研究院。"))
+    return institute_page(request, get_public_or_404(selectors.public_institutes(), slug, _("没有找到该研究院。")))
+
+
+def institute_page(request: HttpRequest, institute: ResearchInstitute) -> HttpResponse:
     context = {"institute": institute, "zone": shown(institute.zone), "projects": selectors.institute_projects(institute)}
     return render(request, "projects/institute_detail.html", context)
 
@@ -291,7 +315,10 @@ def zone_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def zone_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    zone = get_public_or_404(selectors.public_zones(), slug, _("没有找到该片区。"))
+    return zone_page(request, get_public_or_404(selectors.public_zones(), slug, _("没有找到该片区。")))
+
+
+def zone_page(request: HttpRequest, zone: RenewalZone) -> HttpResponse:
     context = {
         "zone": zone,
         "projects": selectors.zone_projects(zone),
@@ -317,3 +344,21 @@ def server_error(request: HttpRequest) -> HttpResponse:
     except Exception:  # the error page itself must never fail
         body = "<!doctype html><title>500</title><h1>Server error / 服务器错误</h1>"
     return HttpResponse(body, status=500)
+
+
+def _previewing(load, page):
+    """A preview renderer: the record loaded whatever its state, a pending revision's values applied."""
+
+    def render_preview(request: HttpRequest, pk: int, revision: Revision | None) -> HttpResponse:
+        record = load(pk)
+        if revision is not None:
+            apply_revision(record, revision)
+        return page(request, record)
+
+    return render_preview
+
+
+register_preview(Project, project_preview)
+register_preview(SigningEvent, _previewing(selectors.event_preview, event_page))
+register_preview(ResearchInstitute, _previewing(selectors.institute_preview, institute_page))
+register_preview(RenewalZone, _previewing(selectors.zone_preview, zone_page))

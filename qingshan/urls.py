@@ -39,6 +39,8 @@ urlpatterns = [
     # keeps working for bookmarks.
     path("admin/ambassadors/results/", RedirectView.as_view(pattern_name="admin:ambassadors_ambassador_results",
                                                             permanent=True, query_string=True)),
+    # Issue 14: the admin's second sign-in step and its set-up (projects/two_factor.py).
+    path("admin/two-factor/", include("projects.two_factor_urls")),
     path("admin/", admin.site.urls),
     # The language switch is a POST form on every public page. Exempt from CSRF (switching a visitor's
     # language is harmless) so that pages carry no per-visitor token and can be cached (qingshan/cache.py).
@@ -47,6 +49,8 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
     path("favicon.ico", FaviconRedirect.as_view()),
     path("api/v1/", include("qingshan.api_urls")),
+    # Staff preview of drafts and pending revisions (ledger.preview): never cached, 404 for anyone else.
+    path("preview/", include("ledger.urls")),
 ]
 # The public site: Chinese at /…, English at /en/… (a link an investor can be sent). The admin and the
 # API stay unprefixed (the API follows Accept-Language: qingshan.middleware.ChineseFirstLocaleMiddleware).

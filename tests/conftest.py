@@ -1,8 +1,12 @@
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.test import Client
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from projects.two_factor import two_factor_required
 from tests.factories import SuperUserFactory
 
 
@@ -32,3 +36,23 @@ def default_language():
     translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_step(monkeypatch):
+    """``client.force_login`` skips the sign-in form; for an account that must have a second factor
+    it also skips step 2, as if the person had entered the code of their (test) authenticator: the
+    account gets a confirmed TOTP device and the session is verified with it, exactly the state
+    ``django_otp.login`` leaves. The second step itself is tested in tests/projects/test_two_factor.py
+    and tests/browser/."""
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if two_factor_required(user=user):
+            device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

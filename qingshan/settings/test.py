@@ -18,3 +18,8 @@ PUBLIC_CACHE_SECONDS = 0
 
 # Mail stays in memory (django.core.mail.outbox), as Django's test runner would set it.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# django-otp refuses any code for 2^n seconds after the n-th wrong one (kept in production); tests
+# that enter a wrong code and then the right one at once would wait. The lock-out (django-axes) is on.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0

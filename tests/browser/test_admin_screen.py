@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from projects.models import Project
+from tests.browser.signin import authenticator, sign_in
 from tests.browser.test_public_site import CHROMIUM, SCREENSHOTS
 from tests.factories import StaffUserFactory, SuperUserFactory
 
@@ -34,7 +36,7 @@ def office(transactional_db):
     call_command("load_seed", verbosity=0)
     officer = StaffUserFactory(username="wang", first_name="王专员")
     Project.objects.update(officer=officer)
-    SuperUserFactory(username="boss", password=PASSWORD)
+    authenticator(SuperUserFactory(username="boss", password=PASSWORD))  # a superuser passes the TOTP step
     return Project.objects.order_by("pk").first()
 
 
@@ -43,11 +45,8 @@ def logged_in(browser, live_server, width: int, *, bypass_csp: bool = False):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "boss")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(live_server.url + "/admin/")
+    sign_in(page, live_server, username="boss", password=PASSWORD,
+            device=TOTPDevice.objects.get(user__username="boss"))
     return context, page, errors
 
 

@@ -13,6 +13,7 @@ from jobs.exports import EXPORT_KIND
 from jobs.models import Job, JobStatus
 from jobs.services import job_start
 from tests.browser.test_admin_screen import PASSWORD, logged_in
+from tests.browser.signin import authenticator
 from tests.browser.test_public_site import CHROMIUM
 from tests.factories import SuperUserFactory
 
@@ -27,6 +28,7 @@ def test_the_progress_bar_follows_the_job_and_the_download_appears(transactional
     store = FileSystemStorage(location=str(tmp_path))
     monkeypatch.setattr(Job._meta.get_field("result_file"), "storage", store)
     boss = SuperUserFactory(username="boss", password=PASSWORD)
+    authenticator(boss)  # a superuser signs in with a second factor
     job = job_start(kind=EXPORT_KIND, title="导出 projects（CSV）", user=boss,
                     params={"path": "/api/v1/projects/", "query": "format=csv", "host": "testserver"})
     context, page, errors = logged_in(browser, live_server, 1280)

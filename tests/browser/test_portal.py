@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.browser.signin import authenticator, current_code
 from tests.browser.test_public_site import CHROMIUM, WIDTHS, open_page, shoot
 
 pytestmark = [
@@ -39,7 +41,7 @@ def mapped(seeded):
     for record, (lat, lng) in zip(records, TEST_POINTS, strict=False):
         record.latitude, record.longitude = lat, lng
         record_save(record=record)
-    UserFactory(username="boss", is_staff=True, is_superuser=True)
+    authenticator(UserFactory(username="boss", is_staff=True, is_superuser=True))  # passes the TOTP step
     return {"zones": RenewalZone.objects.count(), "institutes": ResearchInstitute.objects.count(),
             "names": [z.name for z in RenewalZone.objects.all()] + [i.name for i in ResearchInstitute.objects.all()]}
 
@@ -49,6 +51,9 @@ def log_in(page, base: str) -> None:
     page.fill("#id_username", "boss")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/two-factor/verify/"))
+    page.fill("#id_token", current_code(TOTPDevice.objects.get(user__username="boss")))
+    page.click("input[type=submit][value='验证']")
     page.wait_for_url(re.compile(r"/admin/$"))
 
 

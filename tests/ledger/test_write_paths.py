@@ -66,7 +66,7 @@ def reviewer(client):
 
 
 def test_admin_change_form(client, officer, writes):
-    project = ProjectFactory()
+    project = ProjectFactory(is_published=False)  # a published one is held for review (tests/ledger/test_revisions.py)
     before = len(entries(project))
     data = form_data(client.get(admin_url(Project, "change", project.pk)))
     data["summary"] = "改过的摘要"
@@ -131,7 +131,7 @@ def test_bulk_action(client, reviewer, writes):
 
 
 def test_admin_revert(client, officer, writes):
-    project = ProjectFactory()
+    project = ProjectFactory(is_published=False)
     project.summary = "第一版"
     writes(lambda: project_save(project=project))  # each earlier write committed, as it would have
     first = project.history.latest("history_date")

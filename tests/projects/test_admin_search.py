@@ -18,9 +18,10 @@ from tests.queries import exact_queries
 
 pytestmark = pytest.mark.django_db
 
-# session, user, the capped count, the page's rows, their investors, the review-queue badge, the signing
-# years' range, the sector/event/zone filters, the officer filter's staff, the saved filters.
-SEARCHED_PAGE_QUERIES = 12
+# session, user, the superuser's second-factor device (django-otp), the pending-revisions count, the
+# capped count, the page's rows, their investors, the review-queue badge, the signing years' range, the
+# sector/event/zone filters, the officer filter's staff, the saved filters.
+SEARCHED_PAGE_QUERIES = 14
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 from ambassadors.models import Lead
 from ledger import workflow
 from ledger.history import describe_changes, format_changes
+from ledger.revisions import pending_revisions
 from ledger.writes import record_save
 from projects.models import Enterprise, Project, Sector
 from projects.services import project_save
@@ -108,11 +109,16 @@ def test_a_chosen_version_can_be_reverted_without_touching_publication(officer, 
 
     workflow.revert_to_version(entry=first_version, user=officer)
     project.refresh_from_db()
+    assert project.summary == "第二版，写错了"  # published: the officer's revert waits for review
+    (revision,) = pending_revisions(project)
+    workflow.revision_approve(revision=revision, user=reviewer)
+    project.refresh_from_db()
     assert project.summary == "第一版"
     assert [e.name for e in project.investors.all()] == ["原投资方"]
     assert project.is_published  # the draft-era state was not restored: reverting cannot unpublish or publish
     latest = project.history.first()
-    assert latest.history_change_reason.startswith("恢复到") and latest.history_user == officer
+    assert latest.history_change_reason.startswith("审核通过") and "恢复到" in latest.history_change_reason
+    assert latest.history_user == reviewer
 
 
 def test_an_officer_cannot_publish_by_reverting_or_by_editing(officer, reviewer):

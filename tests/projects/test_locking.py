@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_race_two_staff_open_the_same_project_the_second_save_is_refused(officer, officer2):
-    project = ProjectFactory(total_investment=Decimal("1000"), summary="旧摘要")
+    # A draft: officers' edits of a published project are held for review (ledger.revisions) instead.
+    project = ProjectFactory(total_investment=Decimal("1000"), summary="旧摘要", is_published=False)
     project_save(project=project, user=officer)  # a service write: version 2, first history entry
     first = Project.objects.get(pk=project.pk)
     second = Project.objects.get(pk=project.pk)
@@ -60,7 +61,7 @@ def test_publishing_a_version_that_changed_meanwhile_is_refused(officer, reviewe
 
 
 def test_other_records_are_locked_the_same_way(officer, officer2):
-    enterprise = EnterpriseFactory(description="旧简介")
+    enterprise = EnterpriseFactory(description="旧简介", is_published=False)
     first, second = Enterprise.objects.get(pk=enterprise.pk), Enterprise.objects.get(pk=enterprise.pk)
     first.description = "新简介"
     record_save(record=first, user=officer, expected_version=first.version)
@@ -74,7 +75,7 @@ def test_other_records_are_locked_the_same_way(officer, officer2):
 def test_a_stale_refusal_is_a_validation_error_not_a_crash(officer):
     from django.core.exceptions import ValidationError
 
-    project = ProjectFactory()
+    project = ProjectFactory(is_published=False)
     project_save(project=project, user=officer, expected_version=project.version)
     assert issubclass(StaleVersionError, ValidationError)
     with pytest.raises(ValidationError):

@@ -155,7 +155,7 @@ def test_missing_stage_field_is_named_in_chinese(officer):
 
 
 def test_only_a_reviewer_moves_a_project_into_production_or_terminates_it(officer, reviewer):
-    project = ProjectFactory(stage=Stage.STARTED, started_on=datetime.date(2026, 3, 1))
+    project = ProjectFactory(stage=Stage.STARTED, started_on=datetime.date(2026, 3, 1), is_published=False)
     project.stage = Stage.IN_PRODUCTION
     project.production_on = datetime.date(2026, 9, 1)
     with pytest.raises(PermissionDenied) as excinfo:
@@ -165,7 +165,7 @@ def test_only_a_reviewer_moves_a_project_into_production_or_terminates_it(office
     milestone = project.milestones.get(stage=Stage.IN_PRODUCTION)
     assert milestone.recorded_by == reviewer and milestone.date == datetime.date(2026, 9, 1)
 
-    other = ProjectFactory(stage=Stage.SIGNED)
+    other = ProjectFactory(stage=Stage.SIGNED, is_published=False)
     other.stage = Stage.TERMINATED
     with pytest.raises(PermissionDenied):
         project_save(project=other, user=officer)

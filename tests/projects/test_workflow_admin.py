@@ -75,12 +75,13 @@ def test_done_when_officer_drafts_reviewer_publishes_history_shows_both_stale_ed
     assert [h.history_change_reason for h in history] == [None, "提交审核", "发布"]
     assert "已发布" in page  # the field that changed, with old → new
 
-    # 6. Two staff open the same project; the first saves; the second is refused with what changed.
-    first_data = form_data(officer_client.get(admin_url(Project, "change", project.pk)))
+    # 6. Two staff open the same project; the first (a reviewer: live at once) saves; the second is
+    # refused with what changed.
+    first_data = form_data(reviewer_client.get(admin_url(Project, "change", project.pk)))
     second_client = client_for(officer2)
     second_data = form_data(second_client.get(admin_url(Project, "change", project.pk)))
     first_data["total_investment"] = "8000"
-    assert officer_client.post(admin_url(Project, "change", project.pk), first_data).status_code == 302
+    assert reviewer_client.post(admin_url(Project, "change", project.pk), first_data).status_code == 302
     second_data["summary"] = "同事的修改"
     response = second_client.post(admin_url(Project, "change", project.pk), second_data)
     assert response.status_code == 200
@@ -161,7 +162,7 @@ def test_publication_fields_cannot_be_set_through_the_form(officer):
 
 
 def test_a_chosen_version_is_reverted_from_the_history_page(officer):
-    project = ProjectFactory(summary="原来的摘要")
+    project = ProjectFactory(summary="原来的摘要", is_published=False)
     client = client_for(officer)
     data = form_data(client.get(admin_url(Project, "change", project.pk)))
     data["summary"] = "改错的摘要"
@@ -182,7 +183,7 @@ def test_a_chosen_version_is_reverted_from_the_history_page(officer):
 
 def test_reverting_from_the_history_page_restores_the_investors_of_that_version(officer):
     first, second = EnterpriseFactory(name="第一投资方"), EnterpriseFactory(name="后换的投资方")
-    project = ProjectFactory(investors=[first])
+    project = ProjectFactory(investors=[first], is_published=False)
     client = client_for(officer)
     data = form_data(client.get(admin_url(Project, "change", project.pk)))
     data["investors"] = [str(second.pk)]
@@ -200,7 +201,7 @@ def test_reverting_from_the_history_page_restores_the_investors_of_that_version(
 
 
 def test_a_stale_edit_of_an_enterprise_is_refused_too(officer, officer2):
-    enterprise = EnterpriseFactory(description="旧")
+    enterprise = EnterpriseFactory(description="旧", is_published=False)
     first, second = client_for(officer), client_for(officer2)
     url = admin_url(type(enterprise), "change", enterprise.pk)
     first_data, second_data = form_data(first.get(url)), form_data(second.get(url))
