@@ -28,6 +28,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--serializer", action="store_true")
     parser.add_argument("--xlsx", action="store_true")
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALYZE) of the export's SELECT and stop")
     args = parser.parse_args()
 
     import django
@@ -68,6 +69,12 @@ def main() -> None:
         _seconds, size = fetch(path)
     copy = next(sql for sql in statements if sql.startswith("COPY ("))
     select = copy[len("COPY (") : copy.rindex(") TO STDOUT")]
+
+    if args.explain:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {select}")
+            print("\n".join(line for (line,) in cursor.fetchall()))
+        return
 
     def raw_copy() -> tuple[float, int]:
         with connection.cursor() as cursor:

@@ -67,6 +67,7 @@ def _save(record: models.Model, *, user: AbstractBaseUser | None, reason: str, c
     attribute(record, user=user, reason=reason)
     update_fields = [name for name in (*changed, "version", "updated_at") if _has(record, name)]
     save_with_history(record, update_fields=update_fields)
+    rules_for(type(record)).after_state_change(record, changed)
     public_pages_changed()
 
 

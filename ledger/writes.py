@@ -180,6 +180,10 @@ class WriteRules:
     def after_save(self, write: RecordWrite) -> None:
         """Writes that follow the record's, in the same transaction (e.g. milestones)."""
 
+    def after_state_change(self, record: models.Model, changed: list[str]) -> None:
+        """Writes that follow a change of workflow state (``ledger.workflow``: published, review,
+        archive), in the same transaction; ``changed`` names the fields the change wrote."""
+
     def publish_errors(self, record: models.Model) -> dict[str, list[str]]:
         """What stops ``record`` from being published, by field."""
         return {}

@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,10 @@ from jobs.models import Job
 from jobs.progress import Progress
 from jobs.registry import JobOutcome, register_job_kind
 
+from .export_cells import export_cells_rebuild
+
 PROGRESS_ALERTS_KIND = "projects.progress_alerts"
+REBUILD_EXPORT_CELLS_KIND = "projects.rebuild_export_cells"
 
 
 def run_progress_alerts(job: Job, progress: Progress) -> JobOutcome:
@@ -29,3 +33,14 @@ def run_progress_alerts(job: Job, progress: Progress) -> JobOutcome:
 
 
 register_job_kind(PROGRESS_ALERTS_KIND, run_progress_alerts, max_attempts=1)
+
+
+def run_rebuild_export_cells(job: Job, progress: Progress) -> JobOutcome:
+    """Every project's stored export cells recomputed (``manage.py rebuild_export_cells``), one transaction."""
+    progress.update(5, _("正在重建导出单元格…"))
+    with transaction.atomic():
+        rows = export_cells_rebuild()
+    return JobOutcome(summary={"rows": rows})
+
+
+register_job_kind(REBUILD_EXPORT_CELLS_KIND, run_rebuild_export_cells, max_attempts=2)

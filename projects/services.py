@@ -31,7 +31,8 @@ from ledger.writes import (
 
 from . import stages
 from .duplicates import flag_possible_duplicates
-from .models import DatePrecision, Enterprise, Project, ProjectMilestone
+from .export_cells import export_cells_refresh_listing, export_cells_refresh_projects
+from .models import DatePrecision, Enterprise, Project, ProjectMilestone, ResearchInstitute
 from .sorting import name_sort_key
 
 
@@ -63,12 +64,41 @@ class ProjectRules(WriteRules):
             milestone.save()
         if project.signing_event_id is not None:
             flag_possible_duplicates(project=project)
+        export_cells_refresh_projects(project_ids=[project.pk])
 
     def publish_errors(self, record: Project) -> dict[str, list[str]]:
         return project_stage_errors(project=record, investors=None, old_stage=record.stage)
 
 
+class ListedRecordRules(WriteRules):
+    """An enterprise or institute a project lists: its slug, name (the order) and whether it is
+    published (the public cell) are in those projects' stored export cells, refreshed in one
+    statement for all of them on a save that changes one of these and on every change of publication."""
+
+    locked_fields = ("slug", "name", "is_published")
+
+    def after_save(self, write: RecordWrite) -> None:
+        if write.is_new:  # listed by no project yet
+            return
+        if any(write.stored.get(name) != getattr(write.record, name) for name in self.locked_fields):
+            export_cells_refresh_listing(record=write.record)
+
+    def after_state_change(self, record, changed: list[str]) -> None:
+        if "is_published" in changed:
+            export_cells_refresh_listing(record=record)
+
+
+class MilestoneRules(WriteRules):
+    """A milestone written at the door (the timeline, a revert) is in its project's stored export cells."""
+
+    def after_save(self, write: RecordWrite) -> None:
+        export_cells_refresh_projects(project_ids=[write.record.project_id])
+
+
 register_rules(Project, ProjectRules())
+register_rules(ProjectMilestone, MilestoneRules())
+register_rules(Enterprise, ListedRecordRules())
+register_rules(ResearchInstitute, ListedRecordRules())
 
 
 def project_stage_errors(
@@ -179,7 +209,9 @@ def milestone_record(
 ) -> ProjectMilestone:
     """Append a milestone for ``stage`` (see ``milestone_build``)."""
     milestone = milestone_build(project=project, stage=stage, user=user, note=note)
-    milestone.save()
+    with transaction.atomic():
+        milestone.save()
+        export_cells_refresh_projects(project_ids=[project.pk])
     public_pages_changed()
     return milestone
 
@@ -242,6 +274,7 @@ class ProjectImport:
             for project in projects:
                 if project.signing_event_id is not None:
                     flag_possible_duplicates(project=project)
+            export_cells_refresh_projects(project_ids=[project.pk for project in projects])
             if projects:
                 public_pages_changed()
         return projects

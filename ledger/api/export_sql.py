@@ -19,6 +19,7 @@ A field this module does not know raises :class:`Unsupported`, and the export fa
 serializer. PostgreSQL only (``to_char``, ``string_agg``, ``to_json``).
 """
 
+import dataclasses
 import datetime
 import json
 import re
@@ -177,14 +178,25 @@ class _Urls:
         self.context = context
         self.cache: dict[str, tuple[str, str]] = {}
 
-    def __call__(self, view_name: str, slug) -> Sql:
+    def parts(self, view_name: str) -> tuple[str, str]:
         if view_name not in self.cache:
             url = api_url(view_name, SLUG_MARKER, self.context)
             if url.count(SLUG_MARKER) != 1:
                 raise Unsupported("link shape")
             self.cache[view_name] = tuple(url.split(SLUG_MARKER))
-        prefix, suffix = self.cache[view_name]
+        return self.cache[view_name]
+
+    def __call__(self, view_name: str, slug) -> Sql:
+        prefix, suffix = self.parts(view_name)
         return Sql("{0} || {1} || {2}", _literal(prefix), slug, _literal(suffix))
+
+    def joined(self, view_name: str, slugs) -> Sql:
+        """The links of slugs stored joined by ``"; "`` (NULL stays NULL): a slug never holds ``;``."""
+        prefix, suffix = self.parts(view_name)
+        return Sql(
+            "{1} || replace({0}, {3}, {2} || {3} || {1}) || {2}",
+            slugs, _literal(prefix), _literal(suffix), _literal(LIST_SEPARATOR),
+        )
 
 
 def _visible(model: type[models.Model], private: bool) -> bool:
@@ -248,8 +260,66 @@ def _nested_many(model, source: str, serializer: serializers.Serializer, private
     )
 
 
-def cell_expression(name: str, field, model: type[models.Model], context: dict, urls: _Urls):
+@dataclasses.dataclass(frozen=True)
+class StoredCells:
+    """A serializer's to-many cells kept in a one-to-one side table (``Meta.stored_cells``).
+
+    ``columns`` maps a to-many source (``investors``, ``milestones``) to the side table's columns
+    for (the public cell, the staff cell): slugs joined by ``"; "`` (published records only in the
+    public one) for a slug or link list, the export's JSON for nested records (one column may serve
+    both). The cell texts are exactly what :func:`stored_cell_values` computes, unguarded; links are
+    built from the slugs when read. A row with no side-table row is computed live.
+    """
+
+    relation: str
+    columns: dict[str, tuple[str, str]]
+
+
+def stored_cell_values(model: type[models.Model], serializer: serializers.Serializer, stored: StoredCells) -> dict:
+    """{side-table column: expression computing its text for a ``model`` row}: the fresh computation."""
+    values: dict = {}
+    for source, (public, staff) in stored.columns.items():
+        kinds = [f for f in serializer.fields.values() if f.source == source and not f.write_only]
+        if any(isinstance(f, serializers.ListSerializer) for f in kinds):
+            child = next(f for f in kinds if isinstance(f, serializers.ListSerializer)).child
+            values[public] = _nested_many(model, source, child, private=False)
+            values[staff] = _nested_many(model, source, child, private=True)
+        elif any(isinstance(f, RelatedSlugListField | RelatedLinkListField) for f in kinds):
+            values[public] = _aggregate_cell(model, source, False, lambda _r: F("slug"))
+            values[staff] = _aggregate_cell(model, source, True, lambda _r: F("slug"))
+        else:
+            raise Unsupported(f"stored {source}")
+    return values
+
+
+def _stored(field, source: str, private: bool, stored: StoredCells | None, urls: _Urls, live):
+    """The stored cell for ``field`` with the live computation for a row without one; None if not stored."""
+    if stored is None or source not in stored.columns:
+        return None
+    column = F(f"{stored.relation}__{stored.columns[source][1 if private else 0]}")
+    if isinstance(field, RelatedLinkListField):
+        value = urls.joined(field.view_name, column)
+    elif isinstance(field, RelatedSlugListField):
+        value = Sql(GUARDED, column)
+    else:
+        value = column
+    return Sql("CASE WHEN {0} IS NULL THEN {1} ELSE {2} END", F(f"{stored.relation}__pk"), live, value)
+
+
+def cell_expression(
+    name: str, field, model: type[models.Model], context: dict, urls: _Urls, stored: StoredCells | None = None
+):
     """The SQL text of one export cell for one serializer field, before the guard. Returns (expr, guard)."""
+    private = bool(context.get("private"))
+    source = field.source
+    live, guard = _cell_expression(name, field, model, context, urls)
+    kept = _stored(field, source, private, stored, urls, live) if isinstance(
+        field, RelatedLinkListField | RelatedSlugListField | serializers.ListSerializer
+    ) else None
+    return (live, guard) if kept is None else (kept, guard)
+
+
+def _cell_expression(name: str, field, model: type[models.Model], context: dict, urls: _Urls):
     private = bool(context.get("private"))
     source = field.source
     if isinstance(field, SelfLinkField):
@@ -280,17 +350,22 @@ def cell_expression(name: str, field, model: type[models.Model], context: dict, 
     return _scalar(field, F(source))
 
 
-def export_cells(queryset: models.QuerySet, serializer: serializers.Serializer) -> tuple[list[str], models.QuerySet]:
+def export_cells(
+    queryset: models.QuerySet, serializer: serializers.Serializer, *, stored: bool = True
+) -> tuple[list[str], models.QuerySet]:
     """(column names, ``values_list`` of the queryset giving each row's cells as text or NULL).
 
     Same rows and order as ``queryset``; raises :class:`Unsupported` if a field has no SQL form here.
+    The serializer's ``Meta.stored_cells`` are read from their side table (``stored=False``: every
+    cell computed live, the reference the stored cells are tested against).
     """
     model = serializer.Meta.model
     urls = _Urls(serializer.context)
     columns = export_columns(serializer)
+    kept = getattr(serializer.Meta, "stored_cells", None) if stored else None
     annotations = {}
     for index, name in enumerate(columns):
-        expression, guard = cell_expression(name, serializer.fields[name], model, serializer.context, urls)
+        expression, guard = cell_expression(name, serializer.fields[name], model, serializer.context, urls, kept)
         annotations[f"{CELL_PREFIX}{index}"] = Sql(GUARDED if guard else UNGUARDED, expression)
     cells = queryset.select_related(None).prefetch_related(None).annotate(**annotations)
     return columns, cells.values_list(*annotations)

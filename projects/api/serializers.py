@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from ledger.api.export_sql import StoredCells
 from ledger.api.serializers import (
     REVIEW_FIELDS,
     LedgerSerializer,
@@ -151,6 +152,12 @@ class ProjectSerializer(LedgerSerializer):
             "started_on", "started_on_precision", "production_on", "production_on_precision", "planned_jobs",
             "land_area_mu", "public_note", "milestones", *PUBLISHED_FIELDS,
         )
+        # The to-many cells the CSV export reads from projects.ProjectExportCells (projects.export_cells).
+        stored_cells = StoredCells(relation="export_cells", columns={
+            "investors": ("investor_slugs", "investor_slugs_all"),
+            "institutes": ("institute_slugs", "institute_slugs_all"),
+            "milestones": ("milestones", "milestones"),
+        })
 
 
 PROJECT_STAFF_FIELDS = ("responsible_unit", "responsible_person", "officer", "staff_note", "obstacles")

@@ -5,7 +5,7 @@ from .enterprises import Enterprise, EnterpriseKind, Honour
 from .events import SigningEvent
 from .interest import InterestStatus, InvestmentInterest
 from .places import BuildStatus, DevelopmentModel, InstituteKind, RenewalZone, ResearchInstitute, ZoneKind
-from .projects import Project, ProjectMilestone
+from .projects import Project, ProjectExportCells, ProjectMilestone
 from .sectors import Sector, SectorTier
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "InterestStatus",
     "InvestmentInterest",
     "Project",
+    "ProjectExportCells",
     "ProjectMilestone",
     "PublishableModel",
     "RenewalZone",

@@ -300,3 +300,30 @@ class ProjectMilestone(TimeStampedModel):
     @property
     def date_display(self) -> str:
         return format_date(self.date, self.date_precision)
+
+
+class ProjectExportCells(models.Model):
+    """The export's join and aggregate cells of one project, stored (``projects.export_cells``).
+
+    The CSV export reads these instead of running correlated subqueries per row: investor and
+    institute slugs joined by ``"; "`` (the public cell lists only published records, the staff cell
+    all of them; links are built from the slugs when read) and the milestones as the export's JSON.
+    Kept current by the write door in the same transaction; ``manage.py rebuild_export_cells``
+    rebuilds them all. A project without a row is computed live by the export.
+    """
+
+    project = models.OneToOneField(
+        Project, verbose_name=_("项目"), primary_key=True, on_delete=models.CASCADE, related_name="export_cells"
+    )
+    investor_slugs = models.TextField(_("投资方（公开）"), null=True, blank=True)
+    investor_slugs_all = models.TextField(_("投资方（全部）"), null=True, blank=True)
+    institute_slugs = models.TextField(_("科研院所（公开）"), null=True, blank=True)
+    institute_slugs_all = models.TextField(_("科研院所（全部）"), null=True, blank=True)
+    milestones = models.TextField(_("项目节点"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("项目导出单元格")
+        verbose_name_plural = _("项目导出单元格")
+
+    def __str__(self):
+        return str(self.project_id)

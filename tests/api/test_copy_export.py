@@ -16,7 +16,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from ledger.api.base import LedgerViewSet
+from projects.export_cells import export_cells_refresh_projects
 from projects.models import Project
+from projects.services import project_save
 from projects.stages import Stage
 from tests.api.builders import build_rows
 from tests.api.conftest import API, ENDPOINTS
@@ -103,7 +105,7 @@ def messy_world():
         officer=officer, staff_note="@staff only", obstacles='"quote" first', review_comment="-minus",
         stage=Stage.REGISTERED,
     )
-    formula.institutes.set([institute, hidden_institute])
+    project_save(project=formula, institutes=[institute, hidden_institute])
     ProjectMilestoneFactory(project=formula, stage=Stage.SIGNED, date=datetime.date(2026, 2, 10), note='签约, "第一"\n换行')
     ProjectMilestoneFactory(project=formula, stage=Stage.REGISTERED, date=None, note="")
     ProjectMilestoneFactory(project=formula, stage=Stage.NEGOTIATING, date=datetime.date(2025, 1, 1), date_precision="year", note="\\ \x01 ☃")
@@ -114,6 +116,7 @@ def messy_world():
     )
     no_relations = ProjectFactory(slug="no-relations", name="@a", sector=None, signed_on=datetime.date(2024, 6, 30))
     no_relations.investors.clear()  # older data: a signed project without investors, which the services refuse
+    export_cells_refresh_projects(project_ids=[no_relations.pk])  # a write that bypassed the door: refreshed by hand
     ProjectFactory(slug="draft", name="草稿项目 DRAFT-MARKER", is_published=False, staff_note="内部")
     ProjectFactory(
         slug="archived", name="归档项目", archived_at=timezone.now(), archive_reason="重复", investors=[partner],
