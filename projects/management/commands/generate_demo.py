@@ -32,6 +32,7 @@ from psycopg import sql as psycopg_sql
 from tqdm import tqdm
 
 from ledger.cache import public_pages_changed
+from projects.export_cells import export_cells_rebuild
 from projects.models import (
     BuildStatus,
     DevelopmentModel,
@@ -160,6 +161,11 @@ class Command(BaseCommand):
                 delete_demo_data()
             with self.bulk_load(BULK_MODELS if not keep_indexes else ()):
                 counts = self.generate(projects)
+            # The export's stored cells (investors, institutes, milestones) of every project, in one
+            # set-based statement, as the write door keeps them (PostgreSQL; nothing on SQLite).
+            if self.show_progress:
+                self.stderr.write("export cells: rebuilding …")
+            export_cells_rebuild()
             public_pages_changed()  # cached pages and figures are out of date (on commit)
         if options["verbosity"] > 0:
             summary = ", ".join(f"{name} {count:,}" for name, count in counts.items())
