@@ -40,6 +40,7 @@ from projects.models import (
     EnterpriseKind,
     Honour,
     Project,
+    ProjectExportCells,
     ProjectMilestone,
     RenewalZone,
     ReviewStatus,
@@ -523,6 +524,7 @@ def delete_demo_data() -> None:
     for generator in demo_generators():
         generator.delete(demo_projects=demo_projects)
     ProjectMilestone.objects.filter(project__in=demo_projects)._raw_delete(ProjectMilestone.objects.db)
+    ProjectExportCells.objects.filter(project__in=demo_projects)._raw_delete(Project.objects.db)
     Project.investors.through.objects.filter(project__in=demo_projects)._raw_delete(Project.objects.db)
     Project.institutes.through.objects.filter(project__in=demo_projects)._raw_delete(Project.objects.db)
     demo_projects._raw_delete(Project.objects.db)
