@@ -24,6 +24,7 @@ from ledger.writes import (
     WriteRules,
     attribute,
     locked_versions,
+    publish_permission,
     record_prepare,
     record_save,
     register_rules,
@@ -89,7 +90,17 @@ class ListedRecordRules(WriteRules):
 
 
 class MilestoneRules(WriteRules):
-    """A milestone written at the door (the timeline, a revert) is in its project's stored export cells."""
+    """A milestone written at the door (the timeline, a revert) is in its project's stored export cells.
+    A milestone of a published project is on its public page: like the project itself, only someone
+    who may publish projects changes it there (issue 14); a new milestone follows a live stage change."""
+
+    def validate(self, write: RecordWrite) -> dict[str, list[str]]:
+        milestone, user = write.record, write.user
+        if milestone.pk is None or user is None or user.has_perm(publish_permission(Project)):
+            return {}
+        if Project.objects.filter(pk=milestone.project_id, is_published=True).exists():
+            return {"note": [_("此项目已发布，其节点说明在公开页面上显示，只能由审核员修改。")]}
+        return {}
 
     def after_save(self, write: RecordWrite) -> None:
         export_cells_refresh_projects(project_ids=[write.record.project_id])
