@@ -19,6 +19,7 @@ Two-factor sign-in to the admin (django-otp): a TOTP app on a phone, recovery co
 from __future__ import annotations
 
 import base64
+import functools
 
 import qrcode
 import qrcode.image.svg
@@ -31,12 +32,12 @@ from django.contrib import messages
 from django.contrib.admin import site as admin_site
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_urlconf, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -77,32 +78,37 @@ def _password_accepted(sender, request, user, **kwargs) -> None:
         sign_in_complete(request=request, user=user)
 
 
-def _exempt(path: str) -> bool:
-    admin = reverse("admin:index")
-    return not path.startswith(admin) or path.startswith(reverse("two_factor:verify")) or any(
-        path.startswith(reverse(name)) for name in ("admin:login", "admin:logout", "admin:jsi18n", "two_factor:setup")
-    )
+@functools.cache
+def _admin_paths(urlconf: str | None) -> tuple[str, tuple[str, ...]]:
+    """The admin's prefix and the pages step 2 does not guard, reversed once per URLconf (every
+    request asks)."""
+    names = ("two_factor:verify", "admin:login", "admin:logout", "admin:jsi18n", "two_factor:setup")
+    return reverse("admin:index", urlconf), tuple(reverse(name, urlconf) for name in names)
 
 
 class TwoFactorMiddleware:
-    """Send a signed-in staff account that has not passed step 2 to it (or to set-up) before any
-    admin page. After ``django_otp.middleware.OTPMiddleware``."""
+    """A signed-in staff account that has not passed step 2 is sent to it (or to set-up) before any
+    admin page, and reads everything else (the site, previews, the API and its exports) as the
+    public does: a password alone never opens what the second factor guards. After
+    ``django_otp.middleware.OTPMiddleware``."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and user.is_staff and not _exempt(request.path) and not user.is_verified() and (
-            not bypassed(user)
-        ):
+        if user.is_authenticated and user.is_staff and not user.is_verified() and not bypassed(user):
             state = request.session.get(SESSION_STATE)
             if state is None:
                 state = "verify" if has_device(user=user) else ("setup" if two_factor_required(user=user) else "optional")
                 request.session[SESSION_STATE] = state
             if state in ("verify", "setup"):
-                target = reverse(f"two_factor:{state}")
-                return HttpResponseRedirect(f"{target}?next={request.get_full_path()}")
+                admin, open_paths = _admin_paths(get_urlconf())
+                if not request.path.startswith(admin):
+                    request.user = AnonymousUser()
+                elif not request.path.startswith(open_paths):
+                    target = reverse(f"two_factor:{state}")
+                    return HttpResponseRedirect(f"{target}?next={request.get_full_path()}")
         return self.get_response(request)
 
 

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from projects.stages import Role
-from tests.factories import StaffUserFactory
+from tests.factories import ProjectFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +114,20 @@ def test_the_local_admin_skips_the_step_in_development_only(client):
     assert client.get(reverse("admin:index")).status_code == 200
     with override_settings(DEBUG=False):
         assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_a_password_alone_reads_the_site_and_the_api_as_the_public_does(client):
+    """Before step 2 a reviewer's session opens no preview, no draft in the API and no staff column."""
+    reviewer = account("reviewer-half", Role.REVIEWER)
+    device = TOTPDevice.objects.create(user=reviewer, name="手机", confirmed=True)
+    draft = ProjectFactory(name="两步前看不到的草稿", is_published=False)
+    sign_in(client, "reviewer-half")  # the password only
+    preview = f"/preview/projects/project/{draft.pk}/"
+    assert client.get(preview).status_code == 404
+    assert client.get(f"/api/v1/projects/{draft.slug}/").status_code == 404
+    export = client.get("/api/v1/projects/", {"format": "csv"})
+    assert "两步前看不到的草稿" not in b"".join(export.streaming_content).decode("utf-8-sig")
+    assert client.get(reverse("admin:index")).status_code == 302  # the admin asks for step 2
+    client.post(reverse("two_factor:verify"), {"token": code(device)})
+    assert client.get(preview).status_code == 200
+    assert client.get(f"/api/v1/projects/{draft.slug}/").status_code == 200
