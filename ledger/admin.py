@@ -532,17 +532,16 @@ class WorkflowAdminMixin(DeleteThroughDoorMixin, ReadableHistoryAdmin):
         form.fields["reason"].required = required
         if "confirm" in request.POST and form.is_valid():
             return None, form.cleaned_data["reason"]
+        return self._confirmation(request, queryset, self.reason_template, action=action, title=title, form=form), ""
+
+    def _confirmation(self, request, queryset: QuerySet, template: str, *, action: str, title: str, **extra):
+        """An action's intermediate page (``admin/action_confirmation.html`` and the pages extending it)."""
         context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "opts": self.opts,
-            "queryset": queryset,
-            "form": form,
-            "action": action,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            "select_across": request.POST.get("select_across", "0"),
+            **self.admin_site.each_context(request), "title": title, "opts": self.opts, "queryset": queryset,
+            "action": action, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "select_across": request.POST.get("select_across", "0"), **extra,
         }
-        return TemplateResponse(request, self.reason_template, context), ""
+        return TemplateResponse(request, template, context)
 
     @admin.action(description=gettext_lazy("提交审核"), permissions=["change"])
     def submit_selected(self, request, queryset):
@@ -559,13 +558,8 @@ class WorkflowAdminMixin(DeleteThroughDoorMixin, ReadableHistoryAdmin):
                        if not getattr(record, "is_published", False)]
             blocked = [(record, [(r._meta.verbose_name, r) for r in missing]) for record, missing in blocked if missing]
             if blocked:
-                context = {
-                    **self.admin_site.each_context(request),
-                    "title": _("一并发布关联记录？"), "opts": self.opts, "queryset": queryset, "blocked": blocked,
-                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-                    "select_across": request.POST.get("select_across", "0"),
-                }
-                return TemplateResponse(request, "admin/publish_together.html", context)
+                return self._confirmation(request, queryset, "admin/publish_together.html", action="publish_selected",
+                                          title=_("一并发布关联记录？"), blocked=blocked)
         result = workflow.publish_many(records=queryset, user=request.user, together=together)
         self._report(request, result, _("已发布 %(count)d 条。"))
         return None
