@@ -361,7 +361,9 @@ def workflow_notify(*, action: str, record: models.Model, user: AbstractBaseUser
     # A record with a 招商专员 field tells its officer (nobody when none is set: no extra query);
     # other records tell whoever last submitted them.
     has_officer = any(f.name == "officer" for f in record._meta.concrete_fields)
-    recipient = (record.officer if record.officer_id else None) if has_officer else _submitter(record)
+    if has_officer and (record.officer_id is None or (user is not None and record.officer_id == user.pk)):
+        return  # no officer, or the officer acted: nobody to tell, and no query to load them
+    recipient = record.officer if has_officer else _submitter(record)
     if recipient is None or (user is not None and recipient.pk == user.pk):
         return
     if action == "returned":
