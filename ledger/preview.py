@@ -52,7 +52,7 @@ def preview_view(request: HttpRequest, app_label: str, model_name: str, pk: int)
     revision = None
     if request.GET.get("revision"):
         revision = Revision.objects.filter(
-            pk=request.GET["revision"] if request.GET["revision"].isdigit() else 0,
+            pk=request.GET["revision"] if request.GET["revision"].isascii() and request.GET["revision"].isdigit() else 0,
             object_id=pk, content_type__app_label=app_label, content_type__model=model_name,
             status=RevisionStatus.PENDING,
         ).first()

@@ -74,3 +74,10 @@ def test_view_on_site_of_a_draft_goes_to_the_preview(client, officer):
     published = ProjectFactory()
     page = client.get(admin_url(Project, "change", published.pk)).content.decode()
     assert f'href="{preview(published)}"' not in page
+
+
+def test_a_revision_number_in_other_digits_is_not_found_not_an_error(client, officer):
+    draft = ProjectFactory(name="数字测试草稿", is_published=False)
+    client.force_login(officer)
+    # str.isdigit() is true for "²", which int() refuses: an unknown revision, not a server error.
+    assert client.get(preview(draft), {"revision": "²"}).status_code == 404

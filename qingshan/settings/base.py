@@ -280,7 +280,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     # Evidence files (佐证材料, desk/): private. On the local disk under var/evidence/ with no URL
-    # (served only by the staff view desk.views.evidence_download), or an S3-compatible bucket when
+    # (served only by the staff view EvidenceDocumentAdmin.download_view in desk/admin.py), or an S3-compatible bucket when
     # QS_EVIDENCE_S3_BUCKET is set (docs/deploy.md); the bucket must not be public either.
     "evidence": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
