@@ -1,15 +1,23 @@
-"""Recompute every project's stored export cells (``projects.export_cells``) in one statement."""
+"""Recompute every project's stored export cells and CSV lines (``projects.export_cells``), in batches."""
+
+import os
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from projects.export_cells import export_cells_rebuild
 
 
 class Command(BaseCommand):
-    help = "Recompute the CSV export's stored investor, institute and milestone cells of every project."
+    help = "Recompute the CSV export's stored cells and lines of every project."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1),
+                            help="Connections working at once (default: the cores, at most 4).")
 
     def handle(self, *args, **options):
-        with transaction.atomic():
-            rows = export_cells_rebuild()
+        def report(done: int, total: int) -> None:
+            if options["verbosity"] > 1:
+                self.stderr.write(f"  batch {done} / {total}")
+
+        rows = export_cells_rebuild(workers=options["workers"], report=report)
         self.stdout.write(f"{rows} projects' export cells rebuilt.")
