@@ -20,6 +20,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django.db import connections, models
 from django.db.models import Max, Min
+from django.db.models.expressions import RawSQL
+from django.urls import get_script_prefix
+from django.utils import timezone
 
 from ledger.api.export_sql import stored_cell_values, stored_line_values
 
@@ -63,11 +66,30 @@ def export_cells_refresh(*, projects: models.QuerySet) -> int:
         return cursor.rowcount
 
 
+# The refresh by ids, compiled once per process for each time zone and URL prefix (the statement is
+# large: two whole CSV lines of expressions); the ids are its one array parameter.
+_IDS = object()
+_BY_IDS: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _statement_by_ids(using: str) -> tuple[str, tuple]:
+    key = (using, timezone.get_current_timezone_name(), get_script_prefix())
+    if key not in _BY_IDS:
+        projects = Project.objects.using(using).filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (_IDS,)))
+        _BY_IDS[key] = _statement(projects)
+    return _BY_IDS[key]
+
+
 def export_cells_refresh_projects(*, project_ids: Iterable[int]) -> int:
     ids = [pk for pk in project_ids if pk is not None]
-    if not ids or connections[Project.objects.db].vendor != "postgresql":
+    using = Project.objects.db
+    connection = connections[using]
+    if not ids or connection.vendor != "postgresql":
         return 0
-    return export_cells_refresh(projects=Project.objects.filter(pk__in=ids))
+    sql, params = _statement_by_ids(using)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, tuple(ids if param is _IDS else param for param in params))
+        return cursor.rowcount
 
 
 def export_cells_refresh_listing(*, record: models.Model) -> int:

@@ -77,7 +77,8 @@ class Sql(Func):
 # The formula guard of ledger.spreadsheet_cells.guard, and "empty is NULL": control characters
 # stripped first (``translate`` deletes them; PostgreSQL text never holds NUL), then a leading trigger
 # neutralised with an apostrophe.
-_STRIPPED = "translate({0}, " + " || ".join(f"chr({ord(c)})" for c in CONTROL_CHARACTERS if c != "\x00") + ", '')"
+# One escaped literal (``E'\x01...'``), not a chain of ``chr()`` calls the planner would fold on every statement.
+_STRIPPED = "translate({0}, E'" + "".join(f"\\x{ord(c):02x}" for c in CONTROL_CHARACTERS if c != "\x00") + "', '')"
 _TRIGGERS = ", ".join(f"chr({ord(c)})" if c in "\t\r\n" else f"'{c}'" for c in FORMULA_TRIGGERS)
 _FULL_GUARD = (
     f"CASE WHEN left({_STRIPPED}, 1) IN ({_TRIGGERS}) THEN '''' || {_STRIPPED} "
@@ -314,9 +315,9 @@ class _LineUrls(_Urls):
 
 # One cell as ``COPY ... CSV`` (and ``csv.writer``) writes it: quoted (quotes doubled) when it holds a
 # comma, a quote, CR or LF; NULL stays NULL (``array_to_string`` writes it as nothing). A non-NULL
-# cell is never empty (the guard's NULLIF), so it never needs quoting for that.
-_CSV_SPECIAL = "'[\",' || chr(13) || chr(10) || ']'"
-_CSV_QUOTED = "CASE WHEN {0} ~ (" + _CSV_SPECIAL + ") THEN '\"' || replace({0}, '\"', '\"\"') || '\"' ELSE {0} END"
+# cell is never empty (the guard's NULLIF), so it never needs quoting for that. The cell appears once
+# in the SQL (its quotes doubled, then the whole wrapped in quotes if it holds one of the four).
+_CSV_QUOTED = "regexp_replace(replace({0}, '\"', '\"\"'), E'^(.*[\",\\r\\n].*)$', '\"\\1\"')"
 # Cells whose text the export formats itself (digits, signs, dates, true/false): never quoted.
 _FIXED_FORMAT = (serializers.BooleanField, serializers.DateField, serializers.DateTimeField,
                  serializers.DecimalField, serializers.IntegerField)
