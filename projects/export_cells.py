@@ -78,3 +78,32 @@ def export_cells_refresh_listing(*, record: models.Model) -> int:
 def export_cells_rebuild() -> int:
     """Every project's stored cells, set-based (one statement): after a bulk load or to repair."""
     return export_cells_refresh(projects=Project.objects.all())
+
+
+def export_cells_differing(*, projects: models.QuerySet) -> int:
+    """How many of ``projects`` have no stored cells or cells other than a fresh computation gives.
+
+    A check for cells written by other means than :func:`export_cells_refresh` (``generate_demo``
+    computes its projects' cells as it makes them): one statement, the same expressions.
+    """
+    connection = connections[projects.db]
+    if connection.vendor != "postgresql":
+        return 0
+    stored = ProjectSerializer.Meta.stored_cells
+    values = stored_cell_values(Project, ProjectSerializer(context={}), stored)
+    columns = list(values)
+    select = projects.order_by().annotate(**{f"cell_{i}": values[c] for i, c in enumerate(columns)}).values_list(
+        "pk", *(f"cell_{i}" for i in range(len(columns)))
+    )
+    sql, params = select.query.sql_with_params()
+    quote = connection.ops.quote_name
+    fresh = ", ".join(f"fresh.cell_{i}" for i in range(len(columns)))
+    kept = ", ".join(f"kept.{quote(ProjectExportCells._meta.get_field(c).column)}" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM ({sql}) fresh LEFT JOIN {quote(ProjectExportCells._meta.db_table)} kept"
+            f" ON kept.{quote('project_id')} = fresh.pk"
+            f" WHERE kept.{quote('project_id')} IS NULL OR ({fresh}) IS DISTINCT FROM ({kept})",
+            params,
+        )
+        return cursor.fetchone()[0]

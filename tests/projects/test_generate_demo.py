@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ambassadors.models import Ambassador, Lead, LeadStatus
-from projects.export_cells import export_cells_rebuild
+from projects.export_cells import export_cells_differing, export_cells_rebuild
 from projects.management.commands.generate_demo import BULK_MODELS, MARK, Command
 from projects.models import Enterprise, Project, ProjectMilestone, RenewalZone, Sector, SigningEvent
 from projects.services import project_stage_errors
@@ -195,3 +195,19 @@ def test_every_demo_project_has_its_export_cells_as_a_fresh_rebuild_computes_the
     with connection.cursor() as cursor:
         cursor.execute(cells + " ORDER BY project_id")
         assert cursor.fetchall() == stored
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the export's stored cells are PostgreSQL only")
+def test_a_stored_cell_other_than_the_exports_own_sql_is_found():
+    # generate_demo computes its projects' cells as it makes them and checks a sample with this.
+    generate()
+    demo = Project.objects.filter(slug__startswith="demo-")
+    assert export_cells_differing(projects=demo) == 0
+    project = demo.filter(investors__isnull=False).first()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE projects_projectexportcells SET investor_slugs_all = 'x' WHERE project_id = %s",
+                       [project.pk])
+    assert export_cells_differing(projects=demo) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM projects_projectexportcells WHERE project_id = %s", [project.pk])
+    assert export_cells_differing(projects=demo) == 1

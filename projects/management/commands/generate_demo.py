@@ -37,7 +37,7 @@ from psycopg.copy import QueuedLibpqWriter
 from tqdm import tqdm
 
 from ledger.cache import public_pages_changed
-from projects.export_cells import export_cells_rebuild
+from projects.export_cells import export_cells_differing, export_cells_rebuild, export_cells_refresh
 from projects.models import (
     BuildStatus,
     DevelopmentModel,
@@ -102,6 +102,9 @@ PROJECT_DESCRIPTION = f"{MARK}本项目为生成的演示数据，不对应任�
 MILESTONE_NOTE = f"{MARK}节点记录"
 STAGE_CHANGE_NOTE = f"{MARK}阶段变更"
 
+# How many of the projects' computed export cells are compared with the export's own SQL.
+CELL_SAMPLE = 2000
+
 # PostgreSQL's memory for each index rebuilt after the load (SET LOCAL, this transaction only).
 MAINTENANCE_WORK_MEM = "1GB"
 
@@ -115,6 +118,8 @@ class EnterpriseRef(NamedTuple):
 
     id: int
     name: str
+    slug: str
+    is_published: bool
 
 
 _CUMULATIVE: dict[tuple, tuple[list, list]] = {}
@@ -152,6 +157,10 @@ def _money(rng: random.Random) -> Decimal:
 def _cents_text(cents: int) -> str:
     """An amount in hundredths as the text of a two-decimal number (a DecimalField takes it as is)."""
     return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _name_and_id(enterprise: "EnterpriseRef") -> tuple[str, int]:
+    return enterprise.name, enterprise.id
 
 
 def _brand(rng: random.Random) -> str:
@@ -342,10 +351,33 @@ class Command(BaseCommand):
 
     # -- inserting ------------------------------------------------------------------------------
 
+    def sorts_like_python(self) -> bool:
+        """Whether the database orders text by code point, as Python's ``sorted`` does (C collations)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+            (collation,) = cursor.fetchone()
+        return collation in ("C", "POSIX", "C.UTF-8", "C.utf8", "ucs_basic")
+
     def rebuild_export_cells(self) -> None:
+        """The export's stored cells of every project, as the write door keeps them (PostgreSQL).
+
+        The generated projects' cells were computed with the rows (see :meth:`projects`): here a
+        sample of them is compared with the export's own SQL (``export_cells_differing``), and
+        the other projects' cells are refreshed. If any sampled cell differs, or the cells were not
+        computed, every project's cells are rebuilt by the set-based statement instead.
+        """
+        started = time.monotonic()
+        if getattr(self, "cells_made", False):
+            if self.show_progress:
+                self.stderr.write(f"export cells: checking {len(self.cell_sample):,} against the export's SQL …")
+            differing = export_cells_differing(projects=Project.objects.filter(pk__in=list(self.cell_sample)))
+            if not differing:
+                export_cells_refresh(projects=Project.objects.exclude(slug__startswith=SLUG_PREFIX))
+                self.timings["export cells (check)"] = time.monotonic() - started
+                return
+            self.stderr.write(f"export cells: {differing} of the sample differ; rebuilding all in SQL")
         if self.show_progress:
             self.stderr.write("export cells: rebuilding …")
-        started = time.monotonic()
         cells = export_cells_rebuild()
         self.timings["export cells"] = time.monotonic() - started
         if self.show_progress:
@@ -613,7 +645,7 @@ class Command(BaseCommand):
         n_groups = max(1, count // 10)
         group_ids = ids[:n_groups]
         now = self.now
-        names: list[str] = []
+        refs: list[EnterpriseRef] = []
         kinds = KIND_WEIGHTS
         columns = ("id", "name", "short_name", "slug", "province", "city", "kind", "parent_id", "description",
                    "is_published", "published_at", "review_status")
@@ -625,8 +657,9 @@ class Command(BaseCommand):
                 brand = _brand(rng)
                 published = rng.random() < 0.9
                 name = f"{MARK}{city}{brand}{rng.choice(THEMES)}{rng.choice(ENTERPRISE_SUFFIXES)}（{i + 1:06d}）"
-                names.append(name)
-                yield (pk, name, f"{MARK}{brand}", f"{SLUG_PREFIX}enterprise-{i + 1:06d}", province, city,
+                slug = f"{SLUG_PREFIX}enterprise-{i + 1:06d}"
+                refs.append(EnterpriseRef(pk, name, slug, published))
+                yield (pk, name, f"{MARK}{brand}", slug, province, city,
                        _weighted(rng, kinds), parent, ENTERPRISE_DESCRIPTION, published, now if published else None,
                        ReviewStatus.APPROVED)
 
@@ -638,7 +671,7 @@ class Command(BaseCommand):
             if rng.random() < 0.12
             for h in rng.sample(honours, k=min(len(honours), rng.randint(1, 2)))
         ), "honours")
-        return [EnterpriseRef(pk, name) for pk, name in zip(ids, names, strict=True)]
+        return refs
 
     def projects(self, count, sectors, zones, events, enterprises) -> tuple[list[int], int, int]:
         """``count`` projects streamed into their table as they are made; then their investor links and
@@ -646,7 +679,6 @@ class Command(BaseCommand):
         stage but 在谈) and the two counts."""
         rng = self.rng
         ids = self.reserve_ids(Project, count)
-        enterprise_ids = [e.id for e in enterprises]
         name_pool = []
         bar = self.progress(min(count, NAME_POOL), "project names (pinyin keys)", "names")
         for _ in range(min(count, NAME_POOL)):
@@ -674,12 +706,31 @@ class Command(BaseCommand):
         random_ = rng.random
         add_link, add_milestone = links.rows.append, milestones.rows.append
         batch_size = self.batch_size
+        # The export's stored cells, made here rather than by the set-based rebuild after the load
+        # (PostgreSQL, where the database sorts names as Python does; checked afterwards, see
+        # check_export_cells).
+        cells = self.spool(self.table(ProjectExportCells, (
+            "project_id", "investor_slugs", "investor_slugs_all", "milestones")))
+        self.cells_made = make_cells = connection.vendor == "postgresql" and self.sorts_like_python()
+        add_cells = cells.rows.append
+        precision = json.dumps(ProjectMilestone._meta.get_field("date_precision").get_default())
+        dated_cell = {
+            stage: ('{"stage":' + json.dumps(stage) + ',"date":"', '","date_precision":' + precision + ',"note":'
+                    + json.dumps(MILESTONE_NOTE, ensure_ascii=False) + "}")
+            for stage in STAGE_DATE_FIELDS
+        }
+        undated_cell = {
+            stage: '{"stage":' + json.dumps(stage) + ',"date":null,"date_precision":' + precision + ',"note":'
+            + json.dumps(STAGE_CHANGE_NOTE, ensure_ascii=False) + "}"
+            for stage in undated
+        }
 
         def rows() -> Iterator[tuple]:
             for i, pk in enumerate(ids):
                 if i % batch_size == 0:
                     links.flush(at_least=batch_size)
                     milestones.flush(at_least=batch_size)
+                    cells.flush(at_least=batch_size)
                 stage = _weighted(rng, STAGE_WEIGHTS)
                 dates = self.stage_dates(stage)
                 event = None
@@ -708,13 +759,28 @@ class Command(BaseCommand):
                 note = staff_note if random_() < 0.3 else ""
                 review_status = ReviewStatus.APPROVED if published else rng.choice(review_statuses)
                 n_investors = 0 if stage == Stage.NEGOTIATING and random_() < 0.5 else rng.choice(n_investors_choices)
-                for enterprise_id in rng.sample(enterprise_ids, k=n_investors):
-                    add_link((pk, enterprise_id))
+                investors = rng.sample(enterprises, k=n_investors)
+                for enterprise in investors:
+                    add_link((pk, enterprise.id))
+                cell = []
                 for milestone_stage, field in date_fields:
                     if field in dates:
                         add_milestone((pk, milestone_stage, dates[field], MILESTONE_NOTE))
+                        if make_cells:
+                            before, after = dated_cell[milestone_stage]
+                            cell.append(before + dates[field].isoformat() + after)
                 if stage in undated:
                     add_milestone((pk, stage, None, STAGE_CHANGE_NOTE))
+                    cell.append(undated_cell[stage])
+                if make_cells:
+                    # As the export orders them: investors by name then id, milestones by date
+                    # (undated last) then the order they were recorded in, which is this one.
+                    if n_investors > 1:
+                        investors.sort(key=_name_and_id)
+                    add_cells((
+                        pk, "; ".join([e.slug for e in investors if e.is_published]) or None,
+                        "; ".join([e.slug for e in investors]) or None, "[" + ",".join(cell) + "]" if cell else None,
+                    ))
                 if stage != Stage.NEGOTIATING:
                     signed.append(pk)
                 yield (
@@ -729,6 +795,9 @@ class Command(BaseCommand):
         self.stream(self.table(Project, columns), rows(), "projects", total=count)
         n_links = self.stream_spool(links, "investor links")
         n_milestones = self.stream_spool(milestones, "milestones")
+        if make_cells:
+            self.stream_spool(cells, "export cells")
+        self.cell_sample = ids[:: max(1, count // CELL_SAMPLE)]
         return signed, n_links, n_milestones
 
     def stage_dates(self, stage: str) -> dict[str, datetime.date]:
