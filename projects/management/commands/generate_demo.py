@@ -9,7 +9,8 @@ changed, and ``--replace`` deletes demo records only. Existing sectors and honou
 (linked to, never modified); without any, demo ones are created.
 
 The output is a function of ``--projects`` and ``--seed`` alone (dates count back from a fixed
-anchor, not from today). Rows go in with ``bulk_create`` in batches, bypassing the services on
+anchor, not from today). Rows go in by ``COPY ... FROM STDIN`` on PostgreSQL, each big table
+streamed as it is generated (``bulk_create`` in batches elsewhere), bypassing the services on
 purpose: the generator builds only combinations the stage table and the database constraints
 accept (a test checks the result against ``Project.full_clean()`` and the stage rules).
 """
@@ -288,9 +289,6 @@ class Spool:
         self.count = 0
         self._bare = copy.copy(table)
         self._bare.suffix = "\n"
-
-    def add(self, row: tuple) -> None:
-        self.rows.append(row)
 
     def flush(self, at_least: int = 1) -> None:
         """Encode the collected rows (on PostgreSQL), if there are ``at_least`` that many."""
