@@ -9,9 +9,16 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from projects.management.commands.generate_demo import ANCHOR, MARK, SLUG_PREFIX, Command, _day, _weighted
+from projects.management.commands.generate_demo import (
+    ANCHOR,
+    MARK,
+    SLUG_PREFIX,
+    Command,
+    EnterpriseRef,
+    _day,
+    _weighted,
+)
 from projects.models import ReviewStatus
-from projects.stages import Stage
 
 from .models import Ambassador, AmbassadorStatus, Cohort, Lead, LeadStatus
 
@@ -31,7 +38,7 @@ def demo_cohorts(command: Command) -> list[dict]:
     command.insert(Cohort, rows, "cohorts")
     return rows
 
-def demo_ambassadors(command: Command, count: int, cohorts: list[dict], enterprises: list[dict]) -> list[dict]:
+def demo_ambassadors(command: Command, count: int, cohorts: list[dict], enterprises: list[EnterpriseRef]) -> list[dict]:
     rng = command.rng
     rows = []
     for i in range(count):
@@ -42,7 +49,7 @@ def demo_ambassadors(command: Command, count: int, cohorts: list[dict], enterpri
         rows.append({
             "name": f"{MARK}大使{i + 1:04d}", "slug": f"{SLUG_PREFIX}ambassador-{i + 1:04d}",
             "title": rng.choice(["董事长", "总经理", "副总经理", "党委副书记"]),
-            "organisation": enterprise["name"], "enterprise_id": enterprise["id"], "cohort_id": cohort["id"],
+            "organisation": enterprise.name, "enterprise_id": enterprise.id, "cohort_id": cohort["id"],
             "term_start": start, "term_end": start.replace(year=start.year + 3),
             "status": AmbassadorStatus.ACTIVE if start.year >= 2023 else AmbassadorStatus.ENDED,
             "bio": f"{MARK}合成人物，不对应任何真实个人。",
@@ -57,11 +64,10 @@ class AmbassadorDemo:
     @staticmethod
     def generate(command: Command, made: dict[str, Any]) -> dict[str, int]:
         rng = command.rng
-        sectors, enterprises, projects = made["sectors"], made["enterprises"], made["projects"]
-        n_projects = len(projects)
+        sectors, enterprises, n_projects = made["sectors"], made["enterprises"], made["projects"]
+        signed = made["signed_project_ids"]  # every generated project but those still 在谈
         cohorts = demo_cohorts(command)
         ambassadors = demo_ambassadors(command, max(10, n_projects // 500), cohorts, enterprises)
-        signed = [p for p in projects if p["stage"] != Stage.NEGOTIATING]
         leads = []
         for i in range(max(20, n_projects // 20)):
             status = _weighted(rng, LEAD_WEIGHTS)
@@ -72,11 +78,11 @@ class AmbassadorDemo:
             leads.append({
                 "ambassador_id": rng.choice(ambassadors)["id"],
                 "target_name": f"{MARK}目标企业{i + 1:06d}",
-                "target_enterprise_id": target["id"] if target else None,
+                "target_enterprise_id": target.id if target else None,
                 "sector_id": rng.choice(sectors).pk,
                 "referred_on": _day(rng, datetime.date(2025, 2, 1), ANCHOR),
                 "status": status,
-                "project_id": project["id"] if project else None,
+                "project_id": project,
                 "summary": f"{MARK}大使推荐的合作线索。",
                 "is_published": rng.random() < 0.5,
             })

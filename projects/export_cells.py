@@ -30,15 +30,23 @@ from .api.serializers import PrivateProjectSerializer, ProjectSerializer
 from .models import Enterprise, Project, ProjectExportCells, ResearchInstitute
 
 
+def _readers() -> tuple[ProjectSerializer, PrivateProjectSerializer]:
+    return ProjectSerializer(context={"private": False}), PrivateProjectSerializer(context={"private": True})
+
+
 def stored_values() -> dict:
     """{side-table column: the expression computing it fresh}: the to-many cells and both CSV lines."""
-    stored = ProjectSerializer.Meta.stored_cells
-    readers = (ProjectSerializer(context={"private": False}), PrivateProjectSerializer(context={"private": True}))
+    stored, readers = ProjectSerializer.Meta.stored_cells, _readers()
     return {**stored_cell_values(Project, readers[0], stored), **stored_line_values(Project, readers, stored)}
 
 
-def _statement(projects: models.QuerySet) -> tuple[str, tuple]:
-    values = stored_values()
+def line_values() -> dict:
+    """{side-table column: expression} of the CSV lines alone, reading the to-many cells already stored."""
+    return stored_line_values(Project, _readers(), ProjectSerializer.Meta.stored_cells, from_stored_cells=True)
+
+
+def _statement(projects: models.QuerySet, values: dict | None = None) -> tuple[str, tuple]:
+    values = stored_values() if values is None else values
     columns = list(values)
     select = projects.order_by().annotate(**{f"cell_{i}": values[c] for i, c in enumerate(columns)}).values_list(
         "pk", *(f"cell_{i}" for i in range(len(columns)))
@@ -115,54 +123,103 @@ def export_lines_invalidate(*, projects: models.QuerySet) -> int:
         public_line=None, staff_line=None).update(public_line=None, staff_line=None)
 
 
-def export_lines_refresh_stale(*, report: Callable[[int, int], None] | None = None) -> int:
-    """Compute again every project whose stored line was forgotten, ``REBUILD_BATCH`` at a time."""
-    if connections[Project.objects.db].vendor != "postgresql":
-        return 0
-    stale = ProjectExportCells.objects.filter(models.Q(public_line=None) | models.Q(staff_line=None))
-    ids = list(stale.order_by("project_id").values_list("project_id", flat=True))
-    done = 0
-    for start in range(0, len(ids), REBUILD_BATCH):
-        done += export_cells_refresh_projects(project_ids=ids[start : start + REBUILD_BATCH])
-        if report is not None:
-            report(done, len(ids))
-    return done
-
-
 REBUILD_BATCH = 25_000
 
 
-def export_cells_rebuild(*, workers: int = 1, report: Callable[[int, int], None] | None = None) -> int:
-    """Every project's stored cells and lines, set-based, one statement per ``REBUILD_BATCH`` ids: after
-    a bulk load or to repair. ``workers`` > 1 runs the batches on that many connections at once, each
-    batch committed on its own (a batch is idempotent, so an interrupted rebuild is simply run again);
-    inside a transaction the batches run in it, one after the other. ``report(done, total)`` after each.
-    """
-    connection = connections[Project.objects.db]
+def export_lines_refresh(*, projects: models.QuerySet) -> int:
+    """Recompute only the CSV lines of ``projects`` that have stored cells, from those cells (the door
+    keeps them current on every write): the cheap half of a refresh, for lines a change forgot or a
+    bulk load left empty. One statement; returns the rows written."""
+    connection = connections[projects.db]
     if connection.vendor != "postgresql":
         return 0
-    bounds = Project.objects.aggregate(low=Min("pk"), high=Max("pk"))
-    if bounds["low"] is None:
-        return 0
-    batches = [Project.objects.filter(pk__gte=start, pk__lt=start + REBUILD_BATCH)
-               for start in range(bounds["low"], bounds["high"] + 1, REBUILD_BATCH)]
+    sql, params = _statement(projects.filter(export_cells__isnull=False), line_values())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _in_batches(refresh: Callable[..., int], batches: list[models.QuerySet], *, workers: int,
+                report: Callable[[int, int], None] | None) -> int:
+    """``refresh(projects=batch)`` for each batch; on ``workers`` connections at once outside a transaction
+    (each batch committed on its own: a batch is idempotent, so an interrupted run is simply repeated),
+    one after the other inside one. ``report(batches done, batches)`` after each."""
     done = 0
-    if workers <= 1 or connection.in_atomic_block:
-        for batch in batches:
-            done += export_cells_refresh(projects=batch)
+    if workers <= 1 or connections[Project.objects.db].in_atomic_block:
+        for number, batch in enumerate(batches, start=1):
+            done += refresh(projects=batch)
             if report is not None:
-                report(done, len(batches))
+                report(number, len(batches))
         return done
 
-    def refresh(batch: models.QuerySet) -> int:
+    def run(batch: models.QuerySet) -> int:
         try:
-            return export_cells_refresh(projects=batch)
+            return refresh(projects=batch)
         finally:
             connections.close_all()  # this thread's own connection
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for number, rows in enumerate(pool.map(refresh, batches), start=1):
+        for number, rows in enumerate(pool.map(run, batches), start=1):
             done += rows
             if report is not None:
                 report(number, len(batches))
     return done
+
+
+def _id_ranges() -> list[models.QuerySet]:
+    bounds = Project.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        return []
+    return [Project.objects.filter(pk__gte=start, pk__lt=start + REBUILD_BATCH)
+            for start in range(bounds["low"], bounds["high"] + 1, REBUILD_BATCH)]
+
+
+def export_lines_refresh_stale(*, workers: int = 1, report: Callable[[int, int], None] | None = None) -> int:
+    """The lines of every project whose stored line was forgotten (or never computed), from its cells."""
+    if connections[Project.objects.db].vendor != "postgresql":
+        return 0
+    stale = ProjectExportCells.objects.filter(models.Q(public_line=None) | models.Q(staff_line=None))
+    ids = list(stale.order_by("project_id").values_list("project_id", flat=True))
+    batches = [Project.objects.filter(pk__in=ids[start : start + REBUILD_BATCH])
+               for start in range(0, len(ids), REBUILD_BATCH)]
+    return _in_batches(export_lines_refresh, batches, workers=workers, report=report)
+
+
+def export_cells_rebuild(*, workers: int = 1, lines_only: bool = False,
+                         report: Callable[[int, int], None] | None = None) -> int:
+    """Every project's stored cells and lines (``lines_only``: the lines, from the stored cells), set-based,
+    one statement per ``REBUILD_BATCH`` ids, on ``workers`` connections (see ``_in_batches``): after a
+    bulk load or to repair."""
+    if connections[Project.objects.db].vendor != "postgresql":
+        return 0
+    refresh = export_lines_refresh if lines_only else export_cells_refresh
+    return _in_batches(refresh, _id_ranges(), workers=workers, report=report)
+
+
+def export_cells_differing(*, projects: models.QuerySet) -> int:
+    """How many of ``projects`` have no stored cells or cells other than a fresh computation gives.
+
+    A check for cells written by other means than :func:`export_cells_refresh` (``generate_demo``
+    computes its projects' cells as it makes them): one statement, the same expressions.
+    """
+    connection = connections[projects.db]
+    if connection.vendor != "postgresql":
+        return 0
+    stored = ProjectSerializer.Meta.stored_cells
+    values = stored_cell_values(Project, ProjectSerializer(context={}), stored)
+    columns = list(values)
+    select = projects.order_by().annotate(**{f"cell_{i}": values[c] for i, c in enumerate(columns)}).values_list(
+        "pk", *(f"cell_{i}" for i in range(len(columns)))
+    )
+    sql, params = select.query.sql_with_params()
+    quote = connection.ops.quote_name
+    fresh = ", ".join(f"fresh.cell_{i}" for i in range(len(columns)))
+    kept = ", ".join(f"kept.{quote(ProjectExportCells._meta.get_field(c).column)}" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM ({sql}) fresh LEFT JOIN {quote(ProjectExportCells._meta.db_table)} kept"
+            f" ON kept.{quote('project_id')} = fresh.pk"
+            f" WHERE kept.{quote('project_id')} IS NULL OR ({fresh}) IS DISTINCT FROM ({kept})",
+            params,
+        )
+        return cursor.fetchone()[0]

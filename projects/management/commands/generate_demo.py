@@ -9,19 +9,24 @@ changed, and ``--replace`` deletes demo records only. Existing sectors and honou
 (linked to, never modified); without any, demo ones are created.
 
 The output is a function of ``--projects`` and ``--seed`` alone (dates count back from a fixed
-anchor, not from today). Rows go in with ``bulk_create`` in batches, bypassing the services on
+anchor, not from today). Rows go in by ``COPY ... FROM STDIN`` on PostgreSQL, each big table
+streamed as it is generated (``bulk_create`` in batches elsewhere), bypassing the services on
 purpose: the generator builds only combinations the stage table and the database constraints
 accept (a test checks the result against ``Project.full_clean()`` and the stage rules).
 """
 
+import copy
 import datetime
 import functools
 import itertools
+import json
 import random
-from collections.abc import Iterator, Sequence
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -29,10 +34,11 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from psycopg import sql as psycopg_sql
+from psycopg.copy import QueuedLibpqWriter
 from tqdm import tqdm
 
 from ledger.cache import public_pages_changed
-from projects.export_cells import export_cells_rebuild
+from projects.export_cells import export_cells_differing, export_cells_rebuild, export_cells_refresh
 from projects.models import (
     BuildStatus,
     DevelopmentModel,
@@ -92,8 +98,29 @@ STEP_DAYS = {Stage.REGISTERED: (20, 200), Stage.STARTED: (30, 400), Stage.IN_PRO
 # computed once by projects.sorting.name_sort_key (≈ 1 ms a name: per project it took most of the run).
 NAME_POOL = 10_000
 
+ENTERPRISE_DESCRIPTION = f"{MARK}合成企业，仅用于演示与压力测试。"
+PROJECT_DESCRIPTION = f"{MARK}本项目为生成的演示数据，不对应任何真实项目。"
+MILESTONE_NOTE = f"{MARK}节点记录"
+STAGE_CHANGE_NOTE = f"{MARK}阶段变更"
+
+# How many of the projects' computed export cells are compared with the export's own SQL.
+CELL_SAMPLE = 2000
+
+# PostgreSQL's memory for each index rebuilt after the load (SET LOCAL, this transaction only).
+MAINTENANCE_WORK_MEM = "1GB"
+
 # The tables of the million-row load (see Command.bulk_load).
-BULK_MODELS = (Enterprise, Enterprise.honours.through, Project, Project.investors.through, ProjectMilestone)
+BULK_MODELS = (Enterprise, Enterprise.honours.through, Project, Project.investors.through, ProjectMilestone,
+               ProjectExportCells)
+
+
+class EnterpriseRef(NamedTuple):
+    """What the later parts of the demo need of a generated enterprise."""
+
+    id: int
+    name: str
+    slug: str
+    is_published: bool
 
 
 _CUMULATIVE: dict[tuple, tuple[list, list]] = {}
@@ -117,15 +144,159 @@ def _aware(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
 
 
-def _money(rng: random.Random) -> Decimal:
-    """Total investment in 万元: log-normal, median about 2 亿元, from a few hundred 万 to hundreds of 亿."""
+def _money_units(rng: random.Random) -> int:
+    """Total investment in whole 万元: log-normal, median about 2 亿元, from a few hundred 万 to hundreds of 亿."""
     value = min(max(rng.lognormvariate(9.9, 1.5), 300), 5_000_000)
     step = 100 if value >= 1000 else 10
-    return Decimal(int(value / step) * step).quantize(Decimal("0.01"))
+    return int(value / step) * step
+
+
+def _money(rng: random.Random) -> Decimal:
+    return Decimal(_money_units(rng)).quantize(Decimal("0.01"))
+
+
+def _cents_text(cents: int) -> str:
+    """An amount in hundredths as the text of a two-decimal number (a DecimalField takes it as is)."""
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _name_and_id(enterprise: "EnterpriseRef") -> tuple[str, int]:
+    return enterprise.name, enterprise.id
 
 
 def _brand(rng: random.Random) -> str:
     return rng.choice(BRAND_CHARS) + rng.choice(BRAND_CHARS)
+
+
+def _batched(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
+    iterator = iter(rows)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+# COPY's text format: a tab between columns, a newline after the row, \N for NULL; a backslash,
+# tab, newline or carriage return inside a value is escaped.
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+NULL = "\\N"
+
+
+def _copy_text(value: Any) -> str:
+    if value is None:
+        return NULL
+    text = str(value) if not isinstance(value, str) else value
+    return text.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(text) else text
+
+
+def _texts(values: Sequence[Any]) -> list[str]:
+    """A column of text values; one regex search over the whole column when none is NULL or special."""
+    present = [v for v in values if v is not None]
+    try:
+        joined = "".join(present)
+    except TypeError:  # not all str: one by one
+        return [_copy_text(v) for v in values]
+    if _COPY_SPECIAL.search(joined):
+        return [_copy_text(v) for v in values]
+    return list(values) if len(present) == len(values) else [NULL if v is None else v for v in values]
+
+
+def _scalars(values: Sequence[Any]) -> list[str]:  # integers, decimals (Decimal or their text), keys
+    return [NULL if v is None else str(v) for v in values]
+
+
+def _bools(values: Sequence[Any]) -> list[str]:
+    return [NULL if v is None else ("t" if v else "f") for v in values]
+
+
+def _isos(values: Sequence[Any]) -> list[str]:  # dates, aware datetimes
+    return [NULL if v is None else v.isoformat() for v in values]
+
+
+def _jsons(values: Sequence[Any]) -> list[str]:
+    return [NULL if v is None else _copy_text(json.dumps(v, ensure_ascii=False)) for v in values]
+
+
+def _copy_column(field: models.Field) -> Callable[[Sequence[Any]], list[str]]:
+    """The function turning a column of Python values of ``field`` (as the generator makes them) into COPY text."""
+    kind = field.get_internal_type()
+    if kind == "BooleanField":
+        return _bools
+    if kind in ("DateField", "DateTimeField"):
+        return _isos
+    if kind == "JSONField":
+        return _jsons
+    if kind in ("CharField", "TextField", "SlugField", "EmailField", "URLField"):
+        return _texts
+    return _scalars
+
+
+class CopyTable:
+    """How rows of one model are written: tuples of the named ``columns``, the other fields' defaults.
+
+    ``text(rows)`` is the COPY text of a batch: the tuples' values formatted per column, then the
+    defaults (formatted once, a constant suffix of every line). ``instance(row)`` is the model
+    instance ``bulk_create`` takes (SQLite).
+    """
+
+    def __init__(self, model: type[models.Model], columns: Sequence[str], *, now: datetime.datetime):
+        self.model = model
+        self.columns = list(columns)
+        by_name = {f.attname: f for f in model._meta.concrete_fields}
+        unknown = set(self.columns) - set(by_name)
+        if unknown:
+            raise ValueError(f"{model.__name__} has no columns {sorted(unknown)}")
+        self.defaults = {
+            f.attname: now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default()
+            for f in model._meta.concrete_fields if not f.primary_key
+        }
+        self.rest = [name for name in self.defaults if name not in self.columns]
+        self.formats = [_copy_column(by_name[name]) for name in self.columns]
+        self.suffix = "".join(
+            "\t" + _copy_column(by_name[name])([self.defaults[name]])[0] for name in self.rest
+        ) + "\n"
+        self.db_columns = [by_name[name].column for name in (*self.columns, *self.rest)]
+
+    def copy_sql(self) -> psycopg_sql.Composed:
+        return psycopg_sql.SQL("COPY {} ({}) FROM STDIN").format(
+            psycopg_sql.Identifier(self.model._meta.db_table),
+            psycopg_sql.SQL(", ").join(map(psycopg_sql.Identifier, self.db_columns)),
+        )
+
+    def text(self, rows: Sequence[tuple]) -> str:
+        """Formatted column by column (one list comprehension per column, not a call per value)."""
+        if not rows:
+            return ""
+        columns = [fmt(values) for fmt, values in zip(self.formats, zip(*rows, strict=True), strict=True)]
+        return self.suffix.join(map("\t".join, zip(*columns, strict=True))) + self.suffix
+
+    def instance(self, row: tuple) -> models.Model:
+        return self.model(**{name: self.defaults[name] for name in self.rest}, **dict(zip(self.columns, row, strict=True)))
+
+
+class Spool:
+    """A child table's rows collected while its parents are generated.
+
+    PostgreSQL: every ``batch_size`` rows become one UTF-8 chunk of COPY lines *without* the constant
+    suffix of defaults (about 50 bytes a milestone instead of a tuple of Python objects); the suffix
+    is put back line by line (``bytes.replace`` of the newlines) as the chunk is written. Elsewhere
+    the tuples are kept (the small runs of the suite).
+    """
+
+    def __init__(self, table: CopyTable, batch_size: int, *, as_text: bool):
+        self.table, self.batch_size, self.as_text = table, batch_size, as_text
+        self.rows: list[tuple] = []
+        self.chunks: list[tuple[bytes, int]] = []
+        self.count = 0
+        self._bare = copy.copy(table)
+        self._bare.suffix = "\n"
+
+    def flush(self, at_least: int = 1) -> None:
+        """Encode the collected rows (on PostgreSQL), if there are ``at_least`` that many."""
+        if not self.as_text or len(self.rows) < at_least:
+            return
+        self.chunks.append((self._bare.text(self.rows).encode(), len(self.rows)))
+        self.count += len(self.rows)
+        self.rows.clear()
 
 
 class Command(BaseCommand):
@@ -155,18 +326,22 @@ class Command(BaseCommand):
         self.show_progress = not no_progress and options["verbosity"] > 0
         self.rng = random.Random(seed)
         self.now = timezone.now()
+        self.timings: dict[str, float] = {}
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    # Nothing is lost by not waiting for the WAL flush of this one commit (a crash
+                    # before it is a run to repeat); it lasts for the transaction only.
+                    cursor.execute("SET LOCAL synchronous_commit = off")
             if Project.objects.filter(slug__startswith=SLUG_PREFIX).exists():
                 if not replace:
                     raise CommandError("Demo records already exist; pass --replace to delete and regenerate them.")
                 delete_demo_data()
-            with self.bulk_load(BULK_MODELS if not keep_indexes else ()):
-                counts = self.generate(projects)
             # The export's stored cells (investors, institutes, milestones) of every project, in one
-            # set-based statement, as the write door keeps them (PostgreSQL; nothing on SQLite).
-            if self.show_progress:
-                self.stderr.write("export cells: rebuilding …")
-            export_cells_rebuild()
+            # set-based statement, as the write door keeps them (PostgreSQL; nothing on SQLite): after
+            # the indexes and ANALYZE, before the foreign keys (the cells' own is checked once, in bulk).
+            with self.bulk_load(BULK_MODELS if not keep_indexes else (), before_keys=self.rebuild_export_cells):
+                counts = self.generate(projects)
             public_pages_changed()  # cached pages and figures are out of date (on commit)
         if options["verbosity"] > 0:
             summary = ", ".join(f"{name} {count:,}" for name, count in counts.items())
@@ -174,13 +349,45 @@ class Command(BaseCommand):
 
     # -- inserting ------------------------------------------------------------------------------
 
-    def progress(self, total: int, label: str, unit: str = "rows") -> tqdm:
+    def sorts_like_python(self) -> bool:
+        """Whether the database orders text by code point, as Python's ``sorted`` does (C collations)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+            (collation,) = cursor.fetchone()
+        return collation in ("C", "POSIX", "C.UTF-8", "C.utf8", "ucs_basic")
+
+    def rebuild_export_cells(self) -> None:
+        """The export's stored cells of every project, as the write door keeps them (PostgreSQL).
+
+        The generated projects' cells were computed with the rows (see :meth:`projects`): here a
+        sample of them is compared with the export's own SQL (``export_cells_differing``), and
+        the other projects' cells are refreshed. If any sampled cell differs, or the cells were not
+        computed, every project's cells are rebuilt by the set-based statement instead.
+        """
+        started = time.monotonic()
+        if getattr(self, "cells_made", False):
+            if self.show_progress:
+                self.stderr.write(f"export cells: checking {len(self.cell_sample):,} against the export's SQL …")
+            differing = export_cells_differing(projects=Project.objects.filter(pk__in=list(self.cell_sample)))
+            if not differing:
+                export_cells_refresh(projects=Project.objects.exclude(slug__startswith=SLUG_PREFIX))
+                self.timings["export cells (check)"] = time.monotonic() - started
+                return
+            self.stderr.write(f"export cells: {differing} of the sample differ; rebuilding all in SQL")
+        if self.show_progress:
+            self.stderr.write("export cells: rebuilding …")
+        cells = export_cells_rebuild()
+        self.timings["export cells"] = time.monotonic() - started
+        if self.show_progress:
+            self.stderr.write(f"export cells: {cells:,} rows in {self.timings['export cells']:.1f} s")
+
+    def progress(self, total: int | None, label: str, unit: str = "rows") -> tqdm:
         """A textual bar on stderr with the rate (rows/s); one line left per finished step."""
         return tqdm(total=total, desc=label, unit=unit, disable=not self.show_progress, leave=True,
                     unit_scale=True, mininterval=0.5, dynamic_ncols=True)
 
     @contextmanager
-    def bulk_load(self, bulk_models: Sequence[type[models.Model]]) -> Iterator[None]:
+    def bulk_load(self, bulk_models: Sequence[type[models.Model]], before_keys: Callable[[], None]) -> Iterator[None]:
         """On PostgreSQL, load the big tables without their secondary indexes and foreign keys.
 
         Before: the indexes no constraint uses (the trigram GIN indexes, plain and partial btrees,
@@ -194,6 +401,7 @@ class Command(BaseCommand):
         """
         if connection.vendor != "postgresql" or not bulk_models:
             yield
+            before_keys()
             return
         tables = [model._meta.db_table for model in bulk_models]
         with connection.cursor() as cursor:
@@ -223,68 +431,122 @@ class Command(BaseCommand):
         yield
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            bar = self.progress(len(indexes) + len(foreign_keys) + len(tables), "indexes, keys, analyze", "steps")
-            for name, definition in indexes:
-                bar.set_postfix_str(name, refresh=False)
-                cursor.execute(definition)
-                bar.update()
-            for table, name, definition in foreign_keys:
-                bar.set_postfix_str(name, refresh=False)
-                cursor.execute(psycopg_sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
+            # One sort in memory per index (a trigram GIN index collects its entries in up to this
+            # much memory before it merges them), and btree builds with parallel workers.
+            cursor.execute("SET LOCAL maintenance_work_mem = %s", [MAINTENANCE_WORK_MEM])
+            cursor.execute("SET LOCAL max_parallel_maintenance_workers = 2")
+            indexes_and_stats = [
+                *((name, psycopg_sql.SQL(definition)) for name, definition in indexes),
+                *((table, psycopg_sql.SQL("ANALYZE {}").format(psycopg_sql.Identifier(table))) for table in tables),
+            ]
+            keys = [
+                (name, psycopg_sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
                     psycopg_sql.Identifier(table), psycopg_sql.Identifier(name), psycopg_sql.SQL(definition)))
-                bar.update()
-            for table in tables:
-                bar.set_postfix_str(table, refresh=False)
-                cursor.execute(psycopg_sql.SQL("ANALYZE {}").format(psycopg_sql.Identifier(table)))
-                bar.update()
-            bar.close()
+                for table, name, definition in foreign_keys
+            ]
+            self.run_steps(cursor, indexes_and_stats, "indexes, analyze")
+            before_keys()  # with the indexes and statistics in place, before the keys are checked
+            self.run_steps(cursor, keys, "foreign keys")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        if self.show_progress:
+            slowest = sorted(((t, name) for name, t in self.timings.items()), reverse=True)[:6]
+            self.stderr.write("slowest steps: " + ", ".join(f"{name} {t:.1f} s" for t, name in slowest))
 
-    def _chunks(self, rows: Sequence, label: str) -> Iterator[Sequence]:
-        bar = self.progress(len(rows), label)
-        for start in range(0, len(rows), self.batch_size):
-            chunk = rows[start : start + self.batch_size]
-            yield chunk
-            bar.update(len(chunk))
+    def run_steps(self, cursor, steps: list[tuple[str, psycopg_sql.Composable]], label: str) -> None:
+        bar = self.progress(len(steps), label, "steps")
+        for name, statement in steps:
+            bar.set_postfix_str(name, refresh=False)
+            started = time.monotonic()
+            cursor.execute(statement)
+            self.timings[name] = time.monotonic() - started
+            bar.update()
         bar.close()
+
+    def reserve_ids(self, model: type[models.Model], count: int) -> Sequence[int]:
+        """``count`` primary keys for new rows of ``model``, in order (PostgreSQL: drawn from its sequence)."""
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+                )
+                ids = [pk for (pk,) in cursor.fetchall()]
+                # Usually one unbroken run: keep it as a range (8 bytes instead of 36 per id).
+                return range(ids[0], ids[-1] + 1) if ids and ids[-1] - ids[0] == count - 1 else ids
+            # SQLite (the suite's small runs, one writer): the ids after the largest one, given explicitly.
+            start = (model.objects.aggregate(top=models.Max("pk"))["top"] or 0) + 1
+            return range(start, start + count)
+
+    def table(self, model: type[models.Model], columns: Sequence[str]) -> "CopyTable":
+        """A writer of ``model`` rows given as tuples of ``columns`` (attnames; the rest get their defaults)."""
+        return CopyTable(model, columns, now=self.now)
+
+    def stream(self, table: "CopyTable", rows: Iterable[tuple], label: str, total: int | None = None) -> int:
+        """Write ``rows`` (tuples) as they are generated, in batches; returns how many.
+
+        On PostgreSQL one ``COPY ... FROM STDIN`` per call, fed with pre-formatted text lines a batch at
+        a time through a queued writer (a thread sends while this one generates the next batch, so
+        PostgreSQL parses and stores rows while Python makes them, and only a batch is held in memory);
+        elsewhere ``bulk_create`` per batch.
+        """
+        bar = self.progress(total, label)
+        written = 0
+        batches = _batched(rows, self.batch_size)
+        if connection.vendor != "postgresql":
+            for batch in batches:
+                table.model.objects.bulk_create([table.instance(row) for row in batch])
+                written += len(batch)
+                bar.update(len(batch))
+        else:
+            with connection.cursor() as cursor:
+                raw = cursor.cursor
+                with raw.copy(table.copy_sql(), writer=QueuedLibpqWriter(raw)) as writer:
+                    for batch in batches:
+                        writer.write(table.text(batch))
+                        written += len(batch)
+                        bar.update(len(batch))
+        if bar.total is None:
+            bar.total = written
+        bar.close()
+        return written
 
     def insert(self, model: type[models.Model], rows: list[dict[str, Any]], label: str, *, ids: bool = True) -> None:
         """Insert ``rows`` (dicts of attname -> value) in batches; with ``ids``, set each row's ``"id"``.
 
-        On PostgreSQL the rows go in through ``COPY ... FROM STDIN`` with ids drawn from the
-        table's sequence beforehand (several times faster than multi-row INSERTs); elsewhere
-        through ``bulk_create``. Fields a row does not name get their model default.
+        The small tables' way (zones, events, ambassadors, leads): the ids are reserved first (from the
+        table's sequence on PostgreSQL), then the rows go through :meth:`stream`. Fields a row does
+        not name get their model default.
         """
         if not rows:
             return
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        defaults = {f.attname: self.now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-                    else f.get_default() for f in fields}
-        if connection.vendor != "postgresql":
-            for chunk in self._chunks(rows, label):
-                objs = model.objects.bulk_create([model(**{**defaults, **row}) for row in chunk])
-                for row, obj in zip(chunk, objs, strict=True):
-                    row["id"] = obj.pk
-            return
-        table = model._meta.db_table
-        columns = (["id"] if ids else []) + [f.column for f in fields]
-        attnames = [f.attname for f in fields]
-        copy_sql = psycopg_sql.SQL("COPY {} ({}) FROM STDIN").format(
-            psycopg_sql.Identifier(table), psycopg_sql.SQL(", ").join(map(psycopg_sql.Identifier, columns))
-        )
+        if ids:
+            for row, pk in zip(rows, self.reserve_ids(model, len(rows)), strict=True):
+                row["id"] = pk
+        names = list(dict.fromkeys(name for row in rows for name in row))
+        table = self.table(model, names)
+        missing = {name: table.defaults[name] for name in names if name != "id"}
+        self.stream(table, (tuple(row.get(name, missing.get(name)) for name in names) for row in rows),
+                    label, total=len(rows))
+
+    def spool(self, table: "CopyTable") -> "Spool":
+        """Rows of a child table held (compactly) while its parents stream, written after them."""
+        return Spool(table, self.batch_size, as_text=connection.vendor == "postgresql")
+
+    def stream_spool(self, spool: "Spool", label: str) -> int:
+        spool.flush()
+        if not spool.as_text:
+            return self.stream(spool.table, spool.rows, label, total=len(spool.rows))
+        bar = self.progress(spool.count, label)
+        suffix = spool.table.suffix.encode()
         with connection.cursor() as cursor:
-            if ids:
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)]
-                )
-                for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
-                    row["id"] = pk
-            for chunk in self._chunks(rows, label):
-                with cursor.cursor.copy(copy_sql) as copy:
-                    for row in chunk:
-                        values = [row.get(name, defaults[name]) for name in attnames]
-                        copy.write_row([row["id"], *values] if ids else values)
+            raw = cursor.cursor
+            with raw.copy(spool.table.copy_sql(), writer=QueuedLibpqWriter(raw)) as writer:
+                while spool.chunks:
+                    chunk, lines = spool.chunks.pop(0)
+                    writer.write(chunk.replace(b"\n", suffix) if suffix != b"\n" else chunk)
+                    bar.update(lines)
+        bar.close()
+        return spool.count
 
     # -- the data -------------------------------------------------------------------------------
 
@@ -294,12 +556,13 @@ class Command(BaseCommand):
         zones = self.zones()
         events = self.events(n_projects, sectors)
         enterprises = self.enterprises(max(20, n_projects // 4), honours)
-        projects, n_links, n_milestones = self.projects(n_projects, sectors, zones, events, enterprises)
+        signed, n_links, n_milestones = self.projects(n_projects, sectors, zones, events, enterprises)
         counts = {
             "sectors": len(sectors), "zones": len(zones), "events": len(events), "enterprises": len(enterprises),
-            "projects": len(projects), "investor links": n_links, "milestones": n_milestones,
+            "projects": n_projects, "investor links": n_links, "milestones": n_milestones,
         }
-        made = {"sectors": sectors, "enterprises": enterprises, "projects": projects}
+        # What the other apps' parts link to: sectors, enterprises (id, name), the signed projects' ids.
+        made = {"sectors": sectors, "enterprises": enterprises, "signed_project_ids": signed, "projects": n_projects}
         for generator in demo_generators():
             counts.update(generator.generate(self, made))
         return counts
@@ -373,106 +636,167 @@ class Command(BaseCommand):
         self.insert(SigningEvent.sectors.through, links, "event sectors", ids=False)
         return rows
 
-    def enterprises(self, count: int, honours: list[Honour]) -> list[dict]:
+    def enterprises(self, count: int, honours: list[Honour]) -> list["EnterpriseRef"]:
+        """``count`` enterprises (the first tenth groups, 15 % of the rest their subsidiaries), streamed."""
         rng = self.rng
-
-        def row(i: int, parent: dict | None) -> dict:
-            province, city = rng.choice(ORIGINS)
-            brand = _brand(rng)
-            published = rng.random() < 0.9
-            return {
-                "name": f"{MARK}{city}{brand}{rng.choice(THEMES)}{rng.choice(ENTERPRISE_SUFFIXES)}（{i + 1:06d}）",
-                "short_name": f"{MARK}{brand}", "slug": f"{SLUG_PREFIX}enterprise-{i + 1:06d}",
-                "province": province, "city": city, "kind": _weighted(rng, KIND_WEIGHTS),
-                "parent_id": parent["id"] if parent else None,
-                "description": f"{MARK}合成企业，仅用于演示与压力测试。",
-                "is_published": published, "published_at": self.now if published else None,
-                "review_status": ReviewStatus.APPROVED,
-            }
-
+        ids = self.reserve_ids(Enterprise, count)
         n_groups = max(1, count // 10)
-        groups = [row(i, None) for i in range(n_groups)]
-        self.insert(Enterprise, groups, "enterprise groups")
-        rest = [row(i, rng.choice(groups) if rng.random() < 0.15 else None) for i in range(n_groups, count)]
-        self.insert(Enterprise, rest, "enterprises")
-        created = groups + rest
-        links = [
-            {"enterprise_id": e["id"], "honour_id": h.pk}
-            for e in created
+        group_ids = ids[:n_groups]
+        now = self.now
+        refs: list[EnterpriseRef] = []
+        kinds = KIND_WEIGHTS
+        columns = ("id", "name", "short_name", "slug", "province", "city", "kind", "parent_id", "description",
+                   "is_published", "published_at", "review_status")
+
+        def rows() -> Iterator[tuple]:
+            for i, pk in enumerate(ids):
+                parent = rng.choice(group_ids) if i >= n_groups and rng.random() < 0.15 else None
+                province, city = rng.choice(ORIGINS)
+                brand = _brand(rng)
+                published = rng.random() < 0.9
+                name = f"{MARK}{city}{brand}{rng.choice(THEMES)}{rng.choice(ENTERPRISE_SUFFIXES)}（{i + 1:06d}）"
+                slug = f"{SLUG_PREFIX}enterprise-{i + 1:06d}"
+                refs.append(EnterpriseRef(pk, name, slug, published))
+                yield (pk, name, f"{MARK}{brand}", slug, province, city,
+                       _weighted(rng, kinds), parent, ENTERPRISE_DESCRIPTION, published, now if published else None,
+                       ReviewStatus.APPROVED)
+
+        self.stream(self.table(Enterprise, columns), rows(), "enterprises", total=count)
+        links = self.table(Enterprise.honours.through, ("enterprise_id", "honour_id"))
+        self.stream(links, (
+            (pk, h.pk)
+            for pk in ids
             if rng.random() < 0.12
             for h in rng.sample(honours, k=min(len(honours), rng.randint(1, 2)))
-        ]
-        self.insert(Enterprise.honours.through, links, "honours", ids=False)
-        return created
+        ), "honours")
+        return refs
 
-    def projects(self, count, sectors, zones, events, enterprises) -> tuple[list[dict], int, int]:
+    def projects(self, count, sectors, zones, events, enterprises) -> tuple[list[int], int, int]:
+        """``count`` projects streamed into their table as they are made; then their investor links and
+        milestones (spooled as compact text meanwhile). Returns the ids of the signed projects (every
+        stage but 在谈) and the two counts."""
         rng = self.rng
-        rows: list[dict] = []
-        investor_sets: list[list[dict]] = []
+        ids = self.reserve_ids(Project, count)
         name_pool = []
+        bar = self.progress(min(count, NAME_POOL), "project names (pinyin keys)", "names")
         for _ in range(min(count, NAME_POOL)):
             theme = rng.choice(THEMES)
             name = f"{MARK}{_brand(rng)}{theme}{rng.choice(PROJECT_KINDS)}"
-            name_pool.append((name, name_sort_key(name), theme))
-        bar = self.progress(count, "projects (generating)")
-        for i in range(count):
-            if i % 10_000 == 9_999:
-                bar.update(10_000)
-            stage = _weighted(rng, STAGE_WEIGHTS)
-            dates = self.stage_dates(stage)
-            event = None
-            if dates.get("signed_on") and rng.random() < 0.4:
-                event = rng.choice(events)
-                if not self.move_signing(dates, event["held_on"]):
-                    event = None
-            total = _money(rng) if rng.random() < 0.85 else None
-            funds = None
-            if total is not None and stage in FUNDED_SHARE:
-                funds = (total * Decimal(str(round(rng.uniform(0, FUNDED_SHARE[stage] + 0.1), 2)))).quantize(
-                    Decimal("0.01")
-                )
-                funds = min(funds, total)
-            published = rng.random() < 0.85
-            first_day = min(dates.values()) if dates else _day(rng, datetime.date(2024, 1, 1), ANCHOR)
-            name, name_sort, theme = rng.choice(name_pool)
-            zone = rng.choice(zones) if rng.random() < 0.7 else None
-            rows.append({
-                "code": f"DEMO-{first_day.year}-{i + 1:06d}",
-                "name": name,
-                "name_sort": name_sort,
-                "slug": f"{SLUG_PREFIX}project-{i + 1:06d}",
-                "sector_id": rng.choice(sectors).pk if rng.random() < 0.95 else None,
-                "signing_event_id": event["id"] if event else None,
-                "zone_id": zone["id"] if zone else None,
-                "address": f"{MARK}青山区{rng.choice(['化工', '冶金', '建设', '和平'])}大道{rng.randint(1, 999)}号",
-                "total_investment": total, "funds_in_place": funds,
-                "is_headquarters": rng.random() < 0.08,
-                "summary": f"{MARK}{theme}方向的合成项目，用于演示与压力测试。",
-                "description": f"{MARK}本项目为生成的演示数据，不对应任何真实项目。",
-                "stage": stage, **dates,
-                "planned_jobs": rng.randint(20, 3000) if rng.random() < 0.5 else None,
-                "land_area_mu": Decimal(rng.randint(500, 100000)) / 100 if rng.random() < 0.4 else None,
-                "responsible_unit": rng.choice(UNITS),
-                "staff_note": f"{MARK}内部备注（合成）。" if rng.random() < 0.3 else "",
-                "is_published": published,
-                "published_at": _aware(first_day) if published else None,
-                "review_status": ReviewStatus.APPROVED if published else rng.choice(list(ReviewStatus)),
-            })
-            n_investors = 0 if stage == Stage.NEGOTIATING and rng.random() < 0.5 else rng.choice([1, 1, 1, 1, 2, 3])
-            investor_sets.append(rng.sample(enterprises, k=n_investors))
-        bar.update(count - bar.n)
+            name_pool.append((name, name_sort_key(name), theme, f"{MARK}{theme}方向的合成项目，用于演示与压力测试。"))
+            bar.update()
         bar.close()
-        self.insert(Project, rows, "projects")
+        columns = (
+            "id", "code", "name", "name_sort", "slug", "sector_id", "signing_event_id", "zone_id", "address",
+            "total_investment", "funds_in_place", "is_headquarters", "summary", "description", "stage",
+            "signed_on", "registered_on", "started_on", "production_on", "planned_jobs", "land_area_mu",
+            "responsible_unit", "staff_note", "is_published", "published_at", "review_status",
+        )
+        links = self.spool(self.table(Project.investors.through, ("project_id", "enterprise_id")))
+        milestones = self.spool(self.table(ProjectMilestone, ("project_id", "stage", "date", "note")))
+        signed: list[int] = []
+        review_statuses = list(ReviewStatus)
+        streets = ["化工", "冶金", "建设", "和平"]
+        n_investors_choices = [1, 1, 1, 1, 2, 3]
+        date_fields = list(STAGE_DATE_FIELDS.items())
+        undated = (Stage.ON_HOLD, Stage.TERMINATED, Stage.NEGOTIATING)
+        funded_share = FUNDED_SHARE
+        staff_note = f"{MARK}内部备注（合成）。"
+        random_ = rng.random
+        add_link, add_milestone = links.rows.append, milestones.rows.append
+        batch_size = self.batch_size
+        # The export's stored cells, made here rather than by the set-based rebuild after the load
+        # (PostgreSQL, where the database sorts names as Python does; checked afterwards, see
+        # check_export_cells).
+        cells = self.spool(self.table(ProjectExportCells, (
+            "project_id", "investor_slugs", "investor_slugs_all", "milestones")))
+        self.cells_made = make_cells = connection.vendor == "postgresql" and self.sorts_like_python()
+        add_cells = cells.rows.append
+        precision = json.dumps(ProjectMilestone._meta.get_field("date_precision").get_default())
+        dated_cell = {
+            stage: ('{"stage":' + json.dumps(stage) + ',"date":"', '","date_precision":' + precision + ',"note":'
+                    + json.dumps(MILESTONE_NOTE, ensure_ascii=False) + "}")
+            for stage in STAGE_DATE_FIELDS
+        }
+        undated_cell = {
+            stage: '{"stage":' + json.dumps(stage) + ',"date":null,"date_precision":' + precision + ',"note":'
+            + json.dumps(STAGE_CHANGE_NOTE, ensure_ascii=False) + "}"
+            for stage in undated
+        }
 
-        links = [
-            {"project_id": p["id"], "enterprise_id": e["id"]}
-            for p, investors in zip(rows, investor_sets, strict=True)
-            for e in investors
-        ]
-        self.insert(Project.investors.through, links, "investor links", ids=False)
-        milestones = [m for p in rows for m in self.project_milestones(p)]
-        self.insert(ProjectMilestone, milestones, "milestones", ids=False)
-        return rows, len(links), len(milestones)
+        def rows() -> Iterator[tuple]:
+            for i, pk in enumerate(ids):
+                if i % batch_size == 0:
+                    links.flush(at_least=batch_size)
+                    milestones.flush(at_least=batch_size)
+                    cells.flush(at_least=batch_size)
+                stage = _weighted(rng, STAGE_WEIGHTS)
+                dates = self.stage_dates(stage)
+                event = None
+                if dates.get("signed_on") and random_() < 0.4:
+                    event = rng.choice(events)
+                    if not self.move_signing(dates, event["held_on"]):
+                        event = None
+                # Amounts as their text, in whole 万元 and hundredths (exact, as Decimal arithmetic was).
+                units = _money_units(rng) if random_() < 0.85 else None
+                total = funds = None
+                if units is not None:
+                    total = f"{units}.00"
+                    if stage in funded_share:
+                        share = round(round(rng.uniform(0, funded_share[stage] + 0.1), 2) * 100)  # hundredths
+                        funds = _cents_text(units * min(share, 100))
+                published = random_() < 0.85
+                first_day = min(dates.values()) if dates else _day(rng, datetime.date(2024, 1, 1), ANCHOR)
+                name, name_sort, _theme, summary = rng.choice(name_pool)
+                zone = rng.choice(zones) if random_() < 0.7 else None
+                sector_id = rng.choice(sectors).pk if random_() < 0.95 else None
+                address = f"{MARK}青山区{rng.choice(streets)}大道{rng.randint(1, 999)}号"
+                is_headquarters = random_() < 0.08
+                planned_jobs = rng.randint(20, 3000) if random_() < 0.5 else None
+                land_area = _cents_text(rng.randint(500, 100000)) if random_() < 0.4 else None
+                unit = rng.choice(UNITS)
+                note = staff_note if random_() < 0.3 else ""
+                review_status = ReviewStatus.APPROVED if published else rng.choice(review_statuses)
+                n_investors = 0 if stage == Stage.NEGOTIATING and random_() < 0.5 else rng.choice(n_investors_choices)
+                investors = rng.sample(enterprises, k=n_investors)
+                for enterprise in investors:
+                    add_link((pk, enterprise.id))
+                cell = []
+                for milestone_stage, field in date_fields:
+                    if field in dates:
+                        add_milestone((pk, milestone_stage, dates[field], MILESTONE_NOTE))
+                        if make_cells:
+                            before, after = dated_cell[milestone_stage]
+                            cell.append(before + dates[field].isoformat() + after)
+                if stage in undated:
+                    add_milestone((pk, stage, None, STAGE_CHANGE_NOTE))
+                    cell.append(undated_cell[stage])
+                if make_cells:
+                    # As the export orders them: investors by name then id, milestones by date
+                    # (undated last) then the order they were recorded in, which is this one.
+                    if n_investors > 1:
+                        investors.sort(key=_name_and_id)
+                    add_cells((
+                        pk, "; ".join([e.slug for e in investors if e.is_published]) or None,
+                        "; ".join([e.slug for e in investors]) or None, "[" + ",".join(cell) + "]" if cell else None,
+                    ))
+                if stage != Stage.NEGOTIATING:
+                    signed.append(pk)
+                yield (
+                    pk, f"DEMO-{first_day.year}-{i + 1:06d}", name, name_sort, f"{SLUG_PREFIX}project-{i + 1:06d}",
+                    sector_id, event["id"] if event else None, zone["id"] if zone else None, address,
+                    total, funds, is_headquarters, summary, PROJECT_DESCRIPTION, stage,
+                    dates.get("signed_on"), dates.get("registered_on"), dates.get("started_on"),
+                    dates.get("production_on"), planned_jobs, land_area, unit, note,
+                    published, _aware(first_day) if published else None, review_status,
+                )
+
+        self.stream(self.table(Project, columns), rows(), "projects", total=count)
+        n_links = self.stream_spool(links, "investor links")
+        n_milestones = self.stream_spool(milestones, "milestones")
+        if make_cells:
+            self.stream_spool(cells, "export cells")
+        self.cell_sample = ids[:: max(1, count // CELL_SAMPLE)]
+        return signed, n_links, n_milestones
 
     def stage_dates(self, stage: str) -> dict[str, datetime.date]:
         """Main-path dates up to the stage (on hold / terminated: up to a random earlier stage), in order."""
@@ -498,19 +822,6 @@ class Command(BaseCommand):
             return False
         dates["signed_on"] = held_on
         return True
-
-    @staticmethod
-    def project_milestones(project: dict) -> list[dict]:
-        """One milestone per dated stage reached; an undated one for 在谈 / 暂缓 / 终止 (as the services log them)."""
-        rows = [
-            {"project_id": project["id"], "stage": stage, "date": project[field], "note": f"{MARK}节点记录"}
-            for stage, field in STAGE_DATE_FIELDS.items()
-            if project.get(field) is not None
-        ]
-        if project["stage"] in (Stage.ON_HOLD, Stage.TERMINATED, Stage.NEGOTIATING):
-            rows.append({"project_id": project["id"], "stage": project["stage"], "date": None,
-                         "note": f"{MARK}阶段变更"})
-        return rows
 
 
 def demo_generators() -> list:
