@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponseGone, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -103,4 +104,8 @@ class JobAdmin(admin.ModelAdmin):
     def cancel_view(self, request, job_id: int):
         job = job_cancel(job=self.own_job(request, job_id), user=request.user)
         self.message_user(request, _("已请求取消“%(title)s”。") % {"title": job.title}, messages.INFO)
+        back = request.POST.get("next", "")
+        if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                    require_https=request.is_secure()):
+            return redirect(back)  # the page that started the job (an import or export page)
         return redirect("admin:jobs_job_changelist")
