@@ -91,6 +91,15 @@ def test_a_large_import_is_previewed_then_committed_as_jobs_on_the_import_page(c
     assert Job.objects.filter(kind=IMPORT_KIND).count() == 2
 
 
+def test_the_import_job_page_reads_in_english_in_english(client, owner, settings):
+    started = client.post(IMPORT_URL, {"format": "0", "import_file": csv_upload(60)})
+    run_worker()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(started["Location"]).content.decode()
+    assert "Preview: the file passed every check" in html and "60 rows: 60 will be added" in html
+    assert "Confirm import" in html and "确认导入" not in html
+
+
 def test_a_large_file_with_bad_rows_lists_them_in_chinese_and_cannot_be_committed(client, owner):
     preview_id = job_id_of(client.post(IMPORT_URL, {"format": "0", "import_file": csv_upload(60, bad_row=7)}))
     run_worker()
