@@ -7,6 +7,7 @@ JOBS_IMPORT_ROWS is 50 in the test settings; JOBS_EXPORT_ROWS is set per test.
 import re
 
 import pytest
+import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -115,6 +116,29 @@ def test_an_unreadable_large_file_gets_the_forms_chinese_error(client, owner):
     response = client.post(IMPORT_URL, {"format": "0", "import_file": garbage})
     assert response.status_code == 200 and "无法读取这个 Excel 文件" in response.content.decode()
     assert not Job.objects.exists()
+
+
+def test_a_large_xlsx_is_handed_off_on_its_recorded_size_and_previewed_by_the_worker(client, owner):
+    data = tablib.Dataset(headers=HEADER.strip().split(","))
+    for n in range(60):
+        data.append([f"XL-{n}", f"工作簿项目{n}", "", "氢能", "在谈", "", "100"])
+    upload = SimpleUploadedFile("项目.xlsx", data.export("xlsx"))
+    started = client.post(IMPORT_URL, {"format": "0", "import_file": upload})
+    preview = Job.objects.get(pk=job_id_of(started))
+    assert preview.params["rows_estimate"] == 60
+    run_worker()
+    html = client.get(started["Location"]).content.decode()
+    assert "共 60 行：将新增 60 条" in html and "确认导入" in html
+
+
+def test_a_large_csv_the_worker_cannot_read_fails_with_a_chinese_reason_on_the_page(client, owner):
+    latin = ("\n".join(["项目编号,项目名称"] + [f"X-{n},名称{n}" for n in range(60)])).encode("utf-16")
+    started = client.post(IMPORT_URL, {"format": "0", "import_file": SimpleUploadedFile("项目.csv", latin)})
+    run_worker()
+    page = client.get(started["Location"])
+    html = page.content.decode()
+    assert page.status_code == 200 and "导入失败" in html and "无法识别文件的文字编码" in html
+    assert "确认导入" not in html and not Project.objects.exists()
 
 
 def test_cancel_on_the_import_page_comes_back_to_it(client, owner):
