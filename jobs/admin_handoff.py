@@ -31,7 +31,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.test import RequestFactory
@@ -50,7 +49,7 @@ from .imports import IMPORT_KIND
 from .models import Job, JobStatus
 from .progress import Progress
 from .registry import JobOutcome, register_job_kind
-from .services import job_start
+from .services import job_follow_up, job_start
 
 ADMIN_EXPORT_KIND = "admin.export"
 DEFAULT_IMPORT_ROWS = 2_000
@@ -142,28 +141,18 @@ class JobImportExportMixin(LedgerImportExportMixin):
     def import_commit_view(self, request, job_id: int):
         """确认导入: the commit job of a clean preview, started once (a second click finds the first)."""
         preview = self._own_import_job(request, job_id)
-        with transaction.atomic():
-            preview = Job.objects.select_for_update().get(pk=preview.pk)
-            summary = preview.result or {}
-            if preview.params.get("commit") or preview.status != JobStatus.SUCCEEDED or summary.get("errors"):
-                messages.error(request, _("只有检查无误的预览才能确认导入。"))
-                return HttpResponseRedirect(self._url("import_job", preview))
-            existing = Job.objects.filter(pk=preview.params.get("commit_job"), started_by=request.user).first()
-            if existing is not None:
-                return HttpResponseRedirect(self._url("import_job", existing))
-            with preview.input_file.open("rb") as handle:
-                data = handle.read()
-            job = job_start(
-                kind=IMPORT_KIND,
-                title=_("导入%(model)s：%(file)s（%(rows)s 行）") % {
-                    "model": self.model._meta.verbose_name, "file": preview.params.get("filename", ""),
-                    "rows": f"{summary.get('rows', 0):,}"},
-                user=request.user,
-                params={**preview.params, "commit": True, "preview_job": preview.pk},
-                input_file=ContentFile(data), input_name=preview.params.get("filename") or "import",
-            )
-            Job.objects.filter(pk=preview.pk).update(params={**preview.params, "commit_job": job.pk})
-        return HttpResponseRedirect(self._url("import_job", job))
+        summary = preview.result or {}
+        if preview.params.get("commit") or preview.status != JobStatus.SUCCEEDED or summary.get("errors"):
+            messages.error(request, _("只有检查无误的预览才能确认导入。"))
+            return HttpResponseRedirect(self._url("import_job", preview))
+        commit, _started = job_follow_up(
+            job=preview, user=request.user,
+            title=_("导入%(model)s：%(file)s（%(rows)s 行）") % {
+                "model": self.model._meta.verbose_name, "file": preview.params.get("filename", ""),
+                "rows": f"{summary.get('rows', 0):,}"},
+            params={**preview.params, "commit": True},
+        )
+        return HttpResponseRedirect(self._url("import_job", commit))
 
     # --- export ---------------------------------------------------------------------------------
     def export_action(self, request):
