@@ -44,14 +44,13 @@ from ledger.exports import export_progress
 from ledger.ledger_files import upload_rows_estimate
 
 from .admin import job_status
-from .exports import export_limit
+from .exports import ADMIN_EXPORT_KIND, export_limit
 from .imports import IMPORT_KIND
 from .models import Job, JobStatus
 from .progress import Progress
 from .registry import JobOutcome, register_job_kind
 from .services import job_follow_up, job_start
 
-ADMIN_EXPORT_KIND = "admin.export"
 DEFAULT_IMPORT_ROWS = 2_000
 #: POST fields of the export form that are not part of the export (never stored with the job).
 _NOT_REPLAYED = ("csrfmiddlewaretoken",)

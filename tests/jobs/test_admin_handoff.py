@@ -76,6 +76,8 @@ def test_a_large_import_is_previewed_then_committed_as_jobs_on_the_import_page(c
     html = client.get(started["Location"]).content.decode()
     assert "预览：文件检查无误" in html and "共 60 行：将新增 60 条" in html
     assert "确认导入" in html and not Project.objects.exists()  # a preview writes nothing
+    jobs_page = client.get(reverse("admin:jobs_job_changelist")).content.decode()
+    assert f'<a href="{started["Location"]}">{preview.title}</a>' in jobs_page  # the 任务 page links back
 
     commit_url = reverse("admin:projects_project_import_commit", args=[preview_id])
     commit_id = job_id_of(client.post(commit_url))
