@@ -49,7 +49,7 @@ from .imports import IMPORT_KIND
 from .models import Job, JobStatus
 from .progress import Progress
 from .registry import JobOutcome, register_job_kind
-from .services import job_follow_up, job_start
+from .services import job_follow_up, job_start, jobs_recover
 
 DEFAULT_IMPORT_ROWS = 2_000
 #: POST fields of the export form that are not part of the export (never stored with the job).
@@ -114,7 +114,9 @@ class JobImportExportMixin(LedgerImportExportMixin):
         return job
 
     def import_job_view(self, request, job_id: int):
+        jobs_recover()  # as the 任务 page: a job whose worker died shows as requeued or failed
         job = self._own_import_job(request, job_id)
+        follow_up = job.params.get("follow_up")
         summary = job.result or {}
         committed = bool(job.params.get("commit"))
         context = {
@@ -130,6 +132,7 @@ class JobImportExportMixin(LedgerImportExportMixin):
             "errors": summary.get("errors") or [],
             "more_errors": max(0, (summary.get("error_count") or 0) - len(summary.get("errors") or [])),
             "may_commit": (job.status == JobStatus.SUCCEEDED and not committed and not summary.get("errors")),
+            "commit_job_url": self._url("import_job", Job(pk=follow_up)) if follow_up else "",
             "commit_url": self._url("import_commit", job),
             "import_url": self._url("import"),
             "changelist_url": self._url("changelist"),
@@ -193,6 +196,7 @@ class JobImportExportMixin(LedgerImportExportMixin):
     def export_job_view(self, request, job_id: int):
         if not self.has_export_permission(request):
             raise PermissionDenied
+        jobs_recover()
         job = Job.objects.filter(pk=job_id, kind=ADMIN_EXPORT_KIND, params__model=self.model._meta.label_lower).first()
         if job is None:
             raise Http404(_("没有这个导出任务。"))

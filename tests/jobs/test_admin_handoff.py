@@ -82,6 +82,8 @@ def test_a_large_import_is_previewed_then_committed_as_jobs_on_the_import_page(c
     commit_url = reverse("admin:projects_project_import_commit", args=[preview_id])
     commit_id = job_id_of(client.post(commit_url))
     assert job_id_of(client.post(commit_url)) == commit_id  # a second click finds the first commit
+    html = client.get(started["Location"]).content.decode()  # the preview now points to its commit
+    assert "job-commit" not in html and reverse("admin:projects_project_import_job", args=[commit_id]) in html
     commit = Job.objects.get(pk=commit_id)
     assert commit.params["commit"] and commit.started_by == owner and commit.input_file.name != preview.input_file.name
 
