@@ -4,13 +4,16 @@ jobs/progress.js polling the status JSON) to done and then shows the preview; �
 commit job, followed the same way to its summary. The jobs run on django-tasks' real database worker."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from playwright.sync_api import expect
 
+from jobs.imports import IMPORT_KIND
 from jobs.models import Job, JobStatus
+from jobs.services import job_start
 from projects.models import Project
 from tests.browser.signin import authenticator
-from tests.browser.test_admin_screen import PASSWORD, logged_in
+from tests.browser.test_admin_screen import AXE, PASSWORD, logged_in
 from tests.browser.test_public_site import CHROMIUM
 from tests.factories import SectorFactory, SuperUserFactory
 from tests.jobs.test_export_job import run_worker
@@ -62,4 +65,43 @@ def test_a_large_upload_is_followed_on_the_import_page_to_its_preview_and_commit
     assert f"新增 {ROWS} 条" in page.locator(".job-summary").inner_text()
     assert Project.objects.filter(code__startswith="WEB-").count() == ROWS
     assert not errors and not violations, errors + violations
+    context.close()
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (npm install --prefix var/axe axe-core@4)")
+def test_axe_finds_nothing_critical_or_serious_on_the_import_job_pages(transactional_db, live_server, browser,
+                                                                      tmp_path, monkeypatch):
+    store = FileSystemStorage(location=str(tmp_path))
+    for name in ("input_file", "result_file"):
+        monkeypatch.setattr(Job._meta.get_field(name), "storage", store)
+    SectorFactory(name="氢能")
+    boss = SuperUserFactory(username="boss", password=PASSWORD)
+    authenticator(boss)
+    pages = []
+    for label, amount in (("clean", "100"), ("bad", "一百万")):
+        body = "\ufeff" + HEADER + "".join(f"AX-{label}-{n},无障碍{n},,氢能,在谈,,{amount}\n" for n in range(ROWS))
+        job = job_start(kind=IMPORT_KIND, title=f"导入项目预览（{label}）", user=boss,
+                        params={"resource": "projects", "commit": False, "filename": "项目.csv",
+                                "model": "projects.project"},
+                        input_file=ContentFile(body.encode()), input_name="项目.csv")
+        pages.append(f"/admin/projects/project/import/job/{job.pk}/")
+    queued = job_start(kind=IMPORT_KIND, title="排队中的导入", user=boss,
+                       params={"resource": "projects", "commit": False, "filename": "项目.csv",
+                               "model": "projects.project"},
+                       input_file=ContentFile(b"x"), input_name="x.csv")
+    run_worker()
+    Job.objects.filter(pk=queued.pk).update(status=JobStatus.QUEUED, finished_at=None)  # as if still waiting
+    pages.append(f"/admin/projects/project/import/job/{queued.pk}/")
+    context, page, errors = logged_in(browser, live_server, 1280, bypass_csp=True)
+    found = {}
+    for path in pages:
+        page.goto(live_server.url + path)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run({resultTypes: ['violations']})")
+        bad = [(v["id"], [node["target"] for node in v["nodes"][:3]]) for v in result["violations"]
+               if v["impact"] in ("critical", "serious")]
+        if bad:
+            found[path] = bad
+    assert found == {}
+    assert errors == []
     context.close()
