@@ -27,6 +27,7 @@ import contextvars
 import csv
 import functools
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 
@@ -122,16 +123,15 @@ def stream_csv(columns: list[str], rows: Iterable[list[str]]) -> Iterator[bytes]
 COPY_BUFFER_BYTES = 64 * 1024
 
 
-def stream_copy_csv(columns: list[str], copy_sql: str, *, using: str) -> Iterator[bytes]:
-    """The header, then PostgreSQL's ``COPY ... TO STDOUT WITH (FORMAT csv)`` output, in ~64 KiB chunks.
+def _copy(copy_sql: str, *, using: str, finish: Callable[[bytes], bytes] | None = None) -> Iterator[bytes]:
+    """PostgreSQL's ``COPY ... TO STDOUT`` output in ~64 KiB chunks, each of whole rows.
 
     Runs while the response is being sent, i.e. inside the request (Django closes the connection at
-    ``request_finished``, after the last chunk). COPY writes ``\n`` after each row and quotes exactly
-    where ``csv.writer`` does; each row arrives as one message, so its final ``\n`` becomes ``\r\n``.
-    The statement goes through the connection's execute wrappers and query log like any other query.
+    ``request_finished``, after the last chunk). Each row arrives as one message ending in ``\n``.
+    Without ``finish`` (a CSV COPY) each row's final ``\n`` becomes ``\r\n``; with it, each chunk is
+    handed to ``finish`` as it is. The statement goes through the connection's execute wrappers and
+    query log like any other query.
     """
-    writer = csv.writer(_Echo())
-    yield (BOM + writer.writerow([neutralise(str(c)) for c in columns])).encode("utf-8")
     connection = connections[using]
     with ExitStack() as stack:
         cursor = stack.enter_context(connection.cursor())
@@ -156,12 +156,51 @@ def stream_copy_csv(columns: list[str], copy_sql: str, *, using: str) -> Iterato
             if row[-1:] != b"\n":  # pragma: no cover - libpq hands over one whole row per message
                 raise ValueError("COPY row without its line end")
             buffer += row
-            buffer[-1:] = b"\r\n"
+            if finish is None:
+                buffer[-1:] = b"\r\n"
             if len(buffer) >= COPY_BUFFER_BYTES:
-                yield bytes(buffer)
+                yield bytes(buffer) if finish is None else finish(bytes(buffer))
                 buffer.clear()
         if buffer:
-            yield bytes(buffer)
+            yield bytes(buffer) if finish is None else finish(bytes(buffer))
+
+
+def _header(columns: list[str]) -> bytes:
+    return (BOM + csv.writer(_Echo()).writerow([neutralise(str(c)) for c in columns])).encode("utf-8")
+
+
+def stream_copy_csv(columns: list[str], copy_sql: str, *, using: str) -> Iterator[bytes]:
+    """The header, then ``COPY ... TO STDOUT WITH (FORMAT csv)``: COPY quotes exactly where
+    ``csv.writer`` does, and each row's ``\n`` becomes ``\r\n``."""
+    yield _header(columns)
+    yield from _copy(copy_sql, using=using)
+
+
+# A stored CSV line (``ledger.api.export_sql.export_lines``) holds this character where a link's
+# ``scheme://host`` goes; the export puts the request's own there. The formula guard strips it from
+# every text cell (a control character), and slugs, dates and numbers never hold it.
+LINK_BASE = "\x01"
+
+# COPY's text format writes a row's one column with these escaped; a raw LF only ends a row.
+_TEXT_ESCAPED = re.compile(rb"\\([\\bfnrtv])")
+_TEXT_UNESCAPE = {b"\\": b"\\", b"b": b"\b", b"f": b"\f", b"n": b"\n", b"r": b"\r", b"t": b"\t", b"v": b"\v"}
+
+
+def stream_copy_lines(columns: list[str], copy_sql: str, *, using: str, link_base: str) -> Iterator[bytes]:
+    """The header, then stored CSV lines (``ledger.api.export_sql.export_lines``) through
+    ``COPY (SELECT line ...) TO STDOUT`` in text format: per chunk, the row ends become ``\r\n``, the
+    text format's escapes are undone (a line's own LF, CR, tab and backslash), and ``LINK_BASE`` becomes
+    ``link_base`` (the request's ``scheme://host``). The bytes of ``stream_copy_csv`` for the same rows."""
+    base = link_base.encode("utf-8")
+
+    def finish(chunk: bytes) -> bytes:
+        chunk = chunk.replace(b"\n", b"\r\n")
+        if b"\\" in chunk:
+            chunk = _TEXT_ESCAPED.sub(lambda match: _TEXT_UNESCAPE[match.group(1)], chunk)
+        return chunk.replace(LINK_BASE.encode("ascii"), base)
+
+    yield _header(columns)
+    yield from _copy(copy_sql, using=using, finish=finish)
 
 
 def select_statement(queryset) -> str:
@@ -170,8 +209,8 @@ def select_statement(queryset) -> str:
     return connections[queryset.db].ops.compose_sql(sql, params)
 
 
-def copy_statement(queryset) -> str:
-    return f"COPY ({select_statement(queryset)}) TO STDOUT WITH (FORMAT csv)"
+def copy_statement(queryset, *, fmt: str = "csv") -> str:
+    return f"COPY ({select_statement(queryset)}) TO STDOUT WITH (FORMAT {fmt})"
 
 
 def cell_rows(cells) -> Iterator[list[str]]:
@@ -292,6 +331,19 @@ def cells_export_response(fmt: str, *, columns: list[str], cells, serializer_cla
     return xlsx_response(columns, cell_rows(cells), serializer=serializer, basename=basename, mode=mode)
 
 
+def lines_export_response(*, columns: list[str], lines, serializer_class, context: dict, basename: str,
+                          headers: str | None = None) -> StreamingHttpResponse:
+    """The CSV from stored lines (one text per row): the same file as ``cells_export_response``'s."""
+    serializer = serializer_class(context=context)
+    request = context.get("request")
+    link_base = request.build_absolute_uri("/")[:-1] if request is not None else ""
+    content = stream_copy_lines(
+        file_headers(columns, serializer, headers or header_mode(None, "csv")), copy_statement(lines, fmt="text"),
+        using=lines.db, link_base=link_base,
+    )
+    return csv_response(content, basename=basename)
+
+
 def csv_response(content: Iterator[bytes], *, basename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(content, content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{export_filename(basename, "csv")}"'
@@ -328,6 +380,10 @@ class ExportMixin:
         """(columns, ``values_list`` of cell texts) computed by the database, or None for the serializer path."""
         return None
 
+    def export_lines(self, queryset, serializer) -> tuple[list[str], object] | None:
+        """(columns, ``values_list`` of each row's stored CSV line) for the CSV, or None for ``export_cells``."""
+        return None
+
     def list(self, request, *args, **kwargs):
         fmt = self.requested_export_format(request)
         if fmt is None:
@@ -342,6 +398,13 @@ class ExportMixin:
             return deferred
         serializer_class = self.get_serializer_class()
         context = self.get_serializer_context()
+        stored = self.export_lines(queryset, serializer_class(context=context)) if fmt == "csv" else None
+        if stored is not None:
+            columns, lines = stored
+            return lines_export_response(
+                columns=columns, lines=lines, serializer_class=serializer_class, context=context,
+                basename=self.export_basename, headers=headers,
+            )
         computed = self.export_cells(queryset, serializer_class(context=context))
         if computed is not None:
             columns, cells = computed

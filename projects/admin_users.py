@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from ledger.admin import DeleteThroughDoorMixin
 
 from .admin_auth import ChinesePermissionsMixin
+from .models import Project
+from .services import export_lines_forget
 from .users import privileged_group_ids, user_is_privileged, user_roles_apply
 
 User = get_user_model()
@@ -53,6 +55,8 @@ class StaffUserAdmin(ChinesePermissionsMixin, DeleteThroughDoorMixin, UserAdmin)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        if change and "username" in form.changed_data:  # the staff CSV names a project's officer by it
+            export_lines_forget(projects=Project.objects.filter(officer=form.instance))
         if user_roles_apply(user=form.instance):
             messages.info(
                 request,

@@ -14,10 +14,11 @@ from jobs.models import Job
 from jobs.progress import Progress
 from jobs.registry import JobOutcome, register_job_kind
 
-from .export_cells import export_cells_rebuild
+from .export_cells import export_cells_rebuild, export_lines_refresh_stale
 
 PROGRESS_ALERTS_KIND = "projects.progress_alerts"
 REBUILD_EXPORT_CELLS_KIND = "projects.rebuild_export_cells"
+REFRESH_EXPORT_LINES_KIND = "projects.refresh_export_lines"
 
 
 def run_progress_alerts(job: Job, progress: Progress) -> JobOutcome:
@@ -38,9 +39,27 @@ register_job_kind(PROGRESS_ALERTS_KIND, run_progress_alerts, max_attempts=1)
 def run_rebuild_export_cells(job: Job, progress: Progress) -> JobOutcome:
     """Every project's stored export cells recomputed (``manage.py rebuild_export_cells``), one transaction."""
     progress.update(5, _("正在重建导出单元格…"))
+
+    def report(done: int, total: int) -> None:
+        progress.update(5 + 90 * done / total, _("已重建 %(done)s / %(total)s 批") % {"done": done, "total": total})
+
     with transaction.atomic():
-        rows = export_cells_rebuild()
+        rows = export_cells_rebuild(report=report)
     return JobOutcome(summary={"rows": rows})
 
 
 register_job_kind(REBUILD_EXPORT_CELLS_KIND, run_rebuild_export_cells, max_attempts=2)
+
+
+def run_refresh_export_lines(job: Job, progress: Progress) -> JobOutcome:
+    """The stored CSV lines a change forgot (``export_lines_invalidate``) computed again, one transaction."""
+
+    def report(done: int, total: int) -> None:
+        progress.rows(done, max(total, 1), _("已计算 %(done)s / %(total)s 个项目"))
+
+    with transaction.atomic():
+        rows = export_lines_refresh_stale(report=report)
+    return JobOutcome(summary={"rows": rows})
+
+
+register_job_kind(REFRESH_EXPORT_LINES_KIND, run_refresh_export_lines, max_attempts=3)

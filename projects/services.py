@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jobs.services import job_start
 from ledger.cache import public_pages_changed
 from ledger.history import save_many_with_history
 from ledger.writes import (
@@ -32,8 +33,18 @@ from ledger.writes import (
 
 from . import stages
 from .duplicates import flag_possible_duplicates
-from .export_cells import export_cells_refresh_listing, export_cells_refresh_projects
-from .models import DatePrecision, Enterprise, Project, ProjectMilestone, ResearchInstitute
+from .export_cells import export_cells_refresh_listing, export_cells_refresh_projects, export_lines_invalidate
+from .jobs import REFRESH_EXPORT_LINES_KIND
+from .models import (
+    DatePrecision,
+    Enterprise,
+    Project,
+    ProjectMilestone,
+    RenewalZone,
+    ResearchInstitute,
+    Sector,
+    SigningEvent,
+)
 from .sorting import name_sort_key
 
 
@@ -67,6 +78,10 @@ class ProjectRules(WriteRules):
             flag_possible_duplicates(project=project)
         export_cells_refresh_projects(project_ids=[project.pk])
 
+    def after_state_change(self, record: Project, changed: list[str]) -> None:
+        # Publication, review and archive fields are in the project's stored CSV lines.
+        export_cells_refresh_projects(project_ids=[record.pk])
+
     def publish_errors(self, record: Project) -> dict[str, list[str]]:
         return project_stage_errors(project=record, investors=None, old_stage=record.stage)
 
@@ -87,6 +102,36 @@ class ListedRecordRules(WriteRules):
     def after_state_change(self, record, changed: list[str]) -> None:
         if "is_published" in changed:
             export_cells_refresh_listing(record=record)
+
+
+def export_lines_forget(*, projects) -> int:
+    """Forget the stored CSV lines of ``projects`` (a change that reaches many of them at once) and, if
+    there were any, queue the job that computes them again; the export computes them live meanwhile."""
+    forgotten = export_lines_invalidate(projects=projects)
+    if forgotten:
+        job_start(kind=REFRESH_EXPORT_LINES_KIND, title=_("重新计算项目导出行"), user=None)
+    return forgotten
+
+
+class ShownParentRules(WriteRules):
+    """A sector, signing conference or zone: its slug (and, if it has one, whether it is published) is
+    in the stored CSV line of every project that points to it. A change of these forgets those lines
+    (one statement, however many projects) and queues their new computation (``export_lines_forget``)."""
+
+    def __init__(self, *, relation: str, locked_fields: tuple[str, ...]):
+        self.relation = relation
+        self.locked_fields = locked_fields
+
+    def _forget(self, record) -> None:
+        export_lines_forget(projects=Project.objects.filter(**{self.relation: record.pk}))
+
+    def after_save(self, write: RecordWrite) -> None:
+        if not write.is_new and any(write.stored.get(n) != getattr(write.record, n) for n in self.locked_fields):
+            self._forget(write.record)
+
+    def after_state_change(self, record, changed: list[str]) -> None:
+        if "is_published" in changed:
+            self._forget(record)
 
 
 class MilestoneRules(WriteRules):
@@ -110,6 +155,9 @@ register_rules(Project, ProjectRules())
 register_rules(ProjectMilestone, MilestoneRules())
 register_rules(Enterprise, ListedRecordRules())
 register_rules(ResearchInstitute, ListedRecordRules())
+register_rules(Sector, ShownParentRules(relation="sector", locked_fields=("slug",)))
+register_rules(SigningEvent, ShownParentRules(relation="signing_event", locked_fields=("slug", "is_published")))
+register_rules(RenewalZone, ShownParentRules(relation="zone", locked_fields=("slug", "is_published")))
 
 
 def project_stage_errors(

@@ -30,7 +30,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from ..exports import ExportMixin
 from ..filters import SEARCH_MAX_LENGTH
 from ..permissions import can_see_private
-from .export_sql import Unsupported, export_cells
+from .export_sql import Unsupported, export_cells, export_lines
 
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,120}")
 
@@ -190,6 +190,14 @@ class LedgerViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
             return None
         try:
             return export_cells(queryset, serializer)
+        except Unsupported:
+            return None
+
+    def export_lines(self, queryset, serializer):
+        if not self.sql_exports or connections[queryset.db].vendor != "postgresql":
+            return None
+        try:
+            return export_lines(queryset, serializer)
         except Unsupported:
             return None
 

@@ -29,10 +29,11 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F, Func, OuterRef, Subquery, TextField, Value
 from django.db.models.fields.related import ForeignObjectRel
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.settings import ISO_8601, api_settings
 
-from ..exports import LIST_SEPARATOR, export_columns
+from ..exports import LINK_BASE, LIST_SEPARATOR, export_columns
 from ..spreadsheet_cells import CONTROL_CHARACTERS, FORMULA_TRIGGERS
 from .serializers import (
     RelatedLinkField,
@@ -76,7 +77,8 @@ class Sql(Func):
 # The formula guard of ledger.spreadsheet_cells.guard, and "empty is NULL": control characters
 # stripped first (``translate`` deletes them; PostgreSQL text never holds NUL), then a leading trigger
 # neutralised with an apostrophe.
-_STRIPPED = "translate({0}, " + " || ".join(f"chr({ord(c)})" for c in CONTROL_CHARACTERS if c != "\x00") + ", '')"
+# One escaped literal (``E'\x01...'``), not a chain of ``chr()`` calls the planner would fold on every statement.
+_STRIPPED = "translate({0}, E'" + "".join(f"\\x{ord(c):02x}" for c in CONTROL_CHARACTERS if c != "\x00") + "', '')"
 _TRIGGERS = ", ".join(f"chr({ord(c)})" if c in "\t\r\n" else f"'{c}'" for c in FORMULA_TRIGGERS)
 _FULL_GUARD = (
     f"CASE WHEN left({_STRIPPED}, 1) IN ({_TRIGGERS}) THEN '''' || {_STRIPPED} "
@@ -105,16 +107,17 @@ def _timestamp(expression, field) -> Sql:
     name = getattr(zone, "key", None) or ("UTC" if zone in (datetime.UTC,) else None)
     if name is None:
         raise Unsupported("time zone without an IANA name")
-    local = "({0} AT TIME ZONE {1})"
-    offset = f"extract(epoch FROM {local} - ({{0}} AT TIME ZONE 'UTC'))::integer"
+    local, utc = "({0} AT TIME ZONE {1})", "({0} AT TIME ZONE 'UTC')"
+    # The offset as an interval; its absolute value written HH:MM, and :SS only when it has seconds
+    # (local mean times before 1900). Microseconds ``.000000`` are left out, as ``isoformat`` does.
+    ahead, behind = f"({local} - {utc})", f"({utc} - {local})"
     template = (
-        f"to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-        f" || CASE WHEN to_char({local}, 'US') = '000000' THEN '' ELSE '.' || to_char({local}, 'US') END"
-        f" || CASE WHEN {offset} = 0 THEN 'Z' ELSE"
-        f" CASE WHEN {offset} < 0 THEN '-' ELSE '+' END"
-        f" || to_char(make_interval(secs => abs({offset})), 'HH24:MI')"
-        f" || CASE WHEN mod(abs({offset}), 60) = 0 THEN ''"
-        f" ELSE to_char(make_interval(secs => abs({offset})), ':SS') END END"
+        f"replace(to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '.000000', '')"
+        f" || CASE WHEN {local} = {utc} THEN 'Z'"
+        f" WHEN {local} > {utc} THEN '+' || to_char({ahead}, 'HH24:MI')"
+        f" || CASE WHEN extract(second FROM {ahead}) = 0 THEN '' ELSE to_char({ahead}, ':SS') END"
+        f" ELSE '-' || to_char({behind}, 'HH24:MI')"
+        f" || CASE WHEN extract(second FROM {behind}) = 0 THEN '' ELSE to_char({behind}, ':SS') END END"
     )
     return Sql(template, expression, _literal(name))
 
@@ -269,10 +272,17 @@ class StoredCells:
     public one) for a slug or link list, the export's JSON for nested records (one column may serve
     both). The cell texts are exactly what :func:`stored_cell_values` computes, unguarded; links are
     built from the slugs when read. A row with no side-table row is computed live.
+
+    ``lines`` names the side table's columns for (the public, the staff) whole CSV line of the record
+    (:func:`csv_line_value`): the CSV export copies them instead of computing the cells. A NULL line
+    (not yet computed, or invalidated) is computed live, and so is every line when the current time
+    zone (which the timestamps are written in) is not the one in the ``line_zone`` column.
     """
 
     relation: str
     columns: dict[str, tuple[str, str]]
+    lines: tuple[str, str] | None = None
+    line_zone: str | None = None
 
 
 def stored_cell_values(model: type[models.Model], serializer: serializers.Serializer, stored: StoredCells) -> dict:
@@ -290,6 +300,62 @@ def stored_cell_values(model: type[models.Model], serializer: serializers.Serial
         else:
             raise Unsupported(f"stored {source}")
     return values
+
+
+class _LineUrls(_Urls):
+    """Links as ``LINK_BASE`` + the path: the same for every request, as a stored line must be."""
+
+    def __init__(self, context: dict):
+        super().__init__({key: value for key, value in context.items() if key != "request"})
+
+    def parts(self, view_name: str) -> tuple[str, str]:
+        prefix, suffix = super().parts(view_name)
+        return LINK_BASE + prefix, suffix
+
+
+# One cell as ``COPY ... CSV`` (and ``csv.writer``) writes it: quoted (quotes doubled) when it holds a
+# comma, a quote, CR or LF; NULL stays NULL (``array_to_string`` writes it as nothing). A non-NULL
+# cell is never empty (the guard's NULLIF), so it never needs quoting for that. The cell appears once
+# in the SQL (its quotes doubled, then the whole wrapped in quotes if it holds one of the four).
+_CSV_QUOTED = "regexp_replace(replace({0}, '\"', '\"\"'), E'^(.*[\",\\r\\n].*)$', '\"\\1\"')"
+# Cells whose text the export formats itself (digits, signs, dates, true/false): never quoted.
+_FIXED_FORMAT = (serializers.BooleanField, serializers.DateField, serializers.DateTimeField,
+                 serializers.DecimalField, serializers.IntegerField)
+
+
+def csv_line_value(model: type[models.Model], serializer: serializers.Serializer,
+                   stored: StoredCells | None = None) -> Sql:
+    """The whole CSV line (no line end) of a ``model`` row as the export writes it for ``serializer``'s
+    reader, with ``LINK_BASE`` for the links' base: each cell computed live, or with ``stored`` the
+    to-many cells read from the side table."""
+    urls = _LineUrls(serializer.context)
+    expressions = []
+    for name in export_columns(serializer):
+        field = serializer.fields[name]
+        expression, guard = cell_expression(name, field, model, serializer.context, urls, stored)
+        cell = Sql(GUARDED if guard else UNGUARDED, expression)
+        expressions.append(cell if isinstance(field, _FIXED_FORMAT) else Sql(_CSV_QUOTED, cell))
+    placeholders = ", ".join(f"{{{index}}}" for index in range(len(expressions)))
+    return Sql(f"array_to_string(ARRAY[{placeholders}]::text[], ',', '')", *expressions)
+
+
+def stored_line_values(model: type[models.Model], serializers_: tuple[serializers.Serializer, serializers.Serializer],
+                       stored: StoredCells, *, from_stored_cells: bool = False) -> dict:
+    """{side-table column: expression} of the public and the staff line (``serializers_``: the public
+    reader's and the staff reader's serializer, in that order). ``from_stored_cells``: the to-many
+    cells are read from the side table (already current) instead of computed again."""
+    if stored.lines is None or stored.line_zone is None:
+        return {}
+    kept = stored if from_stored_cells else None
+    values = {column: csv_line_value(model, serializer, kept) for column, serializer in zip(
+        stored.lines, serializers_, strict=True)}
+    return {**values, stored.line_zone: _literal(_zone_name())}
+
+
+def _zone_name() -> str:
+    """The current time zone's IANA name (the timestamps of a line are written in it)."""
+    zone = timezone.get_current_timezone()
+    return getattr(zone, "key", None) or str(zone)
 
 
 def _stored(field, source: str, private: bool, stored: StoredCells | None, urls: _Urls, live):
@@ -369,3 +435,25 @@ def export_cells(
         annotations[f"{CELL_PREFIX}{index}"] = Sql(GUARDED if guard else UNGUARDED, expression)
     cells = queryset.select_related(None).prefetch_related(None).annotate(**annotations)
     return columns, cells.values_list(*annotations)
+
+
+def export_lines(queryset: models.QuerySet, serializer: serializers.Serializer) -> tuple[list[str], models.QuerySet]:
+    """(column names, ``values_list`` of one text per row: the record's whole CSV line, ``LINK_BASE``
+    for the links' base) for a serializer whose ``Meta.stored_cells`` keeps lines; same rows and order
+    as ``queryset``. A row without its stored line is computed live. Raises :class:`Unsupported`."""
+    kept = getattr(serializer.Meta, "stored_cells", None)
+    if kept is None or kept.lines is None or kept.line_zone is None:
+        raise Unsupported("no stored lines")
+    column = kept.lines[1 if serializer.context.get("private") else 0]
+    model = serializer.Meta.model
+    stored = Sql(
+        "CASE WHEN {0} = {1} THEN {2} END",
+        F(f"{kept.relation}__{kept.line_zone}"), _literal(_zone_name()), F(f"{kept.relation}__{column}"),
+    )
+    # The live line in a subquery of its own: only the primary key (not every column the line reads)
+    # rides along with the rows through the sort, and the subquery runs only for a row without a line.
+    live = Subquery(model._default_manager.filter(pk=OuterRef("pk")).order_by().annotate(
+        export_line=csv_line_value(model, serializer)).values("export_line"), output_field=TextField())
+    line = Func(stored, live, function="COALESCE", output_field=TextField())
+    lines = queryset.select_related(None).prefetch_related(None).annotate(export_line=line)
+    return export_columns(serializer), lines.values_list("export_line")

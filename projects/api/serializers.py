@@ -157,7 +157,7 @@ class ProjectSerializer(LedgerSerializer):
             "investors": ("investor_slugs", "investor_slugs_all"),
             "institutes": ("institute_slugs", "institute_slugs_all"),
             "milestones": ("milestones", "milestones"),
-        })
+        }, lines=("public_line", "staff_line"), line_zone="line_zone")
 
 
 PROJECT_STAFF_FIELDS = ("responsible_unit", "responsible_person", "officer", "staff_note", "obstacles")

@@ -308,8 +308,10 @@ class ProjectExportCells(models.Model):
     The CSV export reads these instead of running correlated subqueries per row: investor and
     institute slugs joined by ``"; "`` (the public cell lists only published records, the staff cell
     all of them; links are built from the slugs when read) and the milestones as the export's JSON.
+    It also holds the project's whole CSV line for the public and for staff, as the export writes it
+    (links with a placeholder for the request's ``scheme://host``): the CSV export copies these.
     Kept current by the write door in the same transaction; ``manage.py rebuild_export_cells``
-    rebuilds them all. A project without a row is computed live by the export.
+    rebuilds them all. A project without a row, or a NULL line, is computed live by the export.
     """
 
     project = models.OneToOneField(
@@ -320,6 +322,9 @@ class ProjectExportCells(models.Model):
     institute_slugs = models.TextField(_("科研院所（公开）"), null=True, blank=True)
     institute_slugs_all = models.TextField(_("科研院所（全部）"), null=True, blank=True)
     milestones = models.TextField(_("项目节点"), null=True, blank=True)
+    public_line = models.TextField(_("导出行（公开）"), null=True, blank=True)
+    staff_line = models.TextField(_("导出行（工作人员）"), null=True, blank=True)
+    line_zone = models.CharField(_("导出行时区"), max_length=64, blank=True, db_default="")
 
     class Meta:
         verbose_name = _("项目导出单元格")

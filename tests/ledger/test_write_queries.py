@@ -26,7 +26,9 @@ pytestmark = pytest.mark.django_db
 # investors, institutes or milestones ends with ONE ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` for
 # every project it touches (1 project or 100, one statement); elsewhere the export computes the cells
 # live and nothing is stored. An enterprise save refreshes only when its slug, name or publication
-# changes; a write held for review changes no live row and refreshes nothing.
+# changes; a write held for review changes no live row and refreshes nothing. The same statement
+# writes the project's whole CSV line, which also holds its publication and review fields: a change
+# of workflow state (publish, unpublish, submit, return, archive) refreshes it too.
 EXPORT_CELLS = 1 if connection.vendor == "postgresql" else 0
 # The edits below are of drafts (an officer's edit of a published record is held for review: its
 # count is ADMIN_PROJECT_EDIT_HELD).
@@ -49,7 +51,8 @@ BULK_PUBLISH_FIXED = 17
 # Issue 14: +4 per record: the admin and then the publish service each ask whether the project's page
 # would show an unpublished investor or institute (one query per many-to-many set; a project with a
 # signing conference or a zone asks about each too).
-BULK_PUBLISH_PER_RECORD = 12
+# Issue 17: + EXPORT_CELLS per record, the published project's stored CSV lines.
+BULK_PUBLISH_PER_RECORD = 12 + EXPORT_CELLS
 IMPORT_COMMIT = 20 + EXPORT_CELLS
 # SQLite takes at most 999 values per statement: 100 new projects are 5 INSERTs there, 1 on PostgreSQL.
 SQLITE_EXTRA_INSERTS_FOR_100 = 4

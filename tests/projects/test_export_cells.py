@@ -15,25 +15,39 @@ from django.db import connection
 from django.test import RequestFactory
 from rest_framework.request import Request
 
-from ledger.api.export_sql import export_cells, stored_cell_values
+from jobs.models import Job, JobStatus
+from ledger.api.export_sql import export_cells
 from ledger.workflow import publish, unpublish
 from ledger.writes import record_save
 from projects.api.serializers import PrivateProjectSerializer, ProjectSerializer
-from projects.models import Enterprise, Project, ProjectExportCells
+from projects.export_cells import export_cells_rebuild, stored_values
+from projects.jobs import REFRESH_EXPORT_LINES_KIND
+from projects.models import Enterprise, Project, ProjectExportCells, RenewalZone
 from projects.services import enterprise_save, milestone_record, project_save, projects_import
 from projects.stages import Stage
-from tests.factories import EnterpriseFactory, ProjectFactory, ProjectMilestoneFactory, ResearchInstituteFactory
+from tests.admin_utils import admin_url
+from tests.factories import (
+    EnterpriseFactory,
+    ProjectFactory,
+    ProjectMilestoneFactory,
+    RenewalZoneFactory,
+    ResearchInstituteFactory,
+    StaffUserFactory,
+)
+from tests.jobs.test_export_job import run_worker
+from tests.projects.test_separation_of_duties import User, user_form
 
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the stored cells serve the PostgreSQL COPY export"),
 ]
 
-COLUMNS = ["investor_slugs", "investor_slugs_all", "institute_slugs", "institute_slugs_all", "milestones"]
+COLUMNS = ["investor_slugs", "investor_slugs_all", "institute_slugs", "institute_slugs_all", "milestones",
+           "public_line", "staff_line", "line_zone"]
 
 
 def _fresh() -> dict[int, tuple]:
-    values = stored_cell_values(Project, ProjectSerializer(context={}), ProjectSerializer.Meta.stored_cells)
+    values = stored_values()
     rows = Project.objects.order_by().annotate(**{f"fresh_{c}": values[c] for c in COLUMNS})
     return {row[0]: tuple(row[1:]) for row in rows.values_list("pk", *(f"fresh_{c}" for c in COLUMNS))}
 
@@ -148,3 +162,90 @@ def test_a_project_without_stored_cells_is_exported_live():
     project = ProjectFactory(investors=[EnterpriseFactory(slug="live-co")])
     ProjectExportCells.objects.filter(project=project).delete()
     assert _export(False, stored=True) == _export(False, stored=False)
+
+
+# -- the stored CSV lines -------------------------------------------------------------------------
+
+def _csv(client, url: str = "/api/v1/projects/?format=csv") -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_the_csv_export_copies_the_stored_lines(client):
+    """The fast path is really taken: a line changed in the side table is what the file says."""
+    project = ProjectFactory(slug="copied", name="原名")
+    ProjectExportCells.objects.filter(project=project).update(
+        public_line=ProjectExportCells.objects.get(project=project).public_line.replace("原名", "STORED-LINE-MARKER"))
+    body = _csv(client)
+    assert "STORED-LINE-MARKER" in body and "原名" not in body
+    assert "http://testserver/api/v1/projects/copied/" in body  # the request's own scheme and host
+
+
+def test_a_forgotten_line_or_another_time_zone_is_computed_live(client, settings):
+    project = ProjectFactory(slug="live-line", name="实名")
+    cells = ProjectExportCells.objects.filter(project=project)
+    cells.update(public_line="STALE-MARKER", line_zone="Europe/Paris")  # computed in another zone
+    assert "STALE-MARKER" not in _csv(client) and "实名" in _csv(client)
+    cells.update(public_line=None, line_zone=settings.TIME_ZONE)
+    assert "实名" in _csv(client)
+
+
+def test_publishing_a_project_refreshes_its_lines(client):
+    project = ProjectFactory(slug="to-publish", name="待发布 PUBLISH-MARKER", is_published=False)
+    assert "PUBLISH-MARKER" not in _csv(client)
+    publish(record=Project.objects.get(pk=project.pk), user=None)
+    stored = assert_fresh()
+    assert "PUBLISH-MARKER" in stored[project.pk][5] and "PUBLISH-MARKER" in _csv(client)
+    unpublish(record=Project.objects.get(pk=project.pk), user=None)
+    assert_fresh()
+    assert "PUBLISH-MARKER" not in _csv(client)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_zone_unpublished_forgets_its_projects_lines_until_the_job_computes_them(client):
+    zone = RenewalZoneFactory(slug="zone-marker")
+    projects = ProjectFactory.create_batch(2, zone=zone)
+    other = ProjectFactory()
+    assert "zone-marker" in _csv(client)
+    unpublish(record=RenewalZone.objects.get(pk=zone.pk), user=None)
+    lines = dict(ProjectExportCells.objects.values_list("project_id", "public_line"))
+    assert [lines[p.pk] for p in projects] == [None, None] and lines[other.pk] is not None
+    assert Job.objects.filter(kind=REFRESH_EXPORT_LINES_KIND).count() == 1
+    assert "zone-marker" not in _csv(client)  # computed live meanwhile: the zone is no longer public
+    run_worker()  # the real db_worker
+    assert Job.objects.get(kind=REFRESH_EXPORT_LINES_KIND).status == JobStatus.SUCCEEDED
+    stored = assert_fresh()
+    assert all(stored[p.pk][5] is not None for p in projects)
+    assert "zone-marker" not in _csv(client)
+
+
+def test_a_zone_saved_without_a_change_of_slug_keeps_the_lines():
+    zone = RenewalZoneFactory(slug="steady-zone")
+    ProjectFactory(zone=zone)
+    zone.name = "新名称"
+    record_save(record=zone)
+    assert not Job.objects.filter(kind=REFRESH_EXPORT_LINES_KIND).exists()
+    assert ProjectExportCells.objects.filter(public_line=None).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rebuild_on_several_connections_writes_every_line():
+    projects = ProjectFactory.create_batch(5)
+    ProjectExportCells.objects.all().delete()
+    assert export_cells_rebuild(workers=2) == 5
+    stored = assert_fresh()
+    assert all(stored[p.pk][5] and stored[p.pk][6] for p in projects)
+
+
+def test_an_officer_renamed_in_the_user_admin_forgets_the_staff_lines_naming_them(admin_client):
+    officer = StaffUserFactory(username="old-name")
+    project = ProjectFactory(officer=officer)
+    assert "old-name" in ProjectExportCells.objects.get(project=project).staff_line
+    response = admin_client.get(admin_url(User, "change", officer.pk))
+    data = user_form(response)
+    data["username"] = "new-name"
+    response = admin_client.post(admin_url(User, "change", officer.pk), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert ProjectExportCells.objects.get(project=project).staff_line is None
+    assert Job.objects.filter(kind=REFRESH_EXPORT_LINES_KIND).count() == 1
