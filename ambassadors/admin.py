@@ -7,8 +7,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from jobs.admin_handoff import JobImportExportMixin
 from ledger.admin import WorkflowAdminMixin
-from ledger.admin_import import LedgerImportExportMixin
 from ledger.forms import AdminModelForm
 from projects.admin import (
     PUBLISHABLE_READONLY,
@@ -70,7 +70,7 @@ class LeadInline(admin.TabularInline):
 
 
 @admin.register(Ambassador)
-class AmbassadorAdmin(LedgerImportExportMixin, SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class AmbassadorAdmin(JobImportExportMixin, SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     ledger_kind = "ambassadors"
     resource_classes = [resources.AmbassadorResource]
     list_display = ("name", "title", "organisation", "cohort", "status", "lead_count", "is_published", "updated_at")
@@ -115,7 +115,7 @@ class AmbassadorAdmin(LedgerImportExportMixin, SlugAdminMixin, WorkflowAdminMixi
 
 
 @admin.register(Lead)
-class LeadAdmin(LedgerImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class LeadAdmin(JobImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
     ledger_kind = "leads"
     resource_classes = [resources.LeadResource]
     form = AdminModelForm

@@ -7,7 +7,8 @@ class DeskConfig(AppConfig):
     verbose_name = _("工作台")
 
     def ready(self) -> None:
-        # Real progress (visits, resolved 督办 items) feeds the stalled list; returns and publications notify.
-        from . import hooks
+        # Real progress (visits, resolved 督办 items) feeds the stalled list; returns and publications notify;
+        # the digest and the escalation are kinds of job (``--background``).
+        from . import hooks, jobs  # noqa: F401
 
         hooks.register()

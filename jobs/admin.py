@@ -12,14 +12,32 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseGone, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .exports import ADMIN_EXPORT_KIND
+from .imports import IMPORT_KIND
 from .models import Job
 from .services import job_cancel, jobs_recover
 
 JOBS_LISTED = 100
+
+
+#: The admin page that follows a job of these kinds (``jobs.admin_handoff``), per record type.
+PAGES = {IMPORT_KIND: "import_job", ADMIN_EXPORT_KIND: "export_job"}
+
+
+def job_page_url(job: Job) -> str:
+    """The import or export page that started ``job`` (its preview, 确认导入, download), or ''."""
+    page, label = PAGES.get(job.kind), job.params.get("model", "")
+    if not page or "." not in label:
+        return ""
+    try:
+        return reverse("admin:{}_{}_{}".format(*label.split(".", 1), page), args=[job.pk])
+    except NoReverseMatch:
+        return ""
 
 
 def job_status(job: Job) -> dict:
@@ -83,7 +101,7 @@ class JobAdmin(admin.ModelAdmin):
             "title": _("我的后台任务"),
             "opts": self.opts,
             "jobs": jobs,
-            "rows": [(job, job_status(job)) for job in jobs],
+            "rows": [(job, job_status(job), job_page_url(job)) for job in jobs],
             **(extra_context or {}),
         }
         return TemplateResponse(request, self.list_template, context)
@@ -103,4 +121,8 @@ class JobAdmin(admin.ModelAdmin):
     def cancel_view(self, request, job_id: int):
         job = job_cancel(job=self.own_job(request, job_id), user=request.user)
         self.message_user(request, _("已请求取消“%(title)s”。") % {"title": job.title}, messages.INFO)
+        back = request.POST.get("next", "")
+        if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                    require_https=request.is_secure()):
+            return redirect(back)  # the page that started the job (an import or export page)
         return redirect("admin:jobs_job_changelist")

@@ -13,5 +13,5 @@ class JobsConfig(AppConfig):
     verbose_name = _("后台任务")
 
     def ready(self) -> None:
-        # The domain-neutral kinds: API exports and ledger imports.
-        from . import exports, imports  # noqa: F401
+        # The domain-neutral kinds: API exports, ledger imports, the admin's exports.
+        from . import admin_handoff, exports, imports  # noqa: F401

@@ -34,6 +34,8 @@ from .registry import JobOutcome, register_job_kind
 from .services import job_start
 
 EXPORT_KIND = "api.export"
+#: The admin changelist's export as a job (``jobs.admin_handoff``).
+ADMIN_EXPORT_KIND = "admin.export"
 #: The request attribute that marks a replay inside a worker (never set by a client).
 REPLAY_ATTRIBUTE = "jobs_export_replay"
 DEFAULT_LIMITS = {"csv": 200_000, "xlsx": 20_000}

@@ -43,7 +43,8 @@ def run_import(job: Job, progress: Progress) -> JobOutcome:
     result = resource.import_data(dataset, dry_run=not commit, user=job.started_by)
     errors = _errors(result)
     totals = {key: result.totals[key] for key in ("new", "update", "skip", "invalid", "error")}
-    summary = {"rows": len(dataset), "totals": totals, "errors": errors[:ERRORS_KEPT], "committed": False}
+    summary = {"rows": len(dataset), "totals": totals, "errors": errors[:ERRORS_KEPT],
+               "error_count": len(errors), "committed": False}
     if errors:
         if commit:
             raise ValidationError(_("有 %(count)d 处错误，未写入任何数据：%(first)s") % {

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import os
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import File
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +37,27 @@ def job_start(*, kind: str, title: str, user: AbstractBaseUser | None, params: d
         job.task_id = str(run_job.enqueue(job.pk).id)
         job.save(update_fields=["task_id"])
     return job
+
+
+def job_follow_up(*, job: Job, user: AbstractBaseUser, title: str, params: dict[str, Any]) -> tuple[Job, bool]:
+    """Start the one next step of a finished job of one's own, on a copy of its input file (an import's
+    commit after its preview). Once only: asked again (a second click), it returns the step already
+    started. Returns (the step, whether it was started now)."""
+    if job.started_by_id != user.pk:
+        raise PermissionDenied(_("只能继续自己发起的任务。"))
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job.pk)
+        existing = Job.objects.filter(pk=job.params.get("follow_up"), started_by=user).first()
+        if existing is not None:
+            return existing, False
+        input_file = None
+        if job.input_file:
+            with job.input_file.open("rb") as handle:
+                input_file = ContentFile(handle.read())
+        step = job_start(kind=job.kind, title=title, user=user, params={**params, "follows": job.pk},
+                         input_file=input_file, input_name=os.path.basename(job.input_file.name or "input"))
+        Job.objects.filter(pk=job.pk).update(params={**job.params, "follow_up": step.pk})
+    return step, True
 
 
 def job_cancel(*, job: Job, user: AbstractBaseUser) -> Job:

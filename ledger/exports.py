@@ -63,7 +63,7 @@ export_progress: contextvars.ContextVar[Callable[[int], None] | None] = contextv
 PROGRESS_EVERY = 1_000
 
 
-def _counted(rows: Iterable) -> Iterator:
+def counted(rows: Iterable) -> Iterator:
     """``rows`` unchanged, reporting the count to ``export_progress`` when someone listens."""
     report = export_progress.get()
     if report is None:
@@ -101,7 +101,7 @@ def export_rows(serializer_class, objects: Iterable, context: dict) -> Iterator[
     """Serialize record by record with the same serializer as the JSON answer; yield flat cells."""
     serializer = serializer_class(context=context)
     columns = export_columns(serializer)
-    for obj in _counted(objects):
+    for obj in counted(objects):
         data = serializer.to_representation(obj)
         yield [neutralise(flatten(data.get(column))) for column in columns]
 
@@ -215,7 +215,7 @@ def copy_statement(queryset, *, fmt: str = "csv") -> str:
 
 def cell_rows(cells) -> Iterator[list[str]]:
     """Rows of database-computed cells (text or NULL) as the flat cells ``export_rows`` gives."""
-    for row in _counted(cells.iterator(chunk_size=EXPORT_CHUNK_SIZE * 4)):
+    for row in counted(cells.iterator(chunk_size=EXPORT_CHUNK_SIZE * 4)):
         yield ["" if cell is None else cell for cell in row]
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
+from .exports import counted
 from .models import MONEY_DECIMAL_PLACES, WAN_PER_YI, DatePrecision, format_date
 from .spreadsheet_cells import has_controls
 
@@ -502,3 +503,7 @@ class LedgerResource(resources.ModelResource):
         if queryset is None:
             queryset = self.get_queryset()
         return super().export(queryset=self.export_queryset(queryset), **kwargs)
+
+    def iter_queryset(self, queryset):
+        """The records, counted for ``ledger.exports.export_progress`` when a job listens (the admin's export)."""
+        return counted(super().iter_queryset(queryset))

@@ -15,9 +15,9 @@ from django.utils.html import format_html
 from django.utils.text import Truncator, smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
+from jobs.admin_handoff import JobImportExportMixin
 from ledger.admin import WorkflowAdminMixin
 from ledger.admin_counts import changelist_paginator, with_search_branches
-from ledger.admin_import import LedgerImportExportMixin
 from ledger.forms import AdminModelForm, SlugFromNameForm
 from ledger.money import format_money
 from ledger.paginators import EstimatedCountPaginator
@@ -159,7 +159,7 @@ class HonourAdmin(SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SavedFiltersMixin, LedgerImportExportMixin, SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class EnterpriseAdmin(SavedFiltersMixin, JobImportExportMixin, SlugAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     ledger_kind = "enterprises"
     resource_classes = [resources.EnterpriseResource]
     list_display = ("name", "short_name", "origin_display", "kind", "parent", "honour_list", "project_count",
@@ -351,7 +351,7 @@ class ProjectMilestoneInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SavedFiltersMixin, MapFieldsAdminMixin, LedgerImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class ProjectAdmin(SavedFiltersMixin, MapFieldsAdminMixin, JobImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
     ledger_kind = "projects"
     resource_classes = [resources.ProjectResource]
     form = ProjectAdminForm

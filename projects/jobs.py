@@ -44,7 +44,7 @@ def run_rebuild_export_cells(job: Job, progress: Progress) -> JobOutcome:
         progress.update(5 + 90 * done / total, _("已重建 %(done)s / %(total)s 批") % {"done": done, "total": total})
 
     with transaction.atomic():
-        rows = export_cells_rebuild(report=report)
+        rows = export_cells_rebuild(lines_only=bool(job.params.get("lines_only")), report=report)
     return JobOutcome(summary={"rows": rows})
 
 

@@ -306,6 +306,9 @@ JOBS_EXPORT_ROWS = {
     "csv": int(os.environ.get("JOBS_EXPORT_CSV_ROWS", "200000")),
     "xlsx": int(os.environ.get("JOBS_EXPORT_XLSX_ROWS", "20000")),
 }
+# An admin import of a file with more data rows than this is checked (previewed) and committed as a
+# job, followed on the import page (jobs/admin_handoff.py); at or below it the pages work as before.
+JOBS_IMPORT_ROWS = int(os.environ.get("JOBS_IMPORT_ROWS", "2000"))
 if os.environ.get("QS_EVIDENCE_S3_BUCKET"):
     STORAGES["evidence"] = {
         "BACKEND": "storages.backends.s3.S3Storage",

@@ -5,12 +5,14 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.db import connection
 
 from jobs.imports import IMPORT_KIND
 from jobs.models import Job, JobStatus
 from jobs.services import job_start
-from projects.models import Project
-from tests.factories import SectorFactory, SuperUserFactory
+from projects.jobs import REBUILD_EXPORT_CELLS_KIND
+from projects.models import Project, ProjectExportCells
+from tests.factories import EnterpriseFactory, ProjectFactory, SectorFactory, SuperUserFactory
 
 from .test_export_job import run_worker
 
@@ -62,3 +64,19 @@ def test_progress_alerts_in_the_background_keep_the_list_as_a_file():
     assert job.status == JobStatus.SUCCEEDED
     with job.result_file.open("rb") as handle:
         assert "进度预警清单" in handle.read().decode()
+
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the stored cells serve the PostgreSQL COPY export")
+def test_rebuild_export_cells_in_the_background_repairs_stale_cells():
+    project = ProjectFactory(investors=[EnterpriseFactory(slug="kept")])
+    ProjectExportCells.objects.filter(project=project).update(investor_slugs="STALE-MARKER")
+    out = io.StringIO()
+    call_command("rebuild_export_cells", "--background", stdout=out)
+    job = Job.objects.get()
+    assert f"#{job.pk}" in out.getvalue() and job.kind == REBUILD_EXPORT_CELLS_KIND
+    assert ProjectExportCells.objects.get(project=project).investor_slugs == "STALE-MARKER"  # queued, not run
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.result == {"rows": 1}, job.error
+    assert ProjectExportCells.objects.get(project=project).investor_slugs == "kept"

@@ -1,4 +1,7 @@
-// The 任务 page: poll each unfinished job's status JSON every two seconds and update its row.
+// The 任务 page, and the import or export page that started a job: poll each unfinished job's status
+// JSON every two seconds and update its row (bar, percentage, status, message, download link).
+// A row marked data-reload-when-done reloads its page once the job has finished, so the server shows
+// the result (an import's preview or summary) under the same strict CSP: no markup built here.
 (function () {
   "use strict";
   var INTERVAL = 2000;
@@ -17,6 +20,7 @@
     }
     if (data.finished) {
       row.setAttribute("data-finished", "1");
+      if (row.hasAttribute("data-reload-when-done")) { window.location.reload(); return; }
       var cancel = row.querySelector(".job-cancel");
       if (cancel) { cancel.remove(); }
     }

@@ -1,0 +1,49 @@
+"""The desk's kinds of job (registered with ``jobs`` when the app is ready): the daily digest and the
+escalation of overdue 督办 items, queued by ``desk_digest --background`` / ``escalate_supervision
+--background`` (or a schedule that queues them) and run by the worker.
+
+Each runs its command and keeps what it printed as a text file on the 任务 page. One attempt only:
+both mail people, and a digest retried after a worker died mid-way could mail a person twice (the
+notices already marked mailed are not mailed again, but the one in flight would be); a failed run is
+started again by hand or by the next day's schedule.
+"""
+
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from django.core.management import call_command
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jobs.models import Job
+from jobs.progress import Progress
+from jobs.registry import JobOutcome, register_job_kind
+
+DIGEST_KIND = "desk.digest"
+ESCALATE_KIND = "desk.escalate_supervision"
+
+
+def _command_as_file(command: str, *, prefix: str, progress: Progress, message: str) -> JobOutcome:
+    progress.update(5, message)
+    out = io.StringIO()
+    call_command(command, stdout=out)
+    descriptor, name = tempfile.mkstemp(prefix=f"job-{prefix}-", suffix=".txt")
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(out.getvalue())
+    filename = f"qingshan-{prefix}-{timezone.localdate():%Y%m%d}.txt"
+    return JobOutcome(path=Path(name), filename=filename, summary={"lines": out.getvalue().count("\n")})
+
+
+def run_digest(job: Job, progress: Progress) -> JobOutcome:
+    return _command_as_file("desk_digest", prefix="desk-digest", progress=progress, message=_("正在发送每日汇总邮件…"))
+
+
+def run_escalate(job: Job, progress: Progress) -> JobOutcome:
+    return _command_as_file("escalate_supervision", prefix="supervision-escalation", progress=progress,
+                            message=_("正在升级逾期督办事项…"))
+
+
+register_job_kind(DIGEST_KIND, run_digest, max_attempts=1)
+register_job_kind(ESCALATE_KIND, run_escalate, max_attempts=1)
