@@ -249,3 +249,19 @@ def test_an_officer_renamed_in_the_user_admin_forgets_the_staff_lines_naming_the
     assert response.status_code == 302, response.content.decode()[:2000]
     assert ProjectExportCells.objects.get(project=project).staff_line is None
     assert Job.objects.filter(kind=REFRESH_EXPORT_LINES_KIND).count() == 1
+
+
+def test_the_lines_alone_are_rebuilt_from_the_stored_cells():
+    """``rebuild_export_cells --lines-only`` (after generate_demo, which stores the cells itself)."""
+    projects = ProjectFactory.create_batch(3, investors=[EnterpriseFactory(slug="line-investor")])
+    bare = ProjectFactory()
+    ProjectExportCells.objects.filter(project=bare).delete()  # no cells: left alone, exported live
+    ProjectExportCells.objects.update(public_line=None, staff_line=None)
+    out = io.StringIO()
+    call_command("rebuild_export_cells", "--lines-only", stdout=out)
+    assert out.getvalue().startswith("3 ")
+    stored = _stored()
+    fresh = _fresh()
+    assert all(stored[p.pk] == fresh[p.pk] for p in projects)
+    assert "line-investor" in stored[projects[0].pk][5]
+    assert bare.pk not in stored

@@ -31,6 +31,7 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
+from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from psycopg import sql as psycopg_sql
@@ -247,7 +248,9 @@ class CopyTable:
             raise ValueError(f"{model.__name__} has no columns {sorted(unknown)}")
         self.defaults = {
             f.attname: now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default()
-            for f in model._meta.concrete_fields if not f.primary_key
+            for f in model._meta.concrete_fields
+            # A column with a database default the rows do not give is left to the database.
+            if not f.primary_key and (f.attname in self.columns or f.db_default is NOT_PROVIDED)
         }
         self.rest = [name for name in self.defaults if name not in self.columns]
         self.formats = [_copy_column(by_name[name]) for name in self.columns]
