@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 from django.db import connections, models
-from django.db.models import Max, Min
 from django.db.models.expressions import RawSQL
 from django.urls import get_script_prefix
 from django.utils import timezone
@@ -48,7 +47,9 @@ def line_values() -> dict:
 def _statement(projects: models.QuerySet, values: dict | None = None) -> tuple[str, tuple]:
     values = stored_values() if values is None else values
     columns = list(values)
-    select = projects.order_by().annotate(**{f"cell_{i}": values[c] for i, c in enumerate(columns)}).values_list(
+    # Rows are written in the queryset's explicit order, if it has one (the rebuild's: see _in_export_order).
+    ordered = projects if projects.query.order_by else projects.order_by()
+    select = ordered.annotate(**{f"cell_{i}": values[c] for i, c in enumerate(columns)}).values_list(
         "pk", *(f"cell_{i}" for i in range(len(columns)))
     )
     sql, params = select.query.sql_with_params()
@@ -166,12 +167,15 @@ def _in_batches(refresh: Callable[..., int], batches: list[models.QuerySet], *, 
     return done
 
 
-def _id_ranges() -> list[models.QuerySet]:
-    bounds = Project.objects.aggregate(low=Min("pk"), high=Max("pk"))
-    if bounds["low"] is None:
-        return []
-    return [Project.objects.filter(pk__gte=start, pk__lt=start + REBUILD_BATCH)
-            for start in range(bounds["low"], bounds["high"] + 1, REBUILD_BATCH)]
+def _in_export_order(projects: models.QuerySet) -> list[models.QuerySet]:
+    """``projects`` in batches of ``REBUILD_BATCH``, each written in the ledger's default order, which is
+    the export's: the rebuilt side table lies on disk in the order the export reads it, so the full
+    export's lookups into it are nearly sequential (at 1M: 4.5 s of random page reads become ~2 s).
+    Rows rewritten later by the door move; the next rebuild puts them back."""
+    ordering = Project._meta.ordering
+    ids = list(projects.order_by(*ordering).values_list("pk", flat=True))
+    return [Project.objects.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (ids[start : start + REBUILD_BATCH],)))
+            .order_by(*ordering) for start in range(0, len(ids), REBUILD_BATCH)]
 
 
 def export_lines_refresh_stale(*, workers: int = 1, report: Callable[[int, int], None] | None = None) -> int:
@@ -179,9 +183,7 @@ def export_lines_refresh_stale(*, workers: int = 1, report: Callable[[int, int],
     if connections[Project.objects.db].vendor != "postgresql":
         return 0
     stale = ProjectExportCells.objects.filter(models.Q(public_line=None) | models.Q(staff_line=None))
-    ids = list(stale.order_by("project_id").values_list("project_id", flat=True))
-    batches = [Project.objects.filter(pk__in=ids[start : start + REBUILD_BATCH])
-               for start in range(0, len(ids), REBUILD_BATCH)]
+    batches = _in_export_order(Project.objects.filter(pk__in=stale.values("project_id")))
     return _in_batches(export_lines_refresh, batches, workers=workers, report=report)
 
 
@@ -193,7 +195,7 @@ def export_cells_rebuild(*, workers: int = 1, lines_only: bool = False,
     if connections[Project.objects.db].vendor != "postgresql":
         return 0
     refresh = export_lines_refresh if lines_only else export_cells_refresh
-    return _in_batches(refresh, _id_ranges(), workers=workers, report=report)
+    return _in_batches(refresh, _in_export_order(Project.objects.all()), workers=workers, report=report)
 
 
 def export_cells_differing(*, projects: models.QuerySet) -> int:
@@ -208,7 +210,9 @@ def export_cells_differing(*, projects: models.QuerySet) -> int:
     stored = ProjectSerializer.Meta.stored_cells
     values = stored_cell_values(Project, ProjectSerializer(context={}), stored)
     columns = list(values)
-    select = projects.order_by().annotate(**{f"cell_{i}": values[c] for i, c in enumerate(columns)}).values_list(
+    # Rows are written in the queryset's explicit order, if it has one (the rebuild's: see _in_export_order).
+    ordered = projects if projects.query.order_by else projects.order_by()
+    select = ordered.annotate(**{f"cell_{i}": values[c] for i, c in enumerate(columns)}).values_list(
         "pk", *(f"cell_{i}" for i in range(len(columns)))
     )
     sql, params = select.query.sql_with_params()

@@ -15,6 +15,10 @@ turns each into an ORM expression that yields exactly the text of the cell the s
 
 The result is an annotated ``values_list()`` of the same filtered, ordered queryset the view would
 serialise; ``ledger.exports.copy_statement`` wraps its SELECT in ``COPY (...) TO STDOUT WITH (FORMAT csv)``.
+
+:func:`csv_line_value` joins a row's cells into its whole CSV line, quoted as COPY quotes; a serializer
+whose ``Meta.stored_cells`` names line columns has each record's public and staff line stored
+(``projects.export_cells``), and the CSV export (:func:`export_lines`) copies those, one text per row.
 A field this module does not know raises :class:`Unsupported`, and the export falls back to the
 serializer. PostgreSQL only (``to_char``, ``string_agg``, ``to_json``).
 """
@@ -328,13 +332,10 @@ def csv_line_value(model: type[models.Model], serializer: serializers.Serializer
     """The whole CSV line (no line end) of a ``model`` row as the export writes it for ``serializer``'s
     reader, with ``LINK_BASE`` for the links' base: each cell computed live, or with ``stored`` the
     to-many cells read from the side table."""
-    urls = _LineUrls(serializer.context)
-    expressions = []
-    for name in export_columns(serializer):
-        field = serializer.fields[name]
-        expression, guard = cell_expression(name, field, model, serializer.context, urls, stored)
-        cell = Sql(GUARDED if guard else UNGUARDED, expression)
-        expressions.append(cell if isinstance(field, _FIXED_FORMAT) else Sql(_CSV_QUOTED, cell))
+    expressions = [
+        cell if isinstance(field, _FIXED_FORMAT) else Sql(_CSV_QUOTED, cell)
+        for field, cell in _guarded_cells(model, serializer, _LineUrls(serializer.context), stored)
+    ]
     placeholders = ", ".join(f"{{{index}}}" for index in range(len(expressions)))
     return Sql(f"array_to_string(ARRAY[{placeholders}]::text[], ',', '')", *expressions)
 
@@ -416,6 +417,17 @@ def _cell_expression(name: str, field, model: type[models.Model], context: dict,
     return _scalar(field, F(source))
 
 
+def _guarded_cells(model: type[models.Model], serializer: serializers.Serializer, urls: _Urls,
+                   stored: StoredCells | None) -> list[tuple[serializers.Field, Sql]]:
+    """(field, the cell's final text or NULL: guarded where it may start a formula) per export column."""
+    cells = []
+    for name in export_columns(serializer):
+        field = serializer.fields[name]
+        expression, guard = cell_expression(name, field, model, serializer.context, urls, stored)
+        cells.append((field, Sql(GUARDED if guard else UNGUARDED, expression)))
+    return cells
+
+
 def export_cells(
     queryset: models.QuerySet, serializer: serializers.Serializer, *, stored: bool = True
 ) -> tuple[list[str], models.QuerySet]:
@@ -425,16 +437,11 @@ def export_cells(
     The serializer's ``Meta.stored_cells`` are read from their side table (``stored=False``: every
     cell computed live, the reference the stored cells are tested against).
     """
-    model = serializer.Meta.model
-    urls = _Urls(serializer.context)
-    columns = export_columns(serializer)
     kept = getattr(serializer.Meta, "stored_cells", None) if stored else None
-    annotations = {}
-    for index, name in enumerate(columns):
-        expression, guard = cell_expression(name, serializer.fields[name], model, serializer.context, urls, kept)
-        annotations[f"{CELL_PREFIX}{index}"] = Sql(GUARDED if guard else UNGUARDED, expression)
-    cells = queryset.select_related(None).prefetch_related(None).annotate(**annotations)
-    return columns, cells.values_list(*annotations)
+    cells = _guarded_cells(serializer.Meta.model, serializer, _Urls(serializer.context), kept)
+    annotations = {f"{CELL_PREFIX}{index}": cell for index, (_field, cell) in enumerate(cells)}
+    rows = queryset.select_related(None).prefetch_related(None).annotate(**annotations)
+    return export_columns(serializer), rows.values_list(*annotations)
 
 
 def export_lines(queryset: models.QuerySet, serializer: serializers.Serializer) -> tuple[list[str], models.QuerySet]:
