@@ -580,8 +580,19 @@ def worker(size: str, args) -> dict:
                 results[name]["wrk"] = got
                 # wrk leaves up to 16 accepted requests in gunicorn's queue: let the workers finish them
                 # before the next case, so that no case pays for the one before it.
-                for busy in (server, cached_server):
-                    got["drain_s"] = busy.wait_idle()
+                # A worker waiting on PostgreSQL uses no CPU: also wait until the database runs nothing
+                # but this process's own connection.
+                drain_started = time.monotonic()
+                while time.monotonic() - drain_started < 300:
+                    for busy in (server, cached_server):
+                        busy.wait_idle()
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                       "AND state = 'active' AND pid <> pg_backend_pid()")
+                        if cursor.fetchone()[0] == 0:
+                            break
+                    time.sleep(0.5)
+                got["drain_s"] = time.monotonic() - drain_started
         export.update(measure_exports(server, csv_path, cookie, export, args, url, user))
     ordered = {name: results[name] for name, *_rest in cases}
     return {"cases": ordered, "export": export, "postgres": f"PostgreSQL {postgres}", "cache": cache_backend}
