@@ -4,6 +4,8 @@ Related records are given as a slug plus a link; a related record the reader may
 given as ``null`` (or left out of a list). See ``ledger.api.base`` for who sees what.
 """
 
+import re
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -18,12 +20,40 @@ def is_visible(obj, context: dict) -> bool:
     return shown(obj, private=bool(context.get("private"))) is not None
 
 
+#: A slug that ``reverse()`` puts in a URL unchanged: every character is one ``quote()`` leaves alone
+#: (and the detail route's ``[^/]+`` matches it). Other slugs go through ``reverse()`` one by one.
+PLAIN_SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
+_URL_MARKER = "qs-api-url-slug-marker"
+#: The request attribute holding each view's link as (before the slug, after the slug).
+_URL_PARTS = "_qingshan_api_url_parts"
+
+
+def _reverse_url(view_name: str, slug: str, request) -> str:
+    path = reverse(f"api:{view_name}", kwargs={"slug": slug})
+    return request.build_absolute_uri(path) if request is not None else path
+
+
 def api_url(view_name: str, slug: str, context: dict) -> str:
     """Absolute API link. Unlike DRF's ``reverse`` it does not carry ``?format=`` over: an export's
-    links are the same as the JSON's."""
-    path = reverse(f"api:{view_name}", kwargs={"slug": slug})
+    links are the same as the JSON's.
+
+    A page of 50 projects has about 230 links: each view's link is reversed once per request (with a
+    marker for the slug) and the slug put in its place, which is exactly what ``reverse()`` and
+    ``build_absolute_uri()`` return for a plain slug (``PLAIN_SLUG_RE``)."""
     request = context.get("request")
-    return request.build_absolute_uri(path) if request is not None else path
+    if request is None or not isinstance(slug, str) or not PLAIN_SLUG_RE.fullmatch(slug):
+        return _reverse_url(view_name, slug, request)
+    cache = getattr(request, _URL_PARTS, None)
+    if cache is None:
+        cache = {}
+        setattr(request, _URL_PARTS, cache)
+    parts = cache.get(view_name)
+    if parts is None:
+        url = _reverse_url(view_name, _URL_MARKER, request)
+        parts = cache[view_name] = tuple(url.split(_URL_MARKER)) if url.count(_URL_MARKER) == 1 else ()
+    if not parts:
+        return _reverse_url(view_name, slug, request)
+    return parts[0] + slug + parts[1]
 
 
 @extend_schema_field({"type": "string", "format": "uri", "description": "API link of this record."})
