@@ -6,14 +6,16 @@ The benchmark: one command, from the project's virtualenv, against a local Postg
     .venv/bin/python bench/run.py --sizes 10000     # one size only (no 100k/10k ratio)
     .venv/bin/python bench/run.py --regenerate      # rebuild the databases from scratch
 
-For each size it makes (or reuses) a database ``qs_bench_10k`` / ``qs_bench_100k`` on
-``--postgres`` (loopback only), migrates it, fills it with ``generate_demo --seed 1`` (timed) and
-runs ``VACUUM ANALYZE``. Then a worker process (this file with ``--worker``) measures, in one run:
-every page and endpoint in-process through the full middleware stack with Django's test client
-(no server is started, nothing listens on any address), interleaved round by round with a trivial
-view on the same stack (the framework floor); the query count of each; the full CSV and XLSX
-exports; PostgreSQL's own ``COPY (same SELECT) TO STDOUT`` through psycopg; the export's peak
-Python memory (tracemalloc). The main process prints one table and writes docs/performance.md.
+For each size it makes (or reuses) a database ``qs_bench_10k`` / ``qs_bench_100k`` / ``qs_bench_1m``
+on ``--postgres`` (loopback only), migrates it, fills it with ``generate_demo --seed 1`` (timed) and
+runs ``VACUUM ANALYZE``. Then a worker process (this file with ``--worker``) starts gunicorn with
+production settings (``bench/serve.py``) on loopback and measures over HTTP: every page and endpoint
+at concurrency 1 (median, p95), interleaved round by round with a trivial view on the same stack (the
+framework floor), and ``wrk -c16`` for requests per second at concurrency 16; the query count of each
+(counted in-process, as gunicorn cannot report them); the full CSV export against the raw-table
+``COPY (SELECT * FROM projects_project)`` and the COPY of the export's own SELECT, with the serving
+worker's peak memory; what a large XLSX answers. The main process prints one table and writes
+docs/performance.md.
 """
 
 import argparse
