@@ -44,15 +44,20 @@ def line_values() -> dict:
     return stored_line_values(Project, _readers(), ProjectSerializer.Meta.stored_cells, from_stored_cells=True)
 
 
-def _statement(projects: models.QuerySet, values: dict | None = None) -> tuple[str, tuple]:
-    values = stored_values() if values is None else values
+def _fresh_select(projects: models.QuerySet, values: dict) -> tuple[list[str], str, tuple]:
+    """(side-table columns, SELECT of ``pk, cell_0, cell_1 ...`` computing them fresh, its parameters), in
+    the queryset's explicit order if it has one (the rebuild's: see _in_export_order)."""
     columns = list(values)
-    # Rows are written in the queryset's explicit order, if it has one (the rebuild's: see _in_export_order).
     ordered = projects if projects.query.order_by else projects.order_by()
     select = ordered.annotate(**{f"cell_{i}": values[c] for i, c in enumerate(columns)}).values_list(
         "pk", *(f"cell_{i}" for i in range(len(columns)))
     )
     sql, params = select.query.sql_with_params()
+    return columns, sql, params
+
+
+def _statement(projects: models.QuerySet, values: dict | None = None) -> tuple[str, tuple]:
+    columns, sql, params = _fresh_select(projects, stored_values() if values is None else values)
     table = ProjectExportCells._meta.db_table
     quote = connections[projects.db].ops.quote_name
     names = ", ".join(quote(ProjectExportCells._meta.get_field(c).column) for c in columns)
@@ -207,15 +212,8 @@ def export_cells_differing(*, projects: models.QuerySet) -> int:
     connection = connections[projects.db]
     if connection.vendor != "postgresql":
         return 0
-    stored = ProjectSerializer.Meta.stored_cells
-    values = stored_cell_values(Project, ProjectSerializer(context={}), stored)
-    columns = list(values)
-    # Rows are written in the queryset's explicit order, if it has one (the rebuild's: see _in_export_order).
-    ordered = projects if projects.query.order_by else projects.order_by()
-    select = ordered.annotate(**{f"cell_{i}": values[c] for i, c in enumerate(columns)}).values_list(
-        "pk", *(f"cell_{i}" for i in range(len(columns)))
-    )
-    sql, params = select.query.sql_with_params()
+    values = stored_cell_values(Project, ProjectSerializer(context={}), ProjectSerializer.Meta.stored_cells)
+    columns, sql, params = _fresh_select(projects, values)
     quote = connection.ops.quote_name
     fresh = ", ".join(f"fresh.cell_{i}" for i in range(len(columns)))
     kept = ", ".join(f"kept.{quote(ProjectExportCells._meta.get_field(c).column)}" for c in columns)

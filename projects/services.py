@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from jobs.services import job_start
@@ -104,7 +105,7 @@ class ListedRecordRules(WriteRules):
             export_cells_refresh_listing(record=record)
 
 
-def export_lines_forget(*, projects) -> int:
+def export_lines_forget(*, projects: QuerySet[Project]) -> int:
     """Forget the stored CSV lines of ``projects`` (a change that reaches many of them at once) and, if
     there were any, queue the job that computes them again; the export computes them live meanwhile."""
     forgotten = export_lines_invalidate(projects=projects)

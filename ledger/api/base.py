@@ -185,21 +185,20 @@ class LedgerViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     # Exports computed by PostgreSQL (COPY for CSV), see export_sql; False keeps the serializer path.
     sql_exports = True
 
-    def export_cells(self, queryset, serializer):
+    def _sql_export(self, build, queryset, serializer):
+        """``build(queryset, serializer)`` on PostgreSQL, or None (the serializer path) where it cannot."""
         if not self.sql_exports or connections[queryset.db].vendor != "postgresql":
             return None
         try:
-            return export_cells(queryset, serializer)
+            return build(queryset, serializer)
         except Unsupported:
             return None
 
+    def export_cells(self, queryset, serializer):
+        return self._sql_export(export_cells, queryset, serializer)
+
     def export_lines(self, queryset, serializer):
-        if not self.sql_exports or connections[queryset.db].vendor != "postgresql":
-            return None
-        try:
-            return export_lines(queryset, serializer)
-        except Unsupported:
-            return None
+        return self._sql_export(export_lines, queryset, serializer)
 
 
 def ledger_schema(tag: str, serializer_class, private_fields: tuple[str, ...] = ()):
