@@ -218,12 +218,14 @@ def project_list(request: HttpRequest) -> HttpResponse:
                     paginator_class=partial(CappedCountPaginator, search=search))
     projects = selectors.hide_unpublished_relations(page.object_list)
     active = {key for key, values in request.GET.lists() if key != "page" and any(values)}
+    choices = selectors.filter_choices()
+    choices["events"] = selectors.event_menu(events=choices["events"], selected=request.GET.get("event", ""))
     context = {
         "filterset": filterset,
         "filter_errors": errors,
         "page": page,
         "projects": projects,
-        "choices": selectors.filter_choices(),
+        "choices": choices,
         "params": request.GET,
         "selected_stages": request.GET.getlist("stage"),
         "has_filters": bool(active),

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from projects import selectors
 from projects.stages import Stage
-from tests.factories import ProjectFactory, SectorFactory
+from tests.factories import ProjectFactory, SectorFactory, SigningEventFactory
 from tests.site_world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -232,3 +233,20 @@ def test_a_failing_view_gets_the_friendly_500_page(client, world, monkeypatch, s
     response = client.get("/")
     assert response.status_code == 500
     assert "服务器出了点问题" in response.content.decode()
+
+
+def test_the_conference_menu_lists_the_recent_ones_and_keeps_an_older_one_chosen(client, monkeypatch):
+    """A ledger holds thousands of signing conferences: the menu lists the most recent, an older one is
+    chosen from the conferences' page and stays selected in the menu while it filters the list."""
+    monkeypatch.setattr(selectors, "EVENT_MENU_SIZE", 2)
+    old = SigningEventFactory(slug="old-conference", name="早年签约会", held_on=datetime.date(2019, 5, 1))
+    for day in (1, 2):
+        SigningEventFactory(slug=f"recent-{day}", name=f"近期签约会{day}", held_on=datetime.date(2026, 3, day))
+    ProjectFactory(signing_event=old, name="早年签约的项目")
+    menu = re.search(r'<select id="f-event".*?</select>', client.get(reverse("projects:project_list")).content.decode(),
+                     re.S).group(0)
+    assert "recent-1" in menu and "recent-2" in menu and "old-conference" not in menu
+    body = client.get(reverse("projects:project_list"), {"event": "old-conference"}).content.decode()
+    menu = re.search(r'<select id="f-event".*?</select>', body, re.S).group(0)
+    assert '<option value="old-conference" selected>早年签约会</option>' in menu
+    assert "早年签约的项目" in body
