@@ -22,6 +22,16 @@ from tests.browser.test_public_site import CHROMIUM, SCREENSHOTS
 from tests.factories import StaffUserFactory, SuperUserFactory
 
 AXE = Path(os.environ.get("AXE_CORE_JS") or Path(settings.BASE_DIR) / "var/axe/node_modules/axe-core/axe.min.js")
+
+
+def serious_violations(page) -> list[tuple[str, list]]:
+    """axe-core's critical and serious findings on the page as it stands: (rule, first three targets)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run({resultTypes: ['violations']})")
+    return [(v["id"], [node["target"] for node in v["nodes"][:3]]) for v in result["violations"]
+            if v["impact"] in ("critical", "serious")]
+
+
 PASSWORD = "correct horse battery staple 16"
 
 pytestmark = [
@@ -94,10 +104,7 @@ def test_axe_finds_nothing_critical_or_serious_on_the_admin_pages(office, live_s
     for path in ADMIN_PAGES:
         page.goto(live_server.url + path.format(pk=office.pk))
         page.wait_for_load_state("networkidle")
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("axe.run({resultTypes: ['violations']})")
-        bad = [(v["id"], [node["target"] for node in v["nodes"][:3]]) for v in result["violations"]
-               if v["impact"] in ("critical", "serious")]
+        bad = serious_violations(page)
         if bad:
             found[path] = bad
     assert found == {}

@@ -13,7 +13,7 @@ from jobs.models import Job, JobStatus
 from jobs.services import job_start
 from projects.models import Project
 from tests.browser.signin import authenticator
-from tests.browser.test_admin_screen import AXE, PASSWORD, logged_in
+from tests.browser.test_admin_screen import AXE, PASSWORD, logged_in, serious_violations
 from tests.browser.test_public_site import CHROMIUM
 from tests.factories import SectorFactory, SuperUserFactory
 from tests.jobs.test_export_job import run_worker
@@ -96,10 +96,7 @@ def test_axe_finds_nothing_critical_or_serious_on_the_import_job_pages(transacti
     found = {}
     for path in pages:
         page.goto(live_server.url + path)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("axe.run({resultTypes: ['violations']})")
-        bad = [(v["id"], [node["target"] for node in v["nodes"][:3]]) for v in result["violations"]
-               if v["impact"] in ("critical", "serious")]
+        bad = serious_violations(page)
         if bad:
             found[path] = bad
     assert found == {}
