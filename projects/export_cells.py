@@ -80,30 +80,31 @@ def export_cells_refresh(*, projects: models.QuerySet) -> int:
         return cursor.rowcount
 
 
-# The refresh by ids, compiled once per process for each time zone and URL prefix (the statement is
-# large: two whole CSV lines of expressions); the ids are its one array parameter.
-_IDS = object()
-_BY_IDS: dict[tuple, tuple[str, tuple]] = {}
+# The refreshes the door makes on every write, each compiled once per process for each time zone and
+# URL prefix (the statement is large: two whole CSV lines of expressions). Which projects is a
+# subquery with one parameter: ids as an array, or the record a through table links them to.
+_PARAMETER = object()
+_COMPILED: dict[tuple, tuple[str, tuple]] = {}
 
 
-def _statement_by_ids(using: str) -> tuple[str, tuple]:
-    key = (using, timezone.get_current_timezone_name(), get_script_prefix())
-    if key not in _BY_IDS:
-        projects = Project.objects.using(using).filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (_IDS,)))
-        _BY_IDS[key] = _statement(projects)
-    return _BY_IDS[key]
+def _refresh_where(projects_sql: str, value) -> int:
+    """Refresh the projects whose ids ``projects_sql`` (one ``%s``, given ``value``) selects."""
+    using = Project.objects.db
+    key = (using, projects_sql, timezone.get_current_timezone_name(), get_script_prefix())
+    if key not in _COMPILED:
+        projects = Project.objects.using(using).filter(pk__in=RawSQL(projects_sql, (_PARAMETER,)))
+        _COMPILED[key] = _statement(projects)
+    sql, params = _COMPILED[key]
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, tuple(value if param is _PARAMETER else param for param in params))
+        return cursor.rowcount
 
 
 def export_cells_refresh_projects(*, project_ids: Iterable[int]) -> int:
     ids = [pk for pk in project_ids if pk is not None]
-    using = Project.objects.db
-    connection = connections[using]
-    if not ids or connection.vendor != "postgresql":
+    if not ids or connections[Project.objects.db].vendor != "postgresql":
         return 0
-    sql, params = _statement_by_ids(using)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, tuple(ids if param is _IDS else param for param in params))
-        return cursor.rowcount
+    return _refresh_where("SELECT unnest(%s::bigint[])", ids)
 
 
 def export_cells_refresh_listing(*, record: models.Model) -> int:
@@ -111,12 +112,16 @@ def export_cells_refresh_listing(*, record: models.Model) -> int:
     if connections[Project.objects.db].vendor != "postgresql" or record.pk is None:
         return 0
     if isinstance(record, Enterprise):
-        links = Project.investors.through.objects.filter(enterprise_id=record.pk)
+        through = Project.investors.through
     elif isinstance(record, ResearchInstitute):
-        links = Project.institutes.through.objects.filter(researchinstitute_id=record.pk)
+        through = Project.institutes.through
     else:
         raise TypeError(type(record).__name__)
-    return export_cells_refresh(projects=Project.objects.filter(pk__in=links.values("project_id")))
+    link = next(f for f in through._meta.concrete_fields if f.is_relation and f.related_model is type(record))
+    quote = connections[Project.objects.db].ops.quote_name
+    return _refresh_where(
+        f"SELECT {quote('project_id')} FROM {quote(through._meta.db_table)} WHERE {quote(link.column)} = %s", record.pk
+    )
 
 
 def export_lines_invalidate(*, projects: models.QuerySet) -> int:

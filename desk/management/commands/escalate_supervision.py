@@ -3,26 +3,20 @@
 The logic is ``desk.services.supervision_escalate_overdue``; this command only runs it and says what it did.
 """
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from desk.jobs import ESCALATE_KIND
 from desk.services import supervision_escalate_overdue
-from jobs.services import job_start
+from jobs.commands import BackgroundCommand
 
 
-class Command(BaseCommand):
+class Command(BackgroundCommand):
     help = "Escalate every overdue 督办 item one level (blue → yellow → red) and notify the people responsible."
+    job_kind, job_title = ESCALATE_KIND, gettext_lazy("升级逾期督办事项")
+    background_help = "Queue it as a job (the worker runs it; what it printed is on the 任务 page)."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--background", action="store_true",
-                            help="Queue it as a job (the worker runs it; what it printed is on the 任务 page).")
-
-    def handle(self, *args, background: bool = False, **options):
-        if background:
-            job = job_start(kind=ESCALATE_KIND, title=_("升级逾期督办事项"), user=None)
-            self.stdout.write(_("已排队为后台任务 #%(id)d。") % {"id": job.pk})
-            return
+    def run(self, *args, **options):
         escalated = supervision_escalate_overdue()
         for item in escalated:
             self.stdout.write(_("已升级为%(level)s：%(item)s（期限 %(deadline)s，责任单位 %(unit)s）") % {

@@ -8,30 +8,29 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from jobs.services import job_start
+from jobs.commands import BackgroundCommand
 from projects import alerts
 from projects.jobs import PROGRESS_ALERTS_KIND
 
 
-class Command(BaseCommand):
+class Command(BackgroundCommand):
     help = "Print (or mail) the weekly list of red and yellow projects, per officer."
+    job_kind, job_title = PROGRESS_ALERTS_KIND, gettext_lazy("进度预警清单")
+    background_help = "Queue it as a job (the worker runs it; the file is on the 任务 page)."
 
     def add_arguments(self, parser):
         parser.add_argument("--mail", action="store_true", help="Mail each officer their list.")
         parser.add_argument("--no-mail", action="store_true", help="Only print, even if e-mail is configured.")
-        parser.add_argument("--background", action="store_true",
-                            help="Queue it as a job (the worker runs it; the file is on the 任务 page).")
+        super().add_arguments(parser)
 
-    def handle(self, *args, mail: bool = False, no_mail: bool = False, background: bool = False, **options):
-        if background:
-            job = job_start(kind=PROGRESS_ALERTS_KIND, title=_("进度预警清单"), user=None,
-                            params={"mail": mail and not no_mail})
-            self.stdout.write(_("已排队为后台任务 #%(id)d。") % {"id": job.pk})
-            return
+    def job_params(self, options):
+        return {"mail": options.get("mail", False) and not options.get("no_mail", False)}
+
+    def run(self, *args, mail: bool = False, no_mail: bool = False, **options):
         now = timezone.now()
         should_mail = (mail or bool(getattr(settings, "EMAIL_HOST_CONFIGURED", False))) and not no_mail
         limits = alerts.thresholds()

@@ -2,32 +2,29 @@
 
 import os
 
-from django.core.management.base import BaseCommand
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from jobs.services import job_start
+from jobs.commands import BackgroundCommand
 from projects.export_cells import export_cells_rebuild
 from projects.jobs import REBUILD_EXPORT_CELLS_KIND
 
 
-class Command(BaseCommand):
+class Command(BackgroundCommand):
     help = "Recompute the CSV export's stored cells and lines of every project."
+    job_kind, job_title = REBUILD_EXPORT_CELLS_KIND, gettext_lazy("重建导出单元格")
+    background_help = "Queue it as a job (the worker runs it; its row count is on the 任务 page)."
 
     def add_arguments(self, parser):
         parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1),
                             help="Connections working at once (default: the cores, at most 4).")
         parser.add_argument("--lines-only", action="store_true",
                             help="Only the CSV lines, from the stored cells (after generate_demo, which stores the cells).")
-        parser.add_argument("--background", action="store_true",
-                            help="Queue it as a job (the worker runs it; its row count is on the 任务 page).")
+        super().add_arguments(parser)
 
-    def handle(self, *args, background: bool = False, **options):
-        if background:
-            job = job_start(kind=REBUILD_EXPORT_CELLS_KIND, title=_("重建导出单元格"), user=None,
-                            params={"lines_only": options["lines_only"]})
-            self.stdout.write(_("已排队为后台任务 #%(id)d。") % {"id": job.pk})
-            return
+    def job_params(self, options):
+        return {"lines_only": options["lines_only"]}
 
+    def run(self, *args, **options):
         def report(done: int, total: int) -> None:
             if options["verbosity"] > 1:
                 self.stderr.write(f"  batch {done} / {total}")
