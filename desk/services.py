@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from ledger.history import save_with_history
 from ledger.permissions import require
 from ledger.writes import attribute
-from projects.models import Project, ProjectMilestone
+from projects.models import FundsEntry, Project, ProjectMilestone
 from projects.services import project_save
 
 from .files import check_upload
@@ -225,6 +225,7 @@ def task_set_done(*, task: Task, done: bool, user: AbstractBaseUser | None) -> T
 def evidence_attach(
     *, project: Project, upload: UploadedFile, title: str, user: AbstractBaseUser | None,
     kind: str = EvidenceKind.OTHER, milestone: ProjectMilestone | None = None, interaction: Interaction | None = None,
+    funds_entry: FundsEntry | None = None,
 ) -> EvidenceDocument:
     """Store an evidence file and its record, both or neither.
 
@@ -237,8 +238,10 @@ def evidence_attach(
         raise ValidationError({"milestone": _("该节点不属于此项目。")})
     if interaction is not None and interaction.project_id != project.pk:
         raise ValidationError({"interaction": _("该走访记录不属于此项目。")})
+    if funds_entry is not None and funds_entry.project_id != project.pk:
+        raise ValidationError({"funds_entry": _("该到位资金记录不属于此项目。")})
     document = EvidenceDocument(
-        project=project, milestone=milestone, interaction=interaction, kind=kind,
+        project=project, milestone=milestone, interaction=interaction, funds_entry=funds_entry, kind=kind,
         title=(title or "").strip() or (upload.name or "")[:200], original_name=(upload.name or "")[:255],
         content_type=checked.content_type, size=checked.size, storage_token=secrets.token_hex(16),
         extension=checked.extension, uploaded_by=user if user is not None and user.is_authenticated else None,

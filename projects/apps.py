@@ -7,7 +7,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("招商项目库")
 
     def ready(self) -> None:
-        # The project rules (the stage table) register themselves with the write door, the public
+        # The project rules (the stage table) and the funds ledger's register themselves with the write door, the public
         # pages their staff previews (ledger.preview), the ledger's kinds of job (progress alerts)
         # with the job engine.
-        from . import checks, jobs, services, two_factor, views  # noqa: F401
+        from . import checks, funds, jobs, services, two_factor, views  # noqa: F401

@@ -34,7 +34,7 @@ from ledger.money import wan_to_yi
 
 from .alerts import AlertColour, with_alert
 from .models import DuplicateFlag, DuplicateStatus, Project
-from .stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
+from .stages import MAIN_PATH, Stage, reached_condition
 
 PERCENT_PLACES = Decimal("0.1")
 
@@ -50,21 +50,8 @@ def _projects(queryset: QuerySet[Project] | None) -> QuerySet[Project]:
 
 
 def reached_stage_condition(stage: str) -> Q:
-    """Projects that have reached ``stage`` of the main path.
-
-    A project has reached a stage when its current stage is that one or a later one, or when it
-    carries the date of that stage or of any later one (stages may be skipped, e.g. 已签约 → 已开工,
-    and a project put on hold keeps the dates it reached). So the funnel never widens downwards.
-    """
-    index = MAIN_PATH.index(stage)
-    if index == 0:
-        return Q(pk__isnull=False)  # every project was negotiated first, whatever became of it.
-    condition = Q(stage__in=MAIN_PATH[index:])
-    for later in MAIN_PATH[index:]:
-        date_field = STAGE_DATE_FIELDS.get(later)
-        if date_field:
-            condition |= Q(**{f"{date_field}__isnull": False})
-    return condition
+    """Projects that have reached ``stage`` of the main path (``stages.reached_condition``)."""
+    return reached_condition(stage)
 
 
 def signed_condition() -> Q:

@@ -7,6 +7,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from projects.two_factor import two_factor_required
+from tests.clock import Clock
 from tests.factories import SuperUserFactory
 
 
@@ -56,3 +57,9 @@ def _force_login_passes_the_second_step(monkeypatch):
             session.save()
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """A frozen clock: ``clock.set(date)`` moves ``timezone.now()`` to that day."""
+    return Clock(monkeypatch)
