@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from ledger.history import save_with_history
 from ledger.permissions import require
 from ledger.writes import attribute
+from projects import plans
 from projects.models import FundsEntry, Project, ProjectMilestone
 from projects.services import project_save
 
@@ -337,6 +338,33 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
             sent += bool(notification_send(
                 recipient=person, kind=kind, message=text % {"item": item, "due": item.deadline.isoformat()},
                 url=_admin_url(item), key=f"item-{item.pk}-{kind}-{today.isoformat()}"))
+    return sent
+
+
+def plan_reminders_send(*, today: datetime.date | None = None) -> int:
+    """Remind each officer of their projects' planned dates coming up (``PLAN_REMINDER_DAYS`` before:
+    30 and 7 by default): one notice per project, planned date and number of days, however often it
+    runs. A run that missed days sends the reminder of the nearest number not yet sent (7 days
+    before, not 30, when both are due), never both. Returns how many notices it sent."""
+    today = today or timezone.localdate()
+    offsets = plans.reminder_days()
+    if not offsets:
+        return 0
+    due: list[tuple[plans.PlannedDate, int, str]] = []
+    for planned in plans.upcoming_plans(on=today, within_days=offsets[0]):
+        left = (planned.due_on - today).days
+        offset = min(days for days in offsets if days >= left)
+        key = f"plan-{planned.project.pk}-{planned.stage}-{planned.due_on.isoformat()}-{offset}"
+        due.append((planned, left, key))
+    sent_keys = set(Notification.objects.filter(key__in=[key for _p, _l, key in due]).values_list("key", flat=True))
+    sent = 0
+    for planned, left, key in due:
+        if key in sent_keys:
+            continue
+        message = _("%(label)s临近：“%(project)s”%(label)s %(date)s，还有 %(days)d 天。") % {
+            "label": planned.label, "project": planned.project, "date": planned.display, "days": left}
+        sent += bool(notification_send(recipient=planned.project.officer, kind=NotificationKind.PLAN_DUE,
+                                       message=message, url=_admin_url(planned.project), key=key))
     return sent
 
 
