@@ -64,7 +64,8 @@ class YardstickFilter(admin.SimpleListFilter):
     def describe(self, parsed) -> str:
         labels = {
             "signed": _("签约"), "started": _("签约后已开工"), "on_track": _("履约正常"),
-            "funded": _("已知总投资的签约项目"), "in_production": _("投产"), "same_year": _("当年签约当年开工"),
+            "funded": _("已知总投资的签约项目"), "completed": _("竣工"), "in_production": _("投产"),
+            "same_year": _("当年签约当年开工"),
         }
         if parsed[0] == "event":
             event = SigningEvent.objects.filter(pk=parsed[2]).first()

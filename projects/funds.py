@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
@@ -74,7 +75,11 @@ class FundsEntryRules(WriteRules):
             entry.recorded_by = write.user
         if entry.received_on is not None and entry.received_on > timezone.localdate():
             errors.setdefault("received_on", []).append(_("到位日期不能晚于今天。"))
-        if entry.project_id is None or entry.amount is None:
+        try:  # a form or a factory may hand over text; a bad amount is the field's own error (full_clean)
+            amount = FundsEntry._meta.get_field("amount").to_python(entry.amount)
+        except ValidationError:
+            return errors
+        if entry.project_id is None or amount is None:
             return errors
         # The project's row lock: a second entry of the same project waits here until this one is
         # written, then sees it in the sum.
@@ -84,11 +89,11 @@ class FundsEntryRules(WriteRules):
             return errors
         others = (FundsEntry.objects.filter(project_id=entry.project_id).exclude(pk=entry.pk)
                   .aggregate(total=Sum("amount"))["total"] or ZERO)
-        if others + entry.amount > total:
+        if others + amount > total:
             errors.setdefault("amount", []).append(
                 _("登记后到位资金合计为 %(sum)s 万元，超过项目总投资 %(total)s 万元，不能登记。"
                   "请核对金额，或先修改项目的总投资。")
-                % {"sum": others + entry.amount, "total": total}
+                % {"sum": others + amount, "total": total}
             )
         return errors
 

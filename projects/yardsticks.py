@@ -33,6 +33,7 @@ from django.utils import timezone
 from ledger.money import wan_to_yi
 
 from .alerts import AlertColour, with_alert
+from .funds import funds_summary
 from .models import DuplicateFlag, DuplicateStatus, Project
 from .stages import MAIN_PATH, Stage, reached_condition
 
@@ -205,12 +206,16 @@ def stage_funnel(*, queryset: QuerySet[Project] | None = None) -> list[StageCoun
 #   ``projects.alerts``);
 # - 资金到位率 = sum of ``funds_in_place`` / sum of ``total_investment`` over the signed-in-Y
 #   projects whose total investment is known (``funded`` records);
+# - 当年到位资金 (funds received in Y): the entries of the funds ledger dated in Y, of every project
+#   in scope whatever year it was signed (``projects.funds``), with the verified part; entries
+#   without a date (the opening balances) belong to no year;
+# - completed (竣工): projects completed in Y (``completed_on`` in Y), whatever year they were signed;
 # - in_production (投产): projects that went into production in Y (``production_on`` in Y),
 #   whatever year they were signed;
 # - same_year (当年签约当年开工): signed-in-Y projects whose start date also falls in Y.
 # ---------------------------------------------------------------------------------------------
 
-YARDSTICK_KINDS = ("signed", "started", "on_track", "funded", "in_production", "same_year")
+YARDSTICK_KINDS = ("signed", "started", "on_track", "funded", "completed", "in_production", "same_year")
 
 
 def _scoped(queryset: QuerySet[Project], *, sector_ids: set[int] | None) -> QuerySet[Project]:
@@ -227,6 +232,7 @@ def yardstick_conditions(year: int) -> dict[str, Q]:
         "started": signed & started_condition(),
         "on_track": signed & ~Q(stage__in=[Stage.ON_HOLD, Stage.TERMINATED]) & ~Q(alert_colour=AlertColour.RED),
         "funded": signed & Q(total_investment__isnull=False),
+        "completed": Q(completed_on__year=year),
         "in_production": Q(production_on__year=year),
         "same_year": signed & same_year_condition(),
     }
@@ -258,16 +264,23 @@ class Yardsticks:
     funded_total_investment_wan: Decimal | None
     funds_in_place_wan: Decimal | None
     funds_rate_percent: Decimal | None
+    completed: int
     in_production: int
     same_year: int
+    funds_received_wan: Decimal | None  # None: no entry dated in the year (无记录, never 0)
+    funds_received_verified_wan: Decimal | None
 
 
 def yardsticks(
     *, year: int, queryset: QuerySet[Project] | None = None, sector_ids: set[int] | None = None
 ) -> Yardsticks:
-    """Every yardstick for signing year ``year`` in one query."""
-    figures = _figures(_annotated(_scoped(_projects(queryset), sector_ids=sector_ids)), yardstick_conditions(year))
-    return Yardsticks(year=year, performance_rate_percent=percentage(figures["on_track"], figures["signed"]), **figures)
+    """Every yardstick for signing year ``year``: one query, and one for 当年到位资金."""
+    scoped = _scoped(_projects(queryset), sector_ids=sector_ids)
+    figures = _figures(_annotated(scoped), yardstick_conditions(year))
+    received = funds_summary(projects=scoped, year=year)
+    return Yardsticks(year=year, performance_rate_percent=percentage(figures["on_track"], figures["signed"]),
+                      funds_received_wan=received.total if received.entries else None,
+                      funds_received_verified_wan=received.verified if received.entries else None, **figures)
 
 
 def _figures(queryset: QuerySet[Project], conditions: dict[str, Q], **extra) -> dict:
@@ -275,26 +288,32 @@ def _figures(queryset: QuerySet[Project], conditions: dict[str, Q], **extra) -> 
 
     Shared by the staff yardsticks and the public summary so that both compute every figure alike.
     """
+    funds = {}
+    if "funded" in conditions:  # staff only: the funds in place is an internal figure
+        funds = {"funded_total": Sum("total_investment", filter=conditions["funded"]),
+                 "funded_in_place": Sum("funds_in_place", filter=conditions["funded"])}
     figures = queryset.aggregate(
         **{kind: Count("pk", filter=condition) for kind, condition in conditions.items()},
         signed_investment=Sum("total_investment", filter=conditions["signed"]),
-        funded_total=Sum("total_investment", filter=conditions["funded"]),
-        funded_in_place=Sum("funds_in_place", filter=conditions["funded"]),
         signed_without_amount=Count("pk", filter=conditions["signed"] & Q(total_investment__isnull=True)),
+        **funds,
         **extra,
     )
-    # None, not 0, where no amount is published: the page then says 未公布.
-    funded_total = figures.pop("funded_total")
-    in_place = figures.pop("funded_in_place")
-    if funded_total is not None and in_place is None:
-        in_place = Decimal("0")  # amounts known, no funds in place reported for any of them
     figures.update(
         signed_investment_wan=figures.pop("signed_investment"),
         start_rate_percent=percentage(figures["started"], figures["signed"]),
-        funded_total_investment_wan=funded_total,
-        funds_in_place_wan=in_place,
-        funds_rate_percent=percentage(in_place or 0, funded_total or 0),
     )
+    if funds:
+        # None, not 0, where no amount is published: the page then says 未公布.
+        funded_total = figures.pop("funded_total")
+        in_place = figures.pop("funded_in_place")
+        if funded_total is not None and in_place is None:
+            in_place = Decimal("0")  # amounts known, no funds in place reported for any of them
+        figures.update(
+            funded_total_investment_wan=funded_total,
+            funds_in_place_wan=in_place,
+            funds_rate_percent=percentage(in_place or 0, funded_total or 0),
+        )
     return figures
 
 
@@ -305,10 +324,12 @@ def _figures(queryset: QuerySet[Project], conditions: dict[str, Q], **extra) -> 
 # is *on track* depends on its progress alert (``projects.alerts``), computed from when staff last
 # touched the record (``updated_at``, including edits of staff-only fields) and from the date of
 # the request. That is internal progress information, not a published fact, so the public page
-# leaves it out; the admin dashboard shows it.
+# leaves it out; the admin dashboard shows it. So with 资金到位率: the funds in place is the sum of
+# the funds ledger, staff-only records (their sources, their evidence) that apply at once, without a
+# reviewer; a public figure built on them would be a change nobody reviewed.
 # ---------------------------------------------------------------------------------------------
 
-PUBLIC_YARDSTICK_KINDS = ("signed", "started", "funded", "in_production", "same_year")
+PUBLIC_YARDSTICK_KINDS = ("signed", "started", "in_production", "same_year")
 
 
 def public_yardstick_conditions(year: int) -> dict[str, Q]:
@@ -331,10 +352,6 @@ class PublicYardsticks:
     signed_without_amount: int
     started: int
     start_rate_percent: Decimal | None
-    funded: int
-    funded_total_investment_wan: Decimal | None
-    funds_in_place_wan: Decimal | None
-    funds_rate_percent: Decimal | None
     in_production: int
     same_year: int
 

@@ -137,6 +137,13 @@ def opening_balances(apps, schema_editor):
         ])
 
 
+def forget_export_lines(apps, schema_editor):
+    """The export's columns changed (the funds in place is staff-only, 竣工 and the plan are new): the
+    stored CSV lines are computed again (live until the rebuild job or command writes them)."""
+    Cells = apps.get_model("projects", "ProjectExportCells")
+    Cells.objects.using(schema_editor.connection.alias).update(public_line=None, staff_line=None)
+
+
 def give_roles_ledger_permissions(apps, schema_editor):
     from projects.roles import sync_roles
 
@@ -151,5 +158,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunPython(create_triggers, drop_triggers),
         migrations.RunPython(opening_balances, migrations.RunPython.noop),
+        migrations.RunPython(forget_export_lines, migrations.RunPython.noop),
         migrations.RunPython(give_roles_ledger_permissions, migrations.RunPython.noop),
     ]
