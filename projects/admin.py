@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator, smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
+from accounts.users import officer_choices
 from jobs.admin_handoff import JobImportExportMixin
 from ledger.admin import WorkflowAdminMixin
 from ledger.admin_counts import changelist_paginator, with_search_branches
@@ -38,7 +39,6 @@ from .models import (
     Sector,
     SigningEvent,
 )
-from .users import officer_choices
 
 TIMESTAMP_FIELDS = ("created_at", "updated_at")
 #: A name in a changelist column is cut to this many characters (the full name shows on hover).
@@ -513,6 +513,5 @@ class ProjectMilestoneAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, obj.project)
 
 
-# Registered after the ledger admins: the duplicate-signing review; the 投资意向 follow-up; users (role membership
-# makes an account staff) and groups with Chinese permission names.
-from . import admin_auth, admin_duplicates, admin_interest, admin_users  # noqa: E402,F401
+# Registered after the ledger admins: the duplicate-signing review; the 投资意向 follow-up.
+from . import admin_duplicates, admin_interest  # noqa: E402,F401

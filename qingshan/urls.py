@@ -39,8 +39,8 @@ urlpatterns = [
     # keeps working for bookmarks.
     path("admin/ambassadors/results/", RedirectView.as_view(pattern_name="admin:ambassadors_ambassador_results",
                                                             permanent=True, query_string=True)),
-    # Issue 14: the admin's second sign-in step and its set-up (projects/two_factor.py).
-    path("admin/two-factor/", include("projects.two_factor_urls")),
+    # Issue 14: the admin's second sign-in step and its set-up (accounts/two_factor.py).
+    path("admin/two-factor/", include("accounts.two_factor_urls")),
     path("admin/", admin.site.urls),
     # The language switch is a POST form on every public page. Exempt from CSRF (switching a visitor's
     # language is harmless) so that pages carry no per-visitor token and can be cached (qingshan/cache.py).

@@ -9,9 +9,7 @@ from django.utils.translation import gettext as _
 from ledger.admin import DeleteThroughDoorMixin
 
 from .admin_auth import ChinesePermissionsMixin
-from .models import Project
-from .services import export_lines_forget
-from .users import privileged_group_ids, user_is_privileged, user_roles_apply
+from .users import privileged_group_ids, user_is_privileged, user_roles_apply, user_username_changed
 
 User = get_user_model()
 
@@ -20,7 +18,7 @@ class StaffUserAdmin(ChinesePermissionsMixin, DeleteThroughDoorMixin, UserAdmin)
     """Permissions read in Chinese (``admin_auth``). An account named by ledger records (as 招商专员, as who recorded a milestone) cannot be deleted:
     deactivate it instead (``DeleteThroughDoorMixin``).
 
-    Separation of duties (``projects.users``): only a superuser grants superuser or staff status,
+    Separation of duties (``accounts.users``): only a superuser grants superuser or staff status,
     permissions, or a privileged group (the reviewer's and administrator's roles); the 管理员 role sees
     those fields read-only and may only give the officer's and viewer's groups; nobody changes their
     own groups or permissions; a privileged account is changed by superusers only (its password
@@ -55,8 +53,8 @@ class StaffUserAdmin(ChinesePermissionsMixin, DeleteThroughDoorMixin, UserAdmin)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if change and "username" in form.changed_data:  # the staff CSV names a project's officer by it
-            export_lines_forget(projects=Project.objects.filter(officer=form.instance))
+        if change and "username" in form.changed_data:  # e.g. the staff CSV names a project's officer by it
+            user_username_changed(user=form.instance)
         if user_roles_apply(user=form.instance):
             messages.info(
                 request,

@@ -47,7 +47,7 @@ class ChinesePermissionsMixin:
 
 
 class LedgerGroupAdmin(ChinesePermissionsMixin, GroupAdmin):
-    """Only superusers give a group permissions or change a privileged group (``projects.users``):
+    """Only superusers give a group permissions or change a privileged group (``accounts.users``):
     for the 管理员 role the permissions are read-only and the reviewer's and administrator's groups
     cannot be changed or deleted."""
 
@@ -67,6 +67,6 @@ class LedgerGroupAdmin(ChinesePermissionsMixin, GroupAdmin):
         return self._may_change(request, obj) and super().has_delete_permission(request, obj)
 
 
-# The user admin (projects/admin_users.py) takes ChinesePermissionsMixin too.
+# The user admin (accounts/admin_users.py) takes ChinesePermissionsMixin too.
 admin.site.unregister(Group)
 admin.site.register(Group, LedgerGroupAdmin)

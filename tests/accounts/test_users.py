@@ -5,8 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from projects.roles import sync_roles
-from projects.stages import Role
+from accounts.roles import Role, sync_roles
 from tests.admin_utils import admin_url, form_data, form_errors
 
 User = get_user_model()

@@ -14,7 +14,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from projects.stages import Role
+from accounts.roles import Role
 from tests.factories import ProjectFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db

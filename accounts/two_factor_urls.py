@@ -1,4 +1,4 @@
-"""The admin's second sign-in step and its set-up (``projects.two_factor``), under /admin/two-factor/."""
+"""The admin's second sign-in step and its set-up (``accounts.two_factor``), under /admin/two-factor/."""
 
 from django.urls import path
 

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
-from projects.stages import Role
+from accounts.roles import Role
 from tests.admin_utils import admin_url, form_data
 from tests.factories import StaffUserFactory, SuperUserFactory
 

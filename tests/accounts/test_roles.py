@@ -6,12 +6,12 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.roles import ROLE_PERMISSIONS, Role, sync_roles
 from ledger import workflow
 from ledger.writes import record_save
 from projects.models import Project, Sector, SectorTier
-from projects.roles import ROLE_PERMISSIONS, sync_roles
 from projects.services import project_save
-from projects.stages import Role, Stage
+from projects.stages import Stage
 from tests.factories import (
     EnterpriseFactory,
     LeadFactory,

@@ -6,7 +6,7 @@ from django.core.checks import Error, Tags, register
 
 @register(Tags.security, deploy=False)
 def two_factor_bypass_only_in_development(app_configs, **kwargs):
-    """The developers' second-step bypass (projects/two_factor.py) is refused when DEBUG is off."""
+    """The developers' second-step bypass (accounts/two_factor.py) is refused when DEBUG is off."""
     if settings.QINGSHAN_TWO_FACTOR_DEV_BYPASS and not settings.DEBUG:
         return [Error(
             "QINGSHAN_TWO_FACTOR_DEV_BYPASS is set while DEBUG is off: the second sign-in step cannot be "

@@ -20,8 +20,18 @@ which group holds which permission.
 from __future__ import annotations
 
 from django.apps import apps as global_apps
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-from .stages import Role
+
+class Role(models.TextChoices):
+    """The staff roles. The value is the name of the group that carries the role's permissions."""
+
+    OFFICER = "招商专员", _("招商专员")
+    REVIEWER = "审核员", _("审核员")
+    VIEWER = "只读", _("只读")
+    ADMINISTRATOR = "管理员", _("管理员")
+
 
 # (app_label, model_name) of every ledger model.
 LEDGER_MODELS: tuple[tuple[str, str], ...] = (

@@ -1,7 +1,7 @@
 """
 Two-factor sign-in to the admin (django-otp): a TOTP app on a phone, recovery codes for a lost phone.
 
-- Required for the accounts that can publish or administer (``projects.users.user_is_privileged``:
+- Required for the accounts that can publish or administer (``accounts.users.user_is_privileged``:
   reviewers, administrators, superusers); optional for officers and viewers, who may set it up
   from the admin index (once set up, it is asked at every sign-in).
 - Step 1 is the admin's own sign-in (username and password, django-axes counts failures). Step 2
@@ -13,7 +13,7 @@ Two-factor sign-in to the admin (django-otp): a TOTP app on a phone, recovery co
   then ten recovery codes shown once. An account that HAS a device cannot add another before
   passing step 2 (a stolen password cannot enrol the thief's phone).
 - ``QINGSHAN_TWO_FACTOR_DEV_BYPASS``: usernames (``make run``'s local ``admin``) that skip step 2 on
-  a developer's machine; a check error (``projects.checks``) refuses it when DEBUG is off.
+  a developer's machine; a check error (``accounts.checks``) refuses it when DEBUG is off.
 """
 
 from __future__ import annotations

@@ -1,17 +1,18 @@
 """Staff accounts: who holds which role.
 
-A role (``projects.stages.Role``) is a group; holding one is what makes a person staff. Django's
+A role (``accounts.roles.Role``) is a group; holding one is what makes a person staff. Django's
 admin lets only ``is_staff`` accounts sign in, and a person put into 招商专员 without the staff flag
 used to be told their password was wrong. ``user_roles_apply`` is the one place that turns role
 membership into staff status; the user admin calls it after every save of a user's groups.
 """
 
+from collections.abc import Callable
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 from django.db.models import QuerySet
 
-from .roles import ROLE_PERMISSIONS
-from .stages import Role
+from .roles import ROLE_PERMISSIONS, Role
 
 ROLE_NAMES: frozenset[str] = frozenset(str(role) for role in Role)
 
@@ -58,6 +59,23 @@ def user_is_privileged(*, user: AbstractUser) -> bool:
         return True
     direct = user.user_permissions.values_list("content_type__app_label", "codename")
     return any(f"{app_label}.{codename}" not in ORDINARY_PERMISSIONS for app_label, codename in direct)
+
+
+# What runs after an account's username changed, for records elsewhere that show it (the projects'
+# stored CSV lines name a project's officer by it). Each app registers its callable ``(*, user)`` from
+# its ``AppConfig.ready()``; accounts names no app above it.
+_USERNAME_CHANGED: list[Callable[..., object]] = []
+
+
+def register_username_changed(callback: Callable[..., object]) -> None:
+    if callback not in _USERNAME_CHANGED:
+        _USERNAME_CHANGED.append(callback)
+
+
+def user_username_changed(*, user: AbstractUser) -> None:
+    """Tell every registered app that ``user``'s username changed."""
+    for callback in _USERNAME_CHANGED:
+        callback(user=user)
 
 
 def officer_choices() -> QuerySet:
