@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from projects.views import bad_request_page, filter_errors, get_public_or_404, has_nul, paginate
+from ledger.views import bad_request_page, filter_errors, get_public_or_404, has_nul, paginate
 
 from . import selectors
 from .filters import AmbassadorFilterSet

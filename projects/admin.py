@@ -17,9 +17,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.users import officer_choices
 from jobs.admin_handoff import JobImportExportMixin
-from ledger.admin import WorkflowAdminMixin
+from ledger.admin import (
+    PUBLISHABLE_READONLY,
+    TIMESTAMP_FIELDS,
+    SlugAdminMixin,
+    WorkflowAdminMixin,
+    publishing_fieldset,
+    record_fieldset,
+)
 from ledger.admin_counts import changelist_paginator, with_search_branches
-from ledger.forms import AdminModelForm, SlugFromNameForm
+from ledger.forms import AdminModelForm
 from ledger.money import format_money
 from ledger.paginators import EstimatedCountPaginator
 from savedfilters.admin import SavedFiltersMixin
@@ -40,28 +47,9 @@ from .models import (
     SigningEvent,
 )
 
-TIMESTAMP_FIELDS = ("created_at", "updated_at")
 #: A name in a changelist column is cut to this many characters (the full name shows on hover).
 NAME_CHARS = 16
 INVESTOR_CHARS = 10
-PUBLISHABLE_READONLY = ("version", "published_at", *TIMESTAMP_FIELDS)
-
-
-def publishing_fieldset(*extra: str) -> tuple:
-    return (
-        _("发布与审核"),
-        {"fields": ("is_published", "review_status", "review_comment", *extra), "classes": ("collapse",)},
-    )
-
-
-def record_fieldset(*fields: str) -> tuple:
-    return (_("记录信息"), {"fields": fields, "classes": ("collapse",)})
-
-
-class SlugAdminMixin:
-    """Slug optional in the form: the write door gives a blank slug the pinyin of the name."""
-
-    form = SlugFromNameForm
 
 
 class YearListFilter(admin.SimpleListFilter):

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from ledger.filters import SEARCH_MAX_LENGTH
+from ledger.views import bad_request_page, has_nul
 
 from .maps import KINDS, map_places
-from .views import bad_request_page, has_nul
 
 
 def _choice(request: HttpRequest):
