@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 
 from ledger.workflow import register_after_workflow
-from projects.alerts import register_progress_source
+from projects.progress import register_progress_source
 
 from . import services
 from .models import Interaction, SupervisionItem, SupervisionStatus

@@ -2,7 +2,7 @@
 Public pages: published records and public fields only.
 
 Reads go through ``projects.selectors`` (fixed query counts, unpublished relations hidden) and
-``projects.yardsticks`` (the headline figures); list filters through the shared FilterSets, so a
+``figures.public`` (the headline figures); list filters through the shared FilterSets, so a
 filter means the same here as in the API. Bad input never raises: a filter value that does not
 validate is reported on the page (status 400) and ignored, a page number past the end is a 404.
 """
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
+from figures import public
 from ledger.charts import Bar, bar_chart, funnel_chart
 from ledger.models import Revision
 from ledger.paginators import CappedCountPaginator
@@ -58,7 +59,7 @@ def amount_text(amount_wan, without_amount: int) -> str:
 YEAR_MIN, YEAR_MAX = 1978, 2100
 
 
-def summary_choice(request: HttpRequest, summary: selectors.HomeSummary):
+def summary_choice(request: HttpRequest, summary: public.HomeSummary):
     """The year and top-level sector asked for by ``?year=&sector=``, or an error message.
 
     Validated against the cached summary (no query): a year is a number in 1978–2100, a sector the
@@ -99,8 +100,8 @@ def summary_links(projects_url: str, year: int, sector) -> dict[str, str]:
 def home(request: HttpRequest) -> HttpResponse:
     if has_nul(request):
         return bad_request_page(request, _("查询条件中含有不允许的字符。"))
-    version = selectors.data_version()
-    summary = selectors.home_summary(version=version)
+    version = public.data_version()
+    summary = public.home_summary(version=version)
     year, chosen_sector, error = summary_choice(request, summary)
     if error:
         return bad_request_page(request, error)
@@ -150,7 +151,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "latest_projects": summary.latest_projects,
         "summary_years": years,
         "summary_sectors": summary.top_sectors,
-        "summary": selectors.year_summary(year=year, sector=chosen_sector, version=version),
+        "summary": public.year_summary(year=year, sector=chosen_sector, version=version),
         "summary_links": summary_links(projects_url, year, chosen_sector),
         "summary_chosen": "year" in request.GET or "sector" in request.GET,
     })

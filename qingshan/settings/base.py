@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "jobs",
+    # Office figures (办公数据): the yardsticks, the admin dashboard, the weekly progress alerts (figures/).
+    "figures",
     # Issue 15: the officer's desk (工作台): 督办, visits, tasks, evidence files, notifications (desk/).
     "desk",
 ]
@@ -256,7 +258,7 @@ SPECTACULAR_SETTINGS = {
 MONEY_UNIT = "万元"
 
 # Progress alerts (进度预警): days without a milestone or update before a live project turns
-# yellow, then red. See projects/alerts.py.
+# yellow, then red. See projects/progress.py.
 PROGRESS_ALERT_YELLOW_DAYS = int(os.environ.get("QS_PROGRESS_ALERT_YELLOW_DAYS", "60"))
 PROGRESS_ALERT_RED_DAYS = int(os.environ.get("QS_PROGRESS_ALERT_RED_DAYS", "90"))
 

@@ -19,8 +19,8 @@ from desk.models import (
     SupervisionStatus,
     Task,
 )
-from projects.alerts import AlertColour, with_alert
 from projects.models import Project
+from projects.progress import AlertColour, with_alert
 from projects.services import project_save
 from tests.factories import StaffUserFactory
 

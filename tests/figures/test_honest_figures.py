@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from projects import selectors, yardsticks
+from figures import public, yardsticks
 from projects.stages import Stage
 from tests.factories import ProjectFactory, SectorFactory
 
@@ -37,7 +37,7 @@ def seeded(db):
 
 def test_seed_home_says_not_published_instead_of_zero(client, seeded):
     page = unescape(client.get(HOME).content.decode())
-    figures = selectors.home_summary().figures
+    figures = public.home_summary().figures
     assert figures.signed_investment_wan is None  # the report gives no single project's amount
     assert figure(page, "签约总投资（亿元）") == "未公布"
     assert f"{figures.signed_without_amount} 个签约项目均未公布投资额" in page
@@ -45,7 +45,7 @@ def test_seed_home_says_not_published_instead_of_zero(client, seeded):
 
 
 def test_one_definition_of_signed_counts_across_the_home_page(client, seeded):
-    summary = selectors.home_summary()
+    summary = public.home_summary()
     funnel = {step.stage: step.count for step in summary.funnel}
     chart_total = sum(item.project_count for item in summary.by_sector)
     assert summary.figures.signed_total == funnel[Stage.SIGNED] == chart_total
@@ -63,7 +63,7 @@ def test_a_signed_project_without_a_sector_is_an_unclassified_bar(client):
     sector = SectorFactory(name="测试钢铁")
     ProjectFactory(name="有领域项目", sector=sector, total_investment=Decimal("10000"))
     ProjectFactory(name="无领域项目", sector=None, total_investment=None)
-    bars = {item.sector.name if item.sector else None: item for item in selectors.investment_by_top_sector()}
+    bars = {item.sector.name if item.sector else None: item for item in public.investment_by_top_sector()}
     assert bars[None].project_count == 1 and bars[None].investment_wan is None
     page = unescape(client.get(HOME).content.decode())
     assert "未分类" in page

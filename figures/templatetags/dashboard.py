@@ -2,12 +2,12 @@
 
 from django import template
 
-from projects.dashboard import dashboard_context
+from figures.dashboard import dashboard_context
 
 register = template.Library()
 
 
-@register.inclusion_tag("admin/projects/dashboard.html", takes_context=True)
+@register.inclusion_tag("admin/figures/dashboard.html", takes_context=True)
 def yardsticks_dashboard(context):
     request = context["request"]
     if not request.user.has_perm("projects.view_project"):

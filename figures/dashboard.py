@@ -1,9 +1,9 @@
 """
 The yardsticks dashboard on the admin index (领导驾驶舱): the office's figures for a chosen year and
-sector, and a funnel per signing conference. Figures come from ``projects.yardsticks`` (the same
+sector, and a funnel per signing conference. Figures come from ``figures.yardsticks`` (the same
 functions as the public home page, here over every record rather than the published ones), and
 every figure links to the admin project list filtered to exactly the records behind it
-(``admin_filters.YardstickFilter`` applies the same ``yardstick_records``).
+(``projects.admin_filters.YardstickFilter`` applies the same ``counting.yardstick_records``).
 """
 
 import datetime
@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ledger.money import format_money
+from projects import counting
+from projects.models import DuplicateFlag, DuplicateStatus, Project, Sector, SigningEvent
+from projects.stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
 
 from . import yardsticks
-from .models import DuplicateFlag, DuplicateStatus, Project, Sector, SigningEvent
-from .stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
 
 #: Funnel steps after signing, in order: (stage, date field).
 FUNNEL_STEPS: tuple[str, ...] = (Stage.SIGNED, Stage.REGISTERED, Stage.STARTED, Stage.IN_PRODUCTION)
@@ -30,7 +31,7 @@ SAME_YEAR_LIST_LIMIT = 50
 
 def staff_projects() -> QuerySet[Project]:
     """What the dashboard measures: every record of the ledger (staff see unpublished ones too)."""
-    return yardsticks.counted_projects(Project.objects.all())
+    return counting.counted_projects(Project.objects.all())
 
 
 def changelist_url(value: str) -> str:
@@ -150,7 +151,7 @@ def conference_funnel(queryset: QuerySet[Project] | None = None) -> list[FunnelR
 
 
 def reached(row: dict, stage: str) -> bool:
-    """Python twin of ``yardsticks.reached_stage_condition`` for one values() row."""
+    """Python twin of ``counting.reached_stage_condition`` for one values() row."""
     index = MAIN_PATH.index(stage)
     if row["stage"] in MAIN_PATH[index:]:
         return True
@@ -171,7 +172,7 @@ def dashboard_context(request, *, today: datetime.date | None = None) -> dict:
     sticks, rows = figures(year=year, sector=sector)
     sector_ids = Sector.objects.descendant_ids([sector.pk]) if sector else None
     same_year = list(
-        yardsticks.yardstick_records("same_year", year=year, queryset=staff_projects(), sector_ids=sector_ids)
+        counting.yardstick_records("same_year", year=year, queryset=staff_projects(), sector_ids=sector_ids)
         .select_related("sector", "signing_event")
         .order_by("signed_on", "id")[:SAME_YEAR_LIST_LIMIT]
     )

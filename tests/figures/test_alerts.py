@@ -8,8 +8,8 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from projects.admin_filters import AlertColourFilter
-from projects.alerts import AlertColour, with_alert
 from projects.models import Project, ProjectMilestone
+from projects.progress import AlertColour, with_alert
 from projects.services import project_save
 from projects.stages import Stage
 from tests.factories import ProjectFactory, ProjectMilestoneFactory, UserFactory

@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from figures import alerts
+from figures.jobs import PROGRESS_ALERTS_KIND
 from jobs.commands import BackgroundCommand
-from projects import alerts
-from projects.jobs import PROGRESS_ALERTS_KIND
+from projects.progress import AlertColour, thresholds
 
 
 class Command(BackgroundCommand):
@@ -33,7 +34,7 @@ class Command(BackgroundCommand):
     def run(self, *args, mail: bool = False, no_mail: bool = False, **options):
         now = timezone.now()
         should_mail = (mail or bool(getattr(settings, "EMAIL_HOST_CONFIGURED", False))) and not no_mail
-        limits = alerts.thresholds()
+        limits = thresholds()
         projects = list(alerts.alerted_projects(now=now))
         self.stdout.write(
             _("进度预警清单（%(date)s）：黄色 ≥ %(yellow)d 天、红色 ≥ %(red)d 天无进展，共 %(count)d 个项目。")
@@ -69,7 +70,7 @@ class Command(BackgroundCommand):
 
     @staticmethod
     def line(project, *, now) -> str:
-        colour = _("红") if project.alert_colour == alerts.AlertColour.RED else _("黄")
+        colour = _("红") if project.alert_colour == AlertColour.RED else _("黄")
         return _("[%(colour)s] %(code)s %(name)s · %(stage)s · %(days)d 天无进展 · 责任单位：%(unit)s") % {
             "colour": colour,
             "code": project.code or "—",

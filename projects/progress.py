@@ -1,13 +1,15 @@
 """
-Progress alerts (进度预警): a live project that has had no milestone and no update for a while.
+Each project's progress (进度): its last *real progress* and the colour of its progress alert (进度预警).
 
 A project is *live* while someone still owes it work: 在谈, 已签约, 已注册落户, 已开工. Its last
-activity is its last *real progress*: the later of its creation, its last recorded milestone and
+activity is its last real progress: the later of its creation, its last recorded milestone and
 what other apps register as progress (``register_progress_source``: the desk's logged visits and
 resolved 督办 items). An edit is not progress: a typo fix or a publish leaves a stalled project
-stalled. Silent for
-``PROGRESS_ALERT_YELLOW_DAYS`` days (60 by default) it is yellow, for ``PROGRESS_ALERT_RED_DAYS``
-(90) red. Projects in production, on hold or terminated carry no alert.
+stalled. Silent for ``PROGRESS_ALERT_YELLOW_DAYS`` days (60 by default) it is yellow, for
+``PROGRESS_ALERT_RED_DAYS`` (90) red. Projects in production, on hold or terminated carry no alert.
+
+The project changelist's 进度预警 filter, the yardsticks' 履约率 (``figures``), the desk's stalled
+list and the weekly alert list (``figures.alerts``) all read this one annotation.
 """
 
 import datetime
@@ -90,18 +92,3 @@ def filter_by_colour(
     queryset: models.QuerySet[Project], colour: str, *, now: datetime.datetime | None = None
 ) -> models.QuerySet:
     return with_alert(queryset, now=now).filter(alert_colour=colour)
-
-
-def alerted_projects(*, now: datetime.datetime | None = None) -> models.QuerySet:
-    """Red and yellow projects, reddest and longest silent first, with what a weekly list shows."""
-    return (
-        with_alert(Project.objects.select_related("officer", "sector"), now=now)
-        .filter(alert_colour__in=[AlertColour.RED, AlertColour.YELLOW])
-        .order_by(models.F("officer__username").asc(nulls_last=True), "alert_colour", "last_activity", "id")
-    )
-
-
-def days_silent(project: Project, *, now: datetime.datetime | None = None) -> int:
-    """Whole days since the project's last activity (needs ``with_alert``)."""
-    now = now or timezone.now()
-    return (now - project.last_activity).days

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from projects import yardsticks
+from figures import yardsticks
 from projects.models import Project
 from projects.stages import Stage
 from tests.factories import ProjectFactory

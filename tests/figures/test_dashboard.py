@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from projects import yardsticks
-from projects.dashboard import changelist_url, conference_funnel, event_value, yardstick_value
+from figures import yardsticks
+from figures.dashboard import changelist_url, conference_funnel, event_value, yardstick_value
 from projects.models import Project, ProjectMilestone, Sector
 from projects.stages import Stage
 from tests.factories import ProjectFactory, SectorFactory, SigningEventFactory
