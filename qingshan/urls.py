@@ -55,14 +55,14 @@ urlpatterns = [
 # The public site: Chinese at /…, English at /en/… (a link an investor can be sent). The admin and the
 # API stay unprefixed (the API follows Accept-Language: qingshan.middleware.ChineseFirstLocaleMiddleware).
 urlpatterns += i18n_patterns(
-    path("", include("projects.urls")),
-    path("", include("ambassadors.urls")),
-    path("", include("projects.portal_urls")),
+    path("", include("portal.urls")),
+    path("", include("portal.ambassador_urls")),
+    path("", include("portal.interest_urls")),
     prefix_default_language=False,
 )
 
-handler404 = "projects.views.page_not_found"
-# A database outage anywhere in the stack answers 503; anything else gets projects.views.server_error.
+handler404 = "portal.views.page_not_found"
+# A database outage anywhere in the stack answers 503; anything else gets portal.views.server_error.
 handler500 = "qingshan.middleware.server_error"
 
 if settings.DEBUG:

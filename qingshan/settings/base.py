@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "figures",
     # Issue 15: the officer's desk (工作台): 督办, visits, tasks, evidence files, notifications (desk/).
     "desk",
+    # The public site (公开网站): pages, feeds, sitemaps, the map and the interest form (portal/).
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -437,13 +439,13 @@ QINGSHAN_API_ROUTES = [
 ]
 # sitemap.xml: section name -> Sitemap class.
 QINGSHAN_SITEMAPS = {
-    "pages": "projects.sitemaps.StaticPagesSitemap",
-    "ambassador-pages": "ambassadors.sitemaps.AmbassadorPagesSitemap",
-    "projects": "projects.sitemaps.ProjectSitemap",
-    "events": "projects.sitemaps.EventSitemap",
-    "institutes": "projects.sitemaps.InstituteSitemap",
-    "zones": "projects.sitemaps.ZoneSitemap",
-    "ambassadors": "ambassadors.sitemaps.AmbassadorSitemap",
+    "pages": "portal.sitemaps.StaticPagesSitemap",
+    "ambassador-pages": "portal.sitemaps.AmbassadorPagesSitemap",
+    "projects": "portal.sitemaps.ProjectSitemap",
+    "events": "portal.sitemaps.EventSitemap",
+    "institutes": "portal.sitemaps.InstituteSitemap",
+    "zones": "portal.sitemaps.ZoneSitemap",
+    "ambassadors": "portal.sitemaps.AmbassadorSitemap",
 }
 # load_seed: each app's loader of the source report's facts, `(*, progress) -> SeedReport`.
 QINGSHAN_SEED_LOADERS = [

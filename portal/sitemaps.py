@@ -1,4 +1,4 @@
-"""sitemap.xml: the public pages and every published record (nothing else) of the projects ledger,
+"""sitemap.xml: the public pages and every published record (nothing else) of the projects and the ambassadors,
 in each language (``/…`` Chinese, ``/en/…`` English) with ``hreflang`` alternates and ``x-default``
 (the Chinese page).
 
@@ -7,7 +7,8 @@ The site's sitemap composes these sections with the other apps' (settings.QINGSH
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Project, RenewalZone, ResearchInstitute, SigningEvent
+from ambassadors.models import Ambassador
+from projects.models import Project, RenewalZone, ResearchInstitute, SigningEvent
 
 
 class LanguageSitemap(Sitemap):
@@ -67,3 +68,10 @@ class InstituteSitemap(PublishedSitemap):
 class ZoneSitemap(PublishedSitemap):
     model = RenewalZone
 
+
+class AmbassadorPagesSitemap(StaticPagesSitemap):
+    pages = ["ambassadors:ambassador_list"]
+
+
+class AmbassadorSitemap(PublishedSitemap):
+    model = Ambassador

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from projects.interest import interest_rate_limited, interest_submit
+from projects.models import Project, RenewalZone
 from qingshan.client_address import client_address
 
-from .interest import interest_rate_limited, interest_submit
 from .interest_forms import InterestForm
-from .models import Project, RenewalZone
 
 
 def _subject_from_query(request: HttpRequest) -> dict:

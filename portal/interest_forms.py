@@ -5,8 +5,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Project, RenewalZone
-from .models.interest import CONTACT_MAX_LENGTH, MESSAGE_MAX_LENGTH, ORGANISATION_MAX_LENGTH, PHONE_MAX_LENGTH
+from projects.models import Project, RenewalZone
+from projects.models.interest import CONTACT_MAX_LENGTH, MESSAGE_MAX_LENGTH, ORGANISATION_MAX_LENGTH, PHONE_MAX_LENGTH
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,28}$")
 MESSAGE_MIN_LENGTH = 5

@@ -215,7 +215,7 @@ def test_every_form_control_has_a_label(client, world, url):
 
 
 def test_server_error_page_is_friendly_and_standalone(rf):
-    from projects.views import server_error
+    from portal.views import server_error
 
     response = server_error(rf.get("/"))
     assert response.status_code == 500

@@ -5,10 +5,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from ambassadors import selectors
+from ambassadors.filters import AmbassadorFilterSet
 from ledger.views import bad_request_page, filter_errors, get_public_or_404, has_nul, paginate
-
-from . import selectors
-from .filters import AmbassadorFilterSet
 
 AMBASSADORS_PER_PAGE = 60
 

@@ -7,9 +7,8 @@ from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from ledger.templatetags.qingshan import localized, money
-
-from . import selectors
-from .models import Project
+from projects import selectors
+from projects.models import Project
 
 FEED_SIZE = 30
 

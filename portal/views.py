@@ -26,16 +26,15 @@ from ledger.preview import register_preview
 from ledger.revisions import apply_revision
 from ledger.templatetags.qingshan import list_url, localized, money
 from ledger.views import bad_request_page, filter_errors, filtered_list, get_public_or_404, has_nul, paginate
-
-from . import selectors
-from .filters import (
+from projects import selectors
+from projects.filters import (
     ProjectFilterSet,
     RenewalZoneFilterSet,
     ResearchInstituteFilterSet,
     SigningEventFilterSet,
 )
-from .models import Project, RenewalZone, ResearchInstitute, SigningEvent
-from .stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
+from projects.models import Project, RenewalZone, ResearchInstitute, SigningEvent
+from projects.stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
 
 LIST_PAGE_SIZE = 50
 

@@ -9,8 +9,7 @@ from django.views.decorators.http import require_safe
 
 from ledger.filters import SEARCH_MAX_LENGTH
 from ledger.views import bad_request_page, has_nul
-
-from .maps import KINDS, map_places
+from projects.maps import KINDS, map_places
 
 
 def _choice(request: HttpRequest):
