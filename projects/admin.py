@@ -26,6 +26,7 @@ from ledger.admin import (
     record_fieldset,
 )
 from ledger.admin_counts import changelist_paginator, with_search_branches
+from ledger.admin_tools import ObjectToolsMixin
 from ledger.forms import AdminModelForm
 from ledger.money import format_money
 from ledger.paginators import EstimatedCountPaginator
@@ -339,7 +340,8 @@ class ProjectMilestoneInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SavedFiltersMixin, MapFieldsAdminMixin, JobImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class ProjectAdmin(SavedFiltersMixin, ObjectToolsMixin, MapFieldsAdminMixin, JobImportExportMixin, WorkflowAdminMixin,
+                   admin.ModelAdmin):
     ledger_kind = "projects"
     resource_classes = [resources.ProjectResource]
     form = ProjectAdminForm
