@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from ledger.models import ReviewStatus
-from projects.alerts import AlertColour, with_alert
 from projects.models import Project
 from projects.plans import PlanColour, plan_reason, with_plan_alert
+from projects.progress import AlertColour, with_alert
 from projects.stages import Stage
 
 from .models import Interaction, Notification, SupervisionItem, SupervisionStatus, Task
@@ -56,7 +56,7 @@ class Desk:
 
 def with_lights(queryset: models.QuerySet[Project], *, now: datetime.datetime) -> models.QuerySet[Project]:
     """Both lights of each project and its worst, ``light`` (red, yellow, green or none): the silence
-    light (``projects.alerts``: no real progress for 60/90 days) and the plan's (``projects.plans``:
+    light (``projects.progress``: no real progress for 60/90 days) and the plan's (``projects.plans``:
     behind a planned date, red after the grace months). Annotations only: no query of their own."""
     red = models.Q(alert_colour=AlertColour.RED) | models.Q(plan_colour=PlanColour.RED)
     yellow = models.Q(alert_colour=AlertColour.YELLOW) | models.Q(plan_colour=PlanColour.YELLOW)

@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import funds, land, plans, timings
+from .counting import counted_projects
 from .models import Project
-from .yardsticks import counted_projects
 
 
 def staff_projects() -> QuerySet[Project]:

@@ -32,10 +32,9 @@ from django.utils.translation import gettext_lazy as _
 from ledger.models import DatePrecision, format_date
 
 from .models import Project
+from .progress import LIVE_STAGES  # projects someone still owes work: lights and reminders are about these
 from .stages import PLANNED_DATE_FIELDS, Stage, reached_condition
 
-# Projects someone still owes work: the plan's lights and reminders are about these only.
-LIVE_STAGES: tuple[str, ...] = (Stage.NEGOTIATING, Stage.SIGNED, Stage.REGISTERED, Stage.STARTED, Stage.COMPLETED)
 PLANNED_STAGES: tuple[str, ...] = tuple(PLANNED_DATE_FIELDS)
 
 

@@ -145,7 +145,7 @@ def forget_export_lines(apps, schema_editor):
 
 
 def give_roles_ledger_permissions(apps, schema_editor):
-    from projects.roles import sync_roles
+    from accounts.roles import sync_roles
 
     for app_config in global_apps.get_app_configs():
         create_permissions(app_config, verbosity=0, apps=apps, using=schema_editor.connection.alias)
