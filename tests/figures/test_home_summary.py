@@ -260,7 +260,7 @@ def test_the_summary_in_english(client, ledger, settings):
     assert response.status_code == 200
     section = summary_section(response.content.decode())
     for text in ("2025 at a glance", "Signed projects", "Went into production that year",
-                 "not shown on the public site"):
+                 "neither is shown on the public site"):
         assert text in section
     response = client.get(f"{HOME}?year=abc", follow=True)
     assert "four-digit number" in response.content.decode()
