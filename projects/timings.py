@@ -155,8 +155,13 @@ def _labels(by: str, grouped: dict) -> dict:
     if by == "unit":
         return {value: value or str(_("（未填写责任单位）")) for value in grouped}
     people = get_user_model().objects.in_bulk([value for value in grouped if value is not None])
-    return {value: (people[value].get_full_name() or people[value].get_username()) if value in people
-            else str(_("（未指定招商专员）")) for value in grouped}
+    return {value: _person_name(people[value]) if value in people else str(_("（未指定招商专员）"))
+            for value in grouped}
+
+
+def _person_name(user) -> str:
+    """姓名 in Chinese order (姓 then 名, no space), else the user name."""
+    return f"{user.last_name}{user.first_name}".strip() or user.get_username()
 
 
 def timing_records(*, projects: QuerySet[Project], step: str, by: str | None = None, key: str = "") -> QuerySet[Project]:
