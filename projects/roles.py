@@ -36,6 +36,8 @@ LEDGER_MODELS: tuple[tuple[str, str], ...] = (
     ("ambassadors", "cohort"),
     ("ambassadors", "ambassador"),
     ("ambassadors", "lead"),
+    ("chains", "chain"),
+    ("chains", "chainnode"),
 )
 # The records with a review workflow and a publish_<model> permission.
 PUBLISHABLE_MODELS: tuple[tuple[str, str], ...] = (
@@ -47,12 +49,17 @@ PUBLISHABLE_MODELS: tuple[tuple[str, str], ...] = (
     ("ambassadors", "cohort"),
     ("ambassadors", "ambassador"),
     ("ambassadors", "lead"),
+    ("chains", "chain"),
+    ("chains", "chainnode"),
 )
 OFFICER_MODELS: tuple[tuple[str, str], ...] = (
     ("projects", "project"),
     ("projects", "projectmilestone"),
     ("projects", "enterprise"),
     ("ambassadors", "lead"),
+    # 产业链图谱 (the chains app; named by label only): officers attach enterprises and projects to links.
+    ("chains", "chain"),
+    ("chains", "chainnode"),
 )
 REFERENCE_MODELS: tuple[tuple[str, str], ...] = (
     ("projects", "sector"),
@@ -62,6 +69,8 @@ REFERENCE_MODELS: tuple[tuple[str, str], ...] = (
     ("projects", "signingevent"),
     ("ambassadors", "cohort"),
     ("ambassadors", "ambassador"),
+    ("chains", "chain"),
+    ("chains", "chainnode"),
 )
 
 

@@ -57,6 +57,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("projects.urls")),
     path("", include("ambassadors.urls")),
+    path("", include("chains.urls")),
     path("", include("projects.portal_urls")),
     prefix_default_language=False,
 )

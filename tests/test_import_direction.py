@@ -4,6 +4,7 @@
                                   ambassadors -> projects, never the other way
                                   desk -> projects, jobs, ledger; nothing imports desk
                                   jobs -> ledger only (domain apps register their kinds of job)
+                                  chains -> projects, ledger; nothing imports chains
 
 - ``ledger`` names no domain app and not ``qingshan`` anywhere in a file;
 - ``projects`` names no ``ambassadors`` anywhere in a file;
@@ -23,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("ledger", "jobs", "savedfilters", "projects", "ambassadors", "desk", "qingshan")
-DOMAIN_APPS = ("projects", "ambassadors", "desk")
+PACKAGES = ("ledger", "jobs", "savedfilters", "projects", "ambassadors", "desk", "chains", "qingshan")
+DOMAIN_APPS = ("projects", "ambassadors", "desk", "chains")
 
 # Function-local imports of stdlib or third-party modules that stay, with the reason.
 # (module, imported name) -> reason. Nothing first-party may appear here.
@@ -191,6 +192,15 @@ def test_nothing_imports_the_desk():
     """The desk (issue 15) sits on top: it imports ledger and projects; only settings and URLs name it."""
     offending = [i for i in IMPORTS if top(i.target) == "desk" and top(i.module) not in ("desk", "qingshan")]
     assert not offending, _report("an app imports desk", offending)
+
+
+def test_chains_import_only_the_core_and_projects_and_nothing_imports_them():
+    """The chains (产业链图谱) sit on the project domain: they import ledger and projects; only settings
+    and URLs name them (projects names their models by label in its roles, never by import)."""
+    offending = [i for i in IMPORTS if top(i.module) == "chains" and is_first_party(i.target)
+                 and top(i.target) not in ("chains", "ledger", "projects")]
+    offending += [i for i in IMPORTS if top(i.target) == "chains" and top(i.module) not in ("chains", "qingshan")]
+    assert not offending, _report("chains import beyond ledger and projects, or an app imports chains", offending)
 
 
 def test_desk_imports_only_ledger_jobs_and_projects():

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "jobs",
     # Issue 15: the officer's desk (工作台): 督办, visits, tasks, evidence files, notifications (desk/).
     "desk",
+    # 产业链图谱: industrial chains, their links up-, mid- and downstream, and the missing links (chains/).
+    "chains",
 ]
 
 MIDDLEWARE = [
@@ -382,7 +384,7 @@ else:
 # services invalidate it at once. On by default only with a shared cache: per-process memory
 # caches of several gunicorn workers would not all hear of a write.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("DJANGO_PUBLIC_CACHE_SECONDS", "300" if CACHE_URL else "0"))
-PUBLIC_CACHE_NAMESPACES = ("projects", "ambassadors")
+PUBLIC_CACHE_NAMESPACES = ("projects", "ambassadors", "chains")
 # How long figures computed from the published records (home page summary, filter menus) may be kept
 # in the cache; every write through the services or the admin replaces them at once, whatever this
 # says (qingshan/cache.py, cached_public_data). 0 computes them on every request.
@@ -440,11 +442,14 @@ QINGSHAN_SITEMAPS = {
     "institutes": "projects.sitemaps.InstituteSitemap",
     "zones": "projects.sitemaps.ZoneSitemap",
     "ambassadors": "ambassadors.sitemaps.AmbassadorSitemap",
+    "chain-pages": "chains.sitemaps.ChainPagesSitemap",
+    "chains": "chains.sitemaps.ChainSitemap",
 }
 # load_seed: each app's loader of the source report's facts, `(*, progress) -> SeedReport`.
 QINGSHAN_SEED_LOADERS = [
     "projects.seed.seed_load",
     "ambassadors.seed.seed_load",
+    "chains.seed.seed_load",
 ]
 # generate_demo: each further app's demo generator (after the projects'): `generate(command, made)`
 # and `delete()` (run before the projects' demo rows are deleted).
@@ -458,7 +463,7 @@ QINGSHAN_DEMO_GENERATORS = [
 
 # The URL namespaces of the public site (i18n_patterns in qingshan/urls.py: Chinese at /…, English
 # at /en/…). An old English-cookie visit to an unprefixed page of these is redirected to /en/….
-I18N_URL_NAMESPACES = ("projects", "ambassadors", "portal")
+I18N_URL_NAMESPACES = ("projects", "ambassadors", "portal", "chains")
 
 # Base map of the public and admin maps: a tile URL template ({z}/{x}/{y}, optionally {s}) with the
 # attribution its provider requires, e.g. the city's GIS server or 天地图 with its key. Points and
