@@ -110,20 +110,9 @@ ERROR_RESPONSES = {
 }
 
 
-class LedgerViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
-    """List and detail of one entity, addressed by slug, with filters, pagination and exports.
-
-    Subclasses set ``model``, ``serializer_class``, ``private_serializer_class`` (adds the staff-only
-    fields), ``filterset_class``, ``ordering`` (ends on ``id``) and ``base_queryset()``.
-    """
-
-    lookup_field = "slug"
-    # Any path segment reaches the view, so that a malformed slug gets the same JSON 404 as an unknown one.
-    lookup_value_regex = "[^/]+"
-    lookup_value_converter = "str"
-    model: type[Model]
-    private_serializer_class = None
-    ordering: tuple = ("id",)
+class CheckedParametersMixin:
+    """Query parameters checked before any filter runs: a NUL anywhere is refused, and a typed
+    parameter (number, choice, slug, date, page, format) given empty is an error, not "any"."""
 
     # Parameters whose empty value means "not given"; any other known parameter must have a value.
     empty_allowed_parameters = ("cursor",)
@@ -151,6 +140,22 @@ class LedgerViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
                 if not isinstance(filter_, filters.CharFilter)
             }
         return names - set(self.empty_allowed_parameters)
+
+
+class LedgerViewSet(CheckedParametersMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
+    """List and detail of one entity, addressed by slug, with filters, pagination and exports.
+
+    Subclasses set ``model``, ``serializer_class``, ``private_serializer_class`` (adds the staff-only
+    fields), ``filterset_class``, ``ordering`` (ends on ``id``) and ``base_queryset()``.
+    """
+
+    lookup_field = "slug"
+    # Any path segment reaches the view, so that a malformed slug gets the same JSON 404 as an unknown one.
+    lookup_value_regex = "[^/]+"
+    lookup_value_converter = "str"
+    model: type[Model]
+    private_serializer_class = None
+    ordering: tuple = ("id",)
 
     @property
     def private(self) -> bool:
