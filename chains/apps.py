@@ -7,5 +7,5 @@ class ChainsConfig(AppConfig):
     verbose_name = _("产业链图谱")
 
     def ready(self) -> None:
-        # The chains' rules register with the write door, their public pages their staff previews.
-        from . import services, views  # noqa: F401
+        # The chains' rules register with the write door (their public pages are the portal's).
+        from . import services  # noqa: F401

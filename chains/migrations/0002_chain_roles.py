@@ -1,4 +1,4 @@
-"""The staff roles gain the chains' permissions (projects/roles.py: the chains' models)."""
+"""The staff roles gain the chains' permissions (accounts/roles.py: the chains' models)."""
 
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
@@ -6,7 +6,7 @@ from django.db import migrations
 
 
 def give_roles_chain_permissions(apps, schema_editor):
-    from projects.roles import sync_roles
+    from accounts.roles import sync_roles
 
     for app_config in global_apps.get_app_configs():
         create_permissions(app_config, verbosity=0, apps=apps, using=schema_editor.connection.alias)
