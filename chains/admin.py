@@ -8,8 +8,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from ledger.admin import WorkflowAdminMixin
-from projects.admin import PUBLISHABLE_READONLY, SlugAdminMixin, publishing_fieldset, record_fieldset
+from ledger.admin import (
+    PUBLISHABLE_READONLY,
+    SlugAdminMixin,
+    WorkflowAdminMixin,
+    publishing_fieldset,
+    record_fieldset,
+)
 
 from . import selectors
 from .models import Chain, ChainNode

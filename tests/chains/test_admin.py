@@ -17,7 +17,7 @@ TARGETS = "/admin/chains/chainnode/targets/"
 def targets(client) -> str:
     """The target list's content (not the messages above it)."""
     body = client.get(TARGETS).content.decode()
-    return body[body.index('<p class="qs-help">'):]
+    return body[body.index('<p class="help">'):]
 
 
 def test_the_target_list_names_every_missing_link_and_only_those(admin_client):
