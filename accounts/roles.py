@@ -48,6 +48,7 @@ LEDGER_MODELS: tuple[tuple[str, str], ...] = (
     ("ambassadors", "lead"),
     ("chains", "chain"),
     ("chains", "chainnode"),
+    ("figures", "announcedfigure"),
 )
 # The records with a review workflow and a publish_<model> permission.
 PUBLISHABLE_MODELS: tuple[tuple[str, str], ...] = (
@@ -61,6 +62,7 @@ PUBLISHABLE_MODELS: tuple[tuple[str, str], ...] = (
     ("ambassadors", "lead"),
     ("chains", "chain"),
     ("chains", "chainnode"),
+    ("figures", "announcedfigure"),
 )
 OFFICER_MODELS: tuple[tuple[str, str], ...] = (
     ("projects", "project"),
@@ -81,6 +83,8 @@ REFERENCE_MODELS: tuple[tuple[str, str], ...] = (
     ("ambassadors", "ambassador"),
     ("chains", "chain"),
     ("chains", "chainnode"),
+    # The office's announced figures (figures app): administrators enter them, reviewers publish them.
+    ("figures", "announcedfigure"),
 )
 
 

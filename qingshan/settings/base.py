@@ -456,6 +456,7 @@ QINGSHAN_SEED_LOADERS = [
     "projects.seed.seed_load",
     "ambassadors.seed.seed_load",
     "chains.seed.seed_load",
+    "figures.seed.seed_load",
 ]
 # generate_demo: each further app's demo generator (after the projects'): `generate(command, made)`
 # and `delete()` (run before the projects' demo rows are deleted).

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 LEDGER = [
     "projects.sector", "projects.honour", "projects.enterprise", "projects.signingevent", "projects.renewalzone",
     "projects.researchinstitute", "projects.project", "projects.projectmilestone", "ambassadors.cohort",
-    "ambassadors.ambassador", "ambassadors.lead", "chains.chain", "chains.chainnode",
+    "ambassadors.ambassador", "ambassadors.lead", "chains.chain", "chains.chainnode", "figures.announcedfigure",
 ]
 
 
@@ -54,12 +54,13 @@ def test_the_migration_created_the_four_groups_with_exactly_their_permissions():
         "projects.publish_project", "projects.publish_enterprise", "projects.publish_signingevent",
         "projects.publish_renewalzone", "projects.publish_researchinstitute", "ambassadors.publish_cohort",
         "ambassadors.publish_ambassador", "ambassadors.publish_lead", "chains.publish_chain",
-        "chains.publish_chainnode", "projects.change_project_final_stage", "projects.archive_project", "projects.change_duplicateflag",
+        "chains.publish_chainnode", "figures.publish_announcedfigure", "projects.change_project_final_stage",
+        "projects.archive_project", "projects.change_duplicateflag",
     }
     assert groups["只读"] == view_all
     reference = ("projects.sector", "projects.honour", "projects.renewalzone", "projects.researchinstitute",
                  "projects.signingevent", "ambassadors.cohort", "ambassadors.ambassador", "chains.chain",
-                 "chains.chainnode")
+                 "chains.chainnode", "figures.announcedfigure")
     assert groups["管理员"] == view_all | {perm(a, m) for a in ("add", "change", "delete", "view") for m in (
         *reference, "auth.user", "auth.group")} | {
         "auth.view_permission", "axes.view_accessattempt", "axes.delete_accessattempt"}
