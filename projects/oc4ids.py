@@ -224,9 +224,9 @@ PROJECT_COLUMNS = (
 INVESTOR_COLUMNS = ("project_id", "enterprise__slug", "enterprise__name", "enterprise__province", "enterprise__city")
 
 
-def in_chunks(queryset: QuerySet[Project], *, size: int | None = None) -> Iterator[tuple[dict, list[dict]]]:
-    """Every project of ``queryset`` by primary key, with its published investors, read ``size``
-    (``CHUNK_SIZE``) at a time as plain rows (no model instances): two queries a chunk."""
+def in_chunks(queryset: QuerySet[Project], *, size: int | None = None) -> Iterator[list[tuple[dict, list[dict]]]]:
+    """The projects of ``queryset`` by primary key, ``size`` (``CHUNK_SIZE``) at a time, each with its
+    published investors, as plain rows (no model instances): two queries a chunk."""
     size = size or CHUNK_SIZE
     last = None
     while True:
@@ -241,8 +241,7 @@ def in_chunks(queryset: QuerySet[Project], *, size: int | None = None) -> Iterat
             ).order_by("project_id", "enterprise__name", "enterprise_id").values(*INVESTOR_COLUMNS)
             for link in links:
                 investors.setdefault(link["project_id"], []).append(link)
-            for row in rows:
-                yield row, investors.get(row["id"], [])
+            yield [(row, investors.get(row["id"], [])) for row in rows]
         if len(rows) < size:
             return
         last = rows[-1]["id"]
@@ -256,7 +255,7 @@ def package_chunks(
     *, queryset: QuerySet[Project], uri: str, publisher_uri: str, published: datetime.datetime,
     page_url, size: int | None = None,
 ) -> Iterator[str]:
-    """The package as JSON text, a piece at a time: the head, each project, the tail.
+    """The package as JSON text, a piece at a time: the head, the projects of each chunk, the tail.
 
     ``queryset``: public projects (filtered); ``page_url(slug)``: the absolute address of a project's page.
     """
@@ -265,8 +264,9 @@ def package_chunks(
             "publisher": {"name": OFFICE["name"], "uri": publisher_uri}}
     yield _dumps(head)[:-1] + ',"projects":['
     separator = ""
-    for row, investors in in_chunks(queryset, size=size):
-        record = project_record(row, investors=investors, sectors=sectors, page_url=page_url(row["slug"]))
-        yield separator + _dumps(record)
+    for chunk in in_chunks(queryset, size=size):
+        records = (project_record(row, investors=investors, sectors=sectors, page_url=page_url(row["slug"]))
+                   for row, investors in chunk)
+        yield separator + ",".join(_dumps(record) for record in records)
         separator = ","
     yield "]}"
