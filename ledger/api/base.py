@@ -206,8 +206,11 @@ class LedgerViewSet(CheckedParametersMixin, ExportMixin, viewsets.ReadOnlyModelV
         return self._sql_export(export_lines, queryset, serializer)
 
 
-def ledger_schema(tag: str, serializer_class, private_fields: tuple[str, ...] = ()):
-    """Document one view set: tag, the ``format`` parameter, the error answers, the staff-only fields."""
+def ledger_schema(tag: str, serializer_class, private_fields: tuple[str, ...] = (), *, singular: str = ""):
+    """Document one view set: tag, summaries, the ``format`` parameter, the error answers, the staff-only fields.
+
+    ``singular`` names one record in the summaries (default: ``tag`` without its plural s)."""
+    one = singular or tag.removesuffix("s")
     note = ""
     if private_fields:
         note = (
@@ -216,11 +219,12 @@ def ledger_schema(tag: str, serializer_class, private_fields: tuple[str, ...] = 
         )
     return extend_schema_view(
         list=extend_schema(
-            tags=[tag], description=note, parameters=[FORMAT_PARAMETER],
+            tags=[tag], summary=f"List {tag}, filtered (a page of JSON, or the whole result as CSV or XLSX)",
+            description=note, parameters=[FORMAT_PARAMETER],
             responses={200: serializer_class(many=True), **ERROR_RESPONSES},
         ),
         retrieve=extend_schema(
-            tags=[tag], description=note, parameters=[FORMAT_PARAMETER],
+            tags=[tag], summary=f"One {one}, by its slug", description=note, parameters=[FORMAT_PARAMETER],
             responses={200: serializer_class, **ERROR_RESPONSES},
         ),
     )

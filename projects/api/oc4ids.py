@@ -21,11 +21,19 @@ from .. import filters, oc4ids
 from ..models import Project
 
 
+def package_filterset():
+    """The API's project filters, less ``ordering``: the package lists the projects in a fixed order."""
+    filterset_class = search_filterset(filters.ProjectFilterSet)
+    filterset_class = type("OC4IDSProjectFilterSet", (filterset_class,), {})
+    del filterset_class.base_filters["ordering"]
+    return filterset_class
+
+
 class OC4IDSViewSet(CheckedParametersMixin, viewsets.GenericViewSet):
     """The public projects as an OC4IDS project package."""
 
     queryset = Project.objects.none()  # for the schema; the list reads ``Project.objects.public()``
-    filterset_class = search_filterset(filters.ProjectFilterSet)
+    filterset_class = package_filterset()
     renderer_classes = [JSONRenderer]
     pagination_class = None
 

@@ -251,10 +251,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every choice set a component with a stable ASCII name, the filters' too (ledger/api/schema_hooks.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ledger.api.schema_hooks.postprocess_parameter_enums",
+    ],
+    "LICENSE": {"name": "MIT", "url": "https://opensource.org/licenses/MIT"},
+    "SERVERS": [{"url": "/", "description": "This site"}],
     "ENUM_NAME_OVERRIDES": {
         "DatePrecisionEnum": "ledger.models.DatePrecision",
         "BuildStatusEnum": "projects.models.places.BuildStatus",
         "AmbassadorStatusEnum": "ambassadors.models.AmbassadorStatus",
+        # The ``ordering`` of the lists sorted by name or by the latest change (ledger.filters.by_name_orderings).
+        "NameOrderingEnum": ["name", "-updated_at"],
     },
 }
 
