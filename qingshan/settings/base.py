@@ -309,6 +309,9 @@ JOBS_EXPORT_ROWS = {
 # An admin import of a file with more data rows than this is checked (previewed) and committed as a
 # job, followed on the import page (jobs/admin_handoff.py); at or below it the pages work as before.
 JOBS_IMPORT_ROWS = int(os.environ.get("JOBS_IMPORT_ROWS", "2000"))
+# Unfinished (queued or running) jobs a person may have, and everybody together (jobs/services.py).
+JOBS_MAX_PER_USER = int(os.environ.get("JOBS_MAX_PER_USER", "3"))
+JOBS_MAX_TOTAL = int(os.environ.get("JOBS_MAX_TOTAL", "20"))
 if os.environ.get("QS_EVIDENCE_S3_BUCKET"):
     STORAGES["evidence"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
