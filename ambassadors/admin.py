@@ -8,16 +8,16 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from jobs.admin_handoff import JobImportExportMixin
-from ledger.admin import WorkflowAdminMixin
-from ledger.forms import AdminModelForm
-from projects.admin import (
+from ledger.admin import (
     PUBLISHABLE_READONLY,
     TIMESTAMP_FIELDS,
-    ProjectAdmin,
     SlugAdminMixin,
+    WorkflowAdminMixin,
     publishing_fieldset,
     record_fieldset,
 )
+from ledger.forms import AdminModelForm
+from projects.admin import ProjectAdmin
 
 from . import resources
 from .models import Ambassador, Cohort, Lead

@@ -6,8 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.users import officer_choices
 from projects.models import RenewalZone, Sector
-from projects.users import officer_choices
 
 from .files import ALLOWED_EXTENSIONS_TEXT, check_upload, max_bytes
 from .models import EmailMode, EvidenceDocument, Interaction, SupervisionItem, SupervisionStatus, Task

@@ -1,12 +1,16 @@
 """What the desk plugs into the layers below it (called from ``DeskConfig.ready``): the stalled
-list counts its visits and resolved 督办 items as real progress; publications and returns notify."""
+list counts its visits and resolved 督办 items as real progress; publications and returns notify; the
+project's change page links to its printable sheet."""
 
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
+from ledger.admin_tools import ObjectTool, register_object_tool
 from ledger.workflow import register_after_workflow
-from projects.alerts import register_progress_source
+from projects.models import Project
+from projects.progress import register_progress_source
 
 from . import services
 from .models import Interaction, SupervisionItem, SupervisionStatus
@@ -31,3 +35,4 @@ def register() -> None:
     register_progress_source(latest_visit)
     register_progress_source(latest_resolution)
     register_after_workflow(services.workflow_notify)
+    register_object_tool(Project, ObjectTool("admin:desk_project_sheet", _("打印项目情况表"), "project-sheet-link"))

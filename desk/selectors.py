@@ -11,8 +11,8 @@ from django.db import models
 from django.utils import timezone
 
 from ledger.models import ReviewStatus
-from projects.alerts import AlertColour, with_alert
 from projects.models import Project
+from projects.progress import AlertColour, with_alert
 from projects.stages import Stage
 
 from .models import Interaction, Notification, SupervisionItem, SupervisionStatus, Task

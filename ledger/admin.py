@@ -34,6 +34,7 @@ from . import workflow, writes
 from .admin_conflicts import reapply_onto_current
 from .admin_history import ReadableHistoryAdmin
 from .admin_refusals import REFUSALS, RefusalFormAdminMixin, refusal_messages
+from .forms import SlugFromNameForm
 from .models import ReviewStatus, Revision, RevisionStatus
 from .permissions import perm
 from .preview import preview_url
@@ -638,3 +639,26 @@ def forms_flatten(fields) -> list[str]:
         else:
             flat.append(field)
     return flat
+
+
+# --- Building blocks every record admin shares (the projects' and the ambassadors') ------------------
+
+TIMESTAMP_FIELDS = ("created_at", "updated_at")
+PUBLISHABLE_READONLY = ("version", "published_at", *TIMESTAMP_FIELDS)
+
+
+def publishing_fieldset(*extra: str) -> tuple:
+    return (
+        gettext_lazy("发布与审核"),
+        {"fields": ("is_published", "review_status", "review_comment", *extra), "classes": ("collapse",)},
+    )
+
+
+def record_fieldset(*fields: str) -> tuple:
+    return (gettext_lazy("记录信息"), {"fields": fields, "classes": ("collapse",)})
+
+
+class SlugAdminMixin:
+    """Slug optional in the form: the write door gives a blank slug the pinyin of the name."""
+
+    form = SlugFromNameForm

@@ -87,7 +87,8 @@ def file_errors(result) -> list[str]:
 class LedgerImportExportMixin(ImportExportMixin):
     #: Key of ``settings.LEDGER_IMPORT_RESOURCES`` for the template download.
     ledger_kind: str = ""
-    import_template_name = "admin/projects/ledger_import.html"
+    #: The import page: ledger's own (template links, progress, the preview's help); an admin may name another.
+    import_template_name = "admin/ledger/import.html"
     formats = [XLSX, CSV]
     import_formats = [LedgerUploadFormat]
     export_formats = [XLSX, CSV]

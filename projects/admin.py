@@ -15,10 +15,19 @@ from django.utils.html import format_html
 from django.utils.text import Truncator, smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
+from accounts.users import officer_choices
 from jobs.admin_handoff import JobImportExportMixin
-from ledger.admin import WorkflowAdminMixin
+from ledger.admin import (
+    PUBLISHABLE_READONLY,
+    TIMESTAMP_FIELDS,
+    SlugAdminMixin,
+    WorkflowAdminMixin,
+    publishing_fieldset,
+    record_fieldset,
+)
 from ledger.admin_counts import changelist_paginator, with_search_branches
-from ledger.forms import AdminModelForm, SlugFromNameForm
+from ledger.admin_tools import ObjectToolsMixin
+from ledger.forms import AdminModelForm
 from ledger.money import format_money
 from ledger.paginators import EstimatedCountPaginator
 from savedfilters.admin import SavedFiltersMixin
@@ -38,30 +47,10 @@ from .models import (
     Sector,
     SigningEvent,
 )
-from .users import officer_choices
 
-TIMESTAMP_FIELDS = ("created_at", "updated_at")
 #: A name in a changelist column is cut to this many characters (the full name shows on hover).
 NAME_CHARS = 16
 INVESTOR_CHARS = 10
-PUBLISHABLE_READONLY = ("version", "published_at", *TIMESTAMP_FIELDS)
-
-
-def publishing_fieldset(*extra: str) -> tuple:
-    return (
-        _("发布与审核"),
-        {"fields": ("is_published", "review_status", "review_comment", *extra), "classes": ("collapse",)},
-    )
-
-
-def record_fieldset(*fields: str) -> tuple:
-    return (_("记录信息"), {"fields": fields, "classes": ("collapse",)})
-
-
-class SlugAdminMixin:
-    """Slug optional in the form: the write door gives a blank slug the pinyin of the name."""
-
-    form = SlugFromNameForm
 
 
 class YearListFilter(admin.SimpleListFilter):
@@ -351,7 +340,8 @@ class ProjectMilestoneInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SavedFiltersMixin, MapFieldsAdminMixin, JobImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class ProjectAdmin(SavedFiltersMixin, ObjectToolsMixin, MapFieldsAdminMixin, JobImportExportMixin, WorkflowAdminMixin,
+                   admin.ModelAdmin):
     ledger_kind = "projects"
     resource_classes = [resources.ProjectResource]
     form = ProjectAdminForm
@@ -513,6 +503,5 @@ class ProjectMilestoneAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, obj.project)
 
 
-# Registered after the ledger admins: the duplicate-signing review; the 投资意向 follow-up; users (role membership
-# makes an account staff) and groups with Chinese permission names.
-from . import admin_auth, admin_duplicates, admin_interest, admin_users  # noqa: E402,F401
+# Registered after the ledger admins: the duplicate-signing review; the 投资意向 follow-up.
+from . import admin_duplicates, admin_interest  # noqa: E402,F401

@@ -4,35 +4,35 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from . import alerts, yardsticks
+from . import counting, progress
 from .models import Sector, SigningEvent
 from .stages import MAIN_PATH, Stage
 
 
 class AlertColourFilter(admin.SimpleListFilter):
-    """进度预警: red / yellow / green, thresholds from settings (see ``projects.alerts``)."""
+    """进度预警: red / yellow / green, thresholds from settings (see ``projects.progress``)."""
 
     title = _("进度预警")
     parameter_name = "alert"
 
     def lookups(self, request, model_admin):
-        limits = alerts.thresholds()
+        limits = progress.thresholds()
         return [
-            (alerts.AlertColour.RED, _("红色（%(days)d 天以上无进展）") % {"days": limits.red_days}),
-            (alerts.AlertColour.YELLOW, _("黄色（%(days)d 天以上无进展）") % {"days": limits.yellow_days}),
-            (alerts.AlertColour.GREEN, _("正常推进")),
+            (progress.AlertColour.RED, _("红色（%(days)d 天以上无进展）") % {"days": limits.red_days}),
+            (progress.AlertColour.YELLOW, _("黄色（%(days)d 天以上无进展）") % {"days": limits.yellow_days}),
+            (progress.AlertColour.GREEN, _("正常推进")),
         ]
 
     def queryset(self, request, queryset):
         if self.value() in {choice for choice, _label in self.lookup_choices}:
-            return alerts.filter_by_colour(queryset, self.value())
+            return progress.filter_by_colour(queryset, self.value())
         return queryset
 
 
 class YardstickFilter(admin.SimpleListFilter):
     """The records behind one dashboard figure: ``?yardstick=signed.2026.all`` or ``event-started.3``.
 
-    Applies the very function that computed the figure (``yardsticks.yardstick_records``, or the
+    Applies the very function that computed the figure (``counting.yardstick_records``, or the
     conference funnel's stage condition), so the list and the figure always agree. It shows up in
     the sidebar only while it is in use.
     """
@@ -50,7 +50,7 @@ class YardstickFilter(admin.SimpleListFilter):
                 return ("event", stage, int(rest))
             return None
         year, _dot, sector = rest.partition(".")
-        if kind in yardsticks.YARDSTICK_KINDS and year.isdigit() and (sector == "all" or sector.isdigit()):
+        if kind in counting.YARDSTICK_KINDS and year.isdigit() and (sector == "all" or sector.isdigit()):
             return ("figure", kind, int(year), None if sector == "all" else int(sector))
         return None
 
@@ -77,13 +77,13 @@ class YardstickFilter(admin.SimpleListFilter):
         parsed = self.parse(self.value())
         if parsed is None:
             return queryset
-        counted = yardsticks.counted_projects(queryset)
+        counted = counting.counted_projects(queryset)
         if parsed[0] == "event":
             _event, stage, event_id = parsed
-            return counted.filter(yardsticks.reached_stage_condition(stage), signing_event_id=event_id)
+            return counted.filter(counting.reached_stage_condition(stage), signing_event_id=event_id)
         _figure, kind, year, sector_id = parsed
         sector_ids = Sector.objects.descendant_ids([sector_id]) if sector_id else None
-        return yardsticks.yardstick_records(kind, year=year, queryset=counted, sector_ids=sector_ids)
+        return counting.yardstick_records(kind, year=year, queryset=counted, sector_ids=sector_ids)
 
 
 class OfficerFilter(admin.SimpleListFilter):

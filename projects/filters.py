@@ -23,6 +23,14 @@ from ledger.filters import (
 )
 from ledger.models import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 
+from .counting import (
+    counted_projects,
+    reached_stage_condition,
+    same_year_condition,
+    signed_condition,
+    started_condition,
+    with_years,
+)
 from .models import (
     Enterprise,
     EnterpriseKind,
@@ -37,14 +45,6 @@ from .models import (
     ZoneKind,
 )
 from .stages import MAIN_PATH, Stage
-from .yardsticks import (
-    counted_projects,
-    reached_stage_condition,
-    same_year_condition,
-    signed_condition,
-    started_condition,
-    with_years,
-)
 
 # pg_trgm indexes only help a LIKE pattern holding a whole trigram (three characters).
 TRIGRAM_MIN_LENGTH = 3

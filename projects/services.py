@@ -114,6 +114,12 @@ def export_lines_forget(*, projects: QuerySet[Project]) -> int:
     return forgotten
 
 
+def export_lines_forget_officer(*, user) -> int:
+    """An account was renamed: the staff CSV names a project's officer by username, so the stored lines
+    of the projects it follows are forgotten (registered with ``accounts.users`` in ``ready()``)."""
+    return export_lines_forget(projects=Project.objects.filter(officer=user))
+
+
 class ShownParentRules(WriteRules):
     """A sector, signing conference or zone: its slug (and, if it has one, whether it is published) is
     in the stored CSV line of every project that points to it. A change of these forgets those lines

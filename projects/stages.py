@@ -6,7 +6,7 @@ are allowed, and which role may make each move. The model's ``clean()``, the dat
 constraints, the admin, the API and the importers all read this table; nothing else
 restates it.
 
-Roles are the staff groups (created by a data migration from ``projects.roles``). A role stands
+Roles are the staff groups (``accounts.roles.Role``, created by a data migration from ``accounts.roles``). A role stands
 for a permission here, so a superuser, or anybody granted the permission, may do what the role
 may do.
 """
@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
 
 
 class Stage(models.TextChoices):
@@ -48,15 +50,6 @@ STAGE_DATE_FIELDS: dict[str, str] = {
 # Permission (app_label.codename) needed to move a project into a stage, beyond change_project.
 REVIEWER_PERMISSION = "projects.change_project_final_stage"
 OFFICER_PERMISSION = "projects.change_project"
-
-
-class Role(models.TextChoices):
-    """The staff roles. The value is the name of the group that carries the role's permissions."""
-
-    OFFICER = "招商专员", _("招商专员")
-    REVIEWER = "审核员", _("审核员")
-    VIEWER = "只读", _("只读")
-    ADMINISTRATOR = "管理员", _("管理员")
 
 
 # The permission that stands for a role when it makes a stage move.

@@ -24,7 +24,7 @@ db_logger = logging.getLogger("qingshan.db")
 DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 5
 # The public site's own 500 page, used for every other unhandled error.
-SITE_SERVER_ERROR = "projects.views.server_error"
+SITE_SERVER_ERROR = "portal.views.server_error"
 
 
 class RequestLogMiddleware:

@@ -39,8 +39,8 @@ urlpatterns = [
     # keeps working for bookmarks.
     path("admin/ambassadors/results/", RedirectView.as_view(pattern_name="admin:ambassadors_ambassador_results",
                                                             permanent=True, query_string=True)),
-    # Issue 14: the admin's second sign-in step and its set-up (projects/two_factor.py).
-    path("admin/two-factor/", include("projects.two_factor_urls")),
+    # Issue 14: the admin's second sign-in step and its set-up (accounts/two_factor.py).
+    path("admin/two-factor/", include("accounts.two_factor_urls")),
     path("admin/", admin.site.urls),
     # The language switch is a POST form on every public page. Exempt from CSRF (switching a visitor's
     # language is harmless) so that pages carry no per-visitor token and can be cached (qingshan/cache.py).
@@ -55,14 +55,14 @@ urlpatterns = [
 # The public site: Chinese at /…, English at /en/… (a link an investor can be sent). The admin and the
 # API stay unprefixed (the API follows Accept-Language: qingshan.middleware.ChineseFirstLocaleMiddleware).
 urlpatterns += i18n_patterns(
-    path("", include("projects.urls")),
-    path("", include("ambassadors.urls")),
-    path("", include("projects.portal_urls")),
+    path("", include("portal.urls")),
+    path("", include("portal.ambassador_urls")),
+    path("", include("portal.interest_urls")),
     prefix_default_language=False,
 )
 
-handler404 = "projects.views.page_not_found"
-# A database outage anywhere in the stack answers 503; anything else gets projects.views.server_error.
+handler404 = "portal.views.page_not_found"
+# A database outage anywhere in the stack answers 503; anything else gets portal.views.server_error.
 handler500 = "qingshan.middleware.server_error"
 
 if settings.DEBUG:

@@ -6,8 +6,9 @@ from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from projects.two_factor import two_factor_required
-from tests.factories import SuperUserFactory
+from accounts.roles import Role
+from accounts.two_factor import two_factor_required
+from tests.factories import StaffUserFactory, SuperUserFactory
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def _force_login_passes_the_second_step(monkeypatch):
     """``client.force_login`` skips the sign-in form; for an account that must have a second factor
     it also skips step 2, as if the person had entered the code of their (test) authenticator: the
     account gets a confirmed TOTP device and the session is verified with it, exactly the state
-    ``django_otp.login`` leaves. The second step itself is tested in tests/projects/test_two_factor.py
+    ``django_otp.login`` leaves. The second step itself is tested in tests/accounts/test_two_factor.py
     and tests/browser/."""
     original = Client.force_login
 
@@ -56,3 +57,31 @@ def _force_login_passes_the_second_step(monkeypatch):
             session.save()
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+# Staff accounts in each role (the workflow, history, locking, role and figure tests); a folder's own
+# conftest or module may define its own under the same name.
+
+@pytest.fixture
+def officer(db):
+    return StaffUserFactory(username="officer", first_name="专员甲", roles=[Role.OFFICER])
+
+
+@pytest.fixture
+def officer2(db):
+    return StaffUserFactory(username="officer2", first_name="专员乙", roles=[Role.OFFICER])
+
+
+@pytest.fixture
+def reviewer(db):
+    return StaffUserFactory(username="reviewer", first_name="审核员丙", roles=[Role.REVIEWER])
+
+
+@pytest.fixture
+def viewer(db):
+    return StaffUserFactory(username="viewer", first_name="只读丁", roles=[Role.VIEWER])
+
+
+@pytest.fixture
+def administrator(db):
+    return StaffUserFactory(username="administrator", first_name="管理员戊", roles=[Role.ADMINISTRATOR])

@@ -79,7 +79,7 @@ class StaffUserFactory(UserFactory):
             return
         from django.contrib.auth.models import Group
 
-        from projects.roles import sync_roles
+        from accounts.roles import sync_roles
 
         if Group.objects.filter(name__in=[str(role) for role in extracted]).count() < len(set(extracted)):
             sync_roles()

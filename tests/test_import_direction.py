@@ -1,19 +1,34 @@
 """The import direction, read from the source (ast), not from what happens to be loaded.
 
-    qingshan (configuration)  ->  projects, ambassadors (domain)  ->  ledger (core)
-                                  ambassadors -> projects, never the other way
-                                  desk -> projects, jobs, ledger; nothing imports desk
-                                  jobs -> ledger only (domain apps register their kinds of job)
+The rooms, lowest first; each may import only the rooms listed for it (``MAY_IMPORT``):
 
-- ``ledger`` names no domain app and not ``qingshan`` anywhere in a file;
-- ``projects`` names no ``ambassadors`` anywhere in a file;
+    ledger        core: record base models, the write door, workflow, caches, generic admin/view helpers
+    accounts      the office's people: roles, two-factor sign-in, user and group admin  -> ledger
+    jobs          long work on django-tasks (domain apps register their kinds)          -> ledger
+    savedfilters  each person's named changelist filters                                -> ledger
+    projects      the project domain (projects, enterprises, events, zones, institutes,
+                  sectors, the stage table, what counts, progress, interest records)    -> ledger, accounts,
+                                                                                           jobs, savedfilters
+    ambassadors   cohorts, ambassadors, leads                                           -> projects and below
+    figures       office figures: yardsticks, dashboard, public summary, weekly alerts  -> the domain and below
+    desk          the officer's 工作台 (督办, visits, tasks, evidence, notifications)     -> figures, the domain
+                                                                                           and below
+    portal        the public site: pages, feeds, sitemaps, map, interest form           -> figures, the domain,
+                                                                                           ledger (and the
+                                                                                           client address of
+                                                                                           qingshan)
+    qingshan      configuration: imports no app module at module level
+
+- nothing imports ``portal`` or ``desk`` (only qingshan's settings and URLconfs name them, by dotted path);
+- only ``portal`` and ``desk`` import ``figures``; ``projects`` imports no ``ambassadors``;
 - ``qingshan`` imports no app module at module level (its URLconfs name the apps' URLconfs
   with ``include("...")`` and compose API routers and sitemaps from dotted paths in settings);
 - the module-level import graph of first-party modules has no cycle;
 - no function-local import of a first-party module except in ``AppConfig.ready()``, and no
   function-local import at all outside the few listed below, each with its reason.
 
-Migrations are left out: Django writes them and they import only django and their own app.
+Migrations are left out: Django writes them and they import only django, their own app and rooms
+below it (the data migrations of the roles import ``accounts.roles``).
 """
 
 from __future__ import annotations
@@ -23,8 +38,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("ledger", "jobs", "savedfilters", "projects", "ambassadors", "desk", "qingshan")
-DOMAIN_APPS = ("projects", "ambassadors", "desk")
+PACKAGES = ("ledger", "accounts", "jobs", "savedfilters", "projects", "ambassadors", "figures", "desk", "portal",
+            "qingshan")
+DOMAIN_APPS = ("projects", "ambassadors")
+APPS = ("accounts", "jobs", "savedfilters", *DOMAIN_APPS, "figures", "desk", "portal")
+
+_BELOW_DOMAIN = {"ledger", "accounts", "jobs", "savedfilters"}
+# room -> the other rooms it may import (module level or in ready()).
+MAY_IMPORT: dict[str, set[str]] = {
+    "ledger": set(),
+    "accounts": {"ledger"},
+    "jobs": {"ledger"},
+    "savedfilters": {"ledger"},
+    "projects": _BELOW_DOMAIN,
+    "ambassadors": {*_BELOW_DOMAIN, "projects"},
+    "figures": {*_BELOW_DOMAIN, *DOMAIN_APPS},
+    "desk": {*_BELOW_DOMAIN, *DOMAIN_APPS, "figures"},
+    "portal": {*_BELOW_DOMAIN, *DOMAIN_APPS, "figures", "qingshan"},
+    "qingshan": set(),  # at module level; see test_configuration_imports_no_app_at_module_level
+}
+# What an app may use of qingshan (configuration): helpers that import no app.
+QINGSHAN_FOR_APPS = ("qingshan.client_address",)
 
 # Function-local imports of stdlib or third-party modules that stay, with the reason.
 # (module, imported name) -> reason. Nothing first-party may appear here.
@@ -165,21 +199,40 @@ def test_the_reader_sees_the_code():
     assert len(KNOWN) > 50
     assert any(i.module == "projects.admin" and i.target == "ledger.admin" for i in IMPORTS)
     assert any(i.module == "ambassadors.models" and top(i.target) == "projects" for i in IMPORTS)
+    assert any(i.module == "portal.views" and top(i.target) == "figures" for i in IMPORTS)
+    assert any(i.module == "projects.stages" and i.target == "accounts.roles" for i in IMPORTS)
 
 
-def test_core_imports_no_domain_app_nor_configuration():
+def test_the_table_names_every_room():
+    assert set(MAY_IMPORT) == set(PACKAGES)
+    assert all(set(allowed) <= set(PACKAGES) for allowed in MAY_IMPORT.values())
+
+
+def test_each_room_imports_only_the_rooms_below_it():
     offending = [
-        i for i in IMPORTS if top(i.module) == "ledger" and top(i.target) in (*DOMAIN_APPS, "qingshan")
+        i for i in IMPORTS
+        if top(i.module) != "qingshan" and is_first_party(i.target) and top(i.target) != top(i.module)
+        and top(i.target) not in MAY_IMPORT[top(i.module)]
     ]
-    assert not offending, _report("ledger imports a domain app or qingshan", offending)
+    assert not offending, _report("an import against the direction (see MAY_IMPORT)", offending)
+
+
+def test_core_imports_no_app_nor_configuration():
+    offending = [i for i in IMPORTS if top(i.module) == "ledger" and is_first_party(i.target) and top(i.target) != "ledger"]
+    assert not offending, _report("ledger imports an app or qingshan", offending)
+
+
+def test_accounts_imports_only_the_core():
+    offending = [i for i in IMPORTS if top(i.module) == "accounts" and top(i.target) in (*APPS, "qingshan")
+                 and top(i.target) != "accounts"]
+    assert not offending, _report("accounts imports an app other than ledger", offending)
 
 
 def test_jobs_imports_only_the_core():
-    # jobs (issue 17) is domain-neutral: domain apps register their kinds of job with it, never the reverse.
-    offending = [i for i in IMPORTS if top(i.module) == "jobs" and top(i.target) in (*DOMAIN_APPS, "qingshan",
-                                                                                      "savedfilters")]
-    offending += [i for i in IMPORTS if top(i.module) == "ledger" and top(i.target) == "jobs"]
-    assert not offending, _report("jobs imports a domain app, or ledger imports jobs", offending)
+    # jobs is domain-neutral: domain apps register their kinds of job with it, never the reverse.
+    offending = [i for i in IMPORTS if top(i.module) == "jobs" and top(i.target) in (*APPS, "qingshan")
+                 and top(i.target) != "jobs"]
+    assert not offending, _report("jobs imports an app", offending)
 
 
 def test_projects_imports_no_ambassadors():
@@ -187,25 +240,28 @@ def test_projects_imports_no_ambassadors():
     assert not offending, _report("projects imports ambassadors", offending)
 
 
-def test_nothing_imports_the_desk():
-    """The desk (issue 15) sits on top: it imports ledger and projects; only settings and URLs name it."""
-    offending = [i for i in IMPORTS if top(i.target) == "desk" and top(i.module) not in ("desk", "qingshan")]
-    assert not offending, _report("an app imports desk", offending)
+def test_nothing_imports_the_desk_or_the_portal():
+    """The desk and the portal sit on top: only settings and URLs name them (by dotted path)."""
+    offending = [i for i in IMPORTS if top(i.target) in ("desk", "portal") and top(i.module) != top(i.target)]
+    assert not offending, _report("an app imports desk or portal", offending)
 
 
-def test_desk_imports_only_ledger_jobs_and_projects():
-    """The desk registers its kinds of job (the digest, the escalation) with ``jobs``, which sits below it."""
-    allowed = ("desk", "ledger", "jobs", "projects")
-    offending = [i for i in IMPORTS if top(i.module) == "desk" and is_first_party(i.target)
-                 and top(i.target) not in allowed]
-    assert not offending, _report("desk imports an app other than ledger, jobs and projects", offending)
+def test_only_the_portal_and_the_desk_import_the_figures():
+    offending = [i for i in IMPORTS if top(i.target) == "figures" and top(i.module) not in ("figures", "portal", "desk")]
+    assert not offending, _report("figures imported from below", offending)
+
+
+def test_apps_use_of_the_configuration_is_its_client_address_only():
+    offending = [i for i in IMPORTS if top(i.module) in APPS and top(i.target) == "qingshan"
+                 and i.target not in QINGSHAN_FOR_APPS]
+    assert not offending, _report("an app imports qingshan", offending)
 
 
 def test_configuration_imports_no_app_at_module_level():
     offending = [
         i
         for i in IMPORTS
-        if top(i.module) == "qingshan" and not i.local and top(i.target) in ("ledger", "jobs", *DOMAIN_APPS)
+        if top(i.module) == "qingshan" and not i.local and top(i.target) in ("ledger", *APPS)
     ]
     assert not offending, _report("qingshan imports an app module at import time", offending)
 

@@ -4,10 +4,10 @@ noindex, never cached; 404 for anyone else."""
 import pytest
 from django.test import override_settings
 
+from accounts.roles import Role
 from ledger.revisions import pending_revisions
 from projects.models import Project
 from projects.services import project_save
-from projects.stages import Role
 from tests.admin_utils import admin_url
 from tests.factories import ProjectFactory, RenewalZoneFactory, StaffUserFactory
 

@@ -1,4 +1,4 @@
-"""The staff roles gain the desk's permissions (projects/roles.py: DESK_MODELS)."""
+"""The staff roles gain the desk's permissions (accounts/roles.py: DESK_MODELS)."""
 
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
@@ -6,7 +6,7 @@ from django.db import migrations
 
 
 def give_roles_desk_permissions(apps, schema_editor):
-    from projects.roles import sync_roles
+    from accounts.roles import sync_roles
 
     for app_config in global_apps.get_app_configs():
         create_permissions(app_config, verbosity=0, apps=apps, using=schema_editor.connection.alias)

@@ -1,4 +1,4 @@
-"""The four staff groups with exactly their permissions (see projects/roles.py)."""
+"""The four staff groups with exactly their permissions (see accounts/roles.py)."""
 
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
@@ -6,7 +6,7 @@ from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from projects.roles import sync_roles
+    from accounts.roles import sync_roles
 
     # Permissions are normally created after all migrations ran; the groups need them now.
     for app_config in global_apps.get_app_configs():
@@ -15,7 +15,7 @@ def create_roles(apps, schema_editor):
 
 
 def remove_roles(apps, schema_editor):
-    from projects.roles import ROLE_PERMISSIONS
+    from accounts.roles import ROLE_PERMISSIONS
 
     Group = apps.get_model("auth", "Group")
     Group.objects.using(schema_editor.connection.alias).filter(name__in=[str(r) for r in ROLE_PERMISSIONS]).delete()

@@ -8,8 +8,8 @@ from django.db import migrations, models
 
 
 def give_roles_interest_permissions(apps, schema_editor):
-    """The staff roles read (and officers/reviewers follow up) 投资意向: projects/roles.py."""
-    from projects.roles import sync_roles
+    """The staff roles read (and officers/reviewers follow up) 投资意向: accounts/roles.py."""
+    from accounts.roles import sync_roles
 
     for app_config in global_apps.get_app_configs():
         create_permissions(app_config, verbosity=0, apps=apps, using=schema_editor.connection.alias)

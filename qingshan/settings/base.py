@@ -53,13 +53,15 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "qingshan.apps.AxesConfig",  # issue 16: django-axes under a Chinese name in the admin
-    # Issue 14: the admin's second sign-in step (projects/two_factor.py): TOTP apps and recovery codes.
+    # Issue 14: the admin's second sign-in step (accounts/two_factor.py): TOTP apps and recovery codes.
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "ledger",
+    # The office's people: roles, two-factor sign-in, the user and group admin (accounts/).
+    "accounts",
     "projects",
     "ambassadors",
     # Issue 16: 常用筛选, each person's named changelist filters (savedfilters/).
@@ -68,8 +70,12 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "jobs",
+    # Office figures (办公数据): the yardsticks, the admin dashboard, the weekly progress alerts (figures/).
+    "figures",
     # Issue 15: the officer's desk (工作台): 督办, visits, tasks, evidence files, notifications (desk/).
     "desk",
+    # The public site (公开网站): pages, feeds, sitemaps, the map and the interest form (portal/).
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -87,7 +93,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Issue 14: an admin page needs the second step where the account has or must have one.
-    "projects.two_factor.TwoFactorMiddleware",
+    "accounts.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ledger.cache.PublicPageCacheMiddleware",
     "qingshan.middleware.DatabaseUnavailableMiddleware",
@@ -180,7 +186,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("DJANGO_AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Not on the password alone (issue 14): an account with a second step has its failures reset when it
-# passes that step, so a stolen password cannot clear the wrong codes it tried (projects/two_factor.py).
+# passes that step, so a stolen password cannot clear the wrong codes it tried (accounts/two_factor.py).
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # Sessions end after a working day, and when the browser closes.
@@ -254,7 +260,7 @@ SPECTACULAR_SETTINGS = {
 MONEY_UNIT = "万元"
 
 # Progress alerts (进度预警): days without a milestone or update before a live project turns
-# yellow, then red. See projects/alerts.py.
+# yellow, then red. See projects/progress.py.
 PROGRESS_ALERT_YELLOW_DAYS = int(os.environ.get("QS_PROGRESS_ALERT_YELLOW_DAYS", "60"))
 PROGRESS_ALERT_RED_DAYS = int(os.environ.get("QS_PROGRESS_ALERT_RED_DAYS", "90"))
 
@@ -440,13 +446,13 @@ QINGSHAN_API_ROUTES = [
 ]
 # sitemap.xml: section name -> Sitemap class.
 QINGSHAN_SITEMAPS = {
-    "pages": "projects.sitemaps.StaticPagesSitemap",
-    "ambassador-pages": "ambassadors.sitemaps.AmbassadorPagesSitemap",
-    "projects": "projects.sitemaps.ProjectSitemap",
-    "events": "projects.sitemaps.EventSitemap",
-    "institutes": "projects.sitemaps.InstituteSitemap",
-    "zones": "projects.sitemaps.ZoneSitemap",
-    "ambassadors": "ambassadors.sitemaps.AmbassadorSitemap",
+    "pages": "portal.sitemaps.StaticPagesSitemap",
+    "ambassador-pages": "portal.sitemaps.AmbassadorPagesSitemap",
+    "projects": "portal.sitemaps.ProjectSitemap",
+    "events": "portal.sitemaps.EventSitemap",
+    "institutes": "portal.sitemaps.InstituteSitemap",
+    "zones": "portal.sitemaps.ZoneSitemap",
+    "ambassadors": "portal.sitemaps.AmbassadorSitemap",
 }
 # load_seed: each app's loader of the source report's facts, `(*, progress) -> SeedReport`.
 QINGSHAN_SEED_LOADERS = [
@@ -498,9 +504,9 @@ INTEREST_RATE_LIMIT = int(os.environ.get("QS_INTEREST_RATE_LIMIT", "5"))
 INTEREST_RATE_WINDOW_SECONDS = int(os.environ.get("QS_INTEREST_RATE_WINDOW_SECONDS", "60"))
 
 
-# Two-factor sign-in (issue 14, projects/two_factor.py). The issuer names the account in the phone's app.
+# Two-factor sign-in (issue 14, accounts/two_factor.py). The issuer names the account in the phone's app.
 OTP_TOTP_ISSUER = "青山区招商局"
 # Usernames that skip the second step on a developer's machine only: `make run` sets it for its local
 # superuser "admin" (QINGSHAN_TWO_FACTOR_DEV_BYPASS=admin). With DJANGO_DEBUG off it is a check error
-# (projects/checks.py) and ignored anyway.
+# (accounts/checks.py) and ignored anyway.
 QINGSHAN_TWO_FACTOR_DEV_BYPASS = env_list("QINGSHAN_TWO_FACTOR_DEV_BYPASS", [])

@@ -11,10 +11,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
+from accounts.roles import Role
 from ledger.revisions import pending_revisions
 from projects.models import Project
 from projects.services import project_save
-from projects.stages import Role, Stage
+from projects.stages import Stage
 from tests.browser.signin import authenticator, sign_in
 from tests.browser.test_public_site import CHROMIUM, open_page, shoot
 from tests.factories import EnterpriseFactory, ProjectFactory, StaffUserFactory

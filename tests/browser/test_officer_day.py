@@ -10,11 +10,11 @@ import io
 import pytest
 from django.core.management import call_command
 
+from accounts.roles import Role
 from desk import services
 from desk.models import EvidenceDocument, SupervisionLevel, Task
 from ledger.workflow import return_for_changes, submit_for_review
 from projects.models import Project
-from projects.stages import Role
 from tests.browser.test_public_site import CHROMIUM, SCREENSHOTS
 from tests.desk.conftest import EXE_BYTES, PDF_BYTES
 from tests.factories import ProjectFactory, StaffUserFactory

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.roles import Role
 from desk.models import EvidenceDocument
-from projects.stages import Role
 from tests.factories import ProjectFactory, StaffUserFactory
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"

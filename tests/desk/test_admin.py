@@ -7,11 +7,11 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
+from accounts.roles import Role
 from desk import services
 from desk.models import Interaction, Notification, SupervisionItem, SupervisionStatus, Task
 from ledger.models import Revision
 from projects.models import Project
-from projects.stages import Role
 from tests.admin_utils import form_data
 from tests.factories import ProjectFactory, StaffUserFactory
 

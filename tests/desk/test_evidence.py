@@ -6,9 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.urls import reverse
 
+from accounts.roles import Role
 from desk import services
 from desk.models import EvidenceDocument, evidence_storage
-from projects.stages import Role
 from tests.factories import StaffUserFactory
 
 from .conftest import EXE_BYTES, PDF_BYTES, PNG_BYTES, docx_bytes, pdf

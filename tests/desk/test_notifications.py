@@ -5,10 +5,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
+from accounts.roles import Role
 from desk import services
 from desk.models import EmailMode, Notification, NotificationKind
 from ledger.workflow import publish, return_for_changes, submit_for_review
-from projects.stages import Role
 from tests.factories import EnterpriseFactory, LeadFactory, ProjectFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.roles import Role
 from desk import services
 from desk.models import (
     Interaction,
@@ -18,10 +19,9 @@ from desk.models import (
     SupervisionStatus,
     Task,
 )
-from projects.alerts import AlertColour, with_alert
 from projects.models import Project
+from projects.progress import AlertColour, with_alert
 from projects.services import project_save
-from projects.stages import Role
 from tests.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,11 +8,11 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.roles import Role
 from desk import services
 from desk.selectors import desk_for
 from ledger.workflow import return_for_changes, submit_for_review
 from projects.models import Project
-from projects.stages import Role
 from tests.factories import ProjectFactory, StaffUserFactory
 from tests.queries import exact_queries
 

@@ -4,10 +4,10 @@ the real request path, committing for real (``transaction=True``)."""
 
 import pytest
 
+from accounts.roles import Role
 from ledger import writes
 from projects.models import Project, Sector
 from projects.services import project_save
-from projects.stages import Role
 from tests.admin_utils import admin_url, form_data
 from tests.factories import EnterpriseFactory, ProjectFactory, SectorFactory, StaffUserFactory
 

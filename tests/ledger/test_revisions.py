@@ -7,12 +7,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from accounts.roles import Role
 from ledger import workflow
 from ledger.models import PublicDataVersion, Revision, RevisionStatus
 from ledger.revisions import pending_revisions
 from projects.models import Enterprise, Project, RenewalZone, SigningEvent
 from projects.services import project_save, projects_import
-from projects.stages import Role
 from tests.admin_utils import admin_url, form_data, form_errors
 from tests.factories import ProjectFactory, StaffUserFactory
 from tests.site_world import build_world

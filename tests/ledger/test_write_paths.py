@@ -8,12 +8,12 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.management import call_command
 
+from accounts.roles import Role
 from ambassadors.models import Ambassador, Lead
 from ledger.models import PublicDataVersion
 from ledger.spreadsheets import resource_class
 from projects.models import Enterprise, Project, Sector
 from projects.services import project_save
-from projects.stages import Role
 from tests.admin_utils import admin_url, form_data, form_errors
 from tests.factories import (
     AmbassadorFactory,

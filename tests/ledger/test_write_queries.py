@@ -12,10 +12,10 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.management import call_command
 from django.db import connection
 
+from accounts.roles import Role
 from ledger.revisions import pending_revisions
 from projects.models import Enterprise, Project
 from projects.services import project_save
-from projects.stages import Role
 from tests.admin_utils import admin_url, form_data, form_errors
 from tests.factories import EnterpriseFactory, ProjectFactory, ProjectMilestoneFactory, SectorFactory, StaffUserFactory
 from tests.queries import exact_queries

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from projects import yardsticks
+from figures import yardsticks
 from projects.duplicates import duplicate_review
 from projects.models import DuplicateFlag, DuplicateStatus, Project
 from projects.services import project_save

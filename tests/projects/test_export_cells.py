@@ -25,6 +25,7 @@ from projects.jobs import REFRESH_EXPORT_LINES_KIND
 from projects.models import Enterprise, Project, ProjectExportCells, RenewalZone
 from projects.services import enterprise_save, milestone_record, project_save, projects_import
 from projects.stages import Stage
+from tests.accounts.test_separation_of_duties import User, user_form
 from tests.admin_utils import admin_url
 from tests.factories import (
     EnterpriseFactory,
@@ -35,7 +36,6 @@ from tests.factories import (
     StaffUserFactory,
 )
 from tests.jobs.test_export_job import run_worker
-from tests.projects.test_separation_of_duties import User, user_form
 
 pytestmark = [
     pytest.mark.django_db,

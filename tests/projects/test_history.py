@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 def test_every_ledger_model_keeps_history():
     from django.apps import apps
 
+    from accounts.roles import LEDGER_MODELS
     from ledger.history import has_history
-    from projects.roles import LEDGER_MODELS
 
     for app_label, model_name in LEDGER_MODELS:
         assert has_history(apps.get_model(app_label, model_name)), model_name

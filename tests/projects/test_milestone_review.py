@@ -4,8 +4,8 @@ only by someone who may publish (issue 14). An officer may still annotate a draf
 import pytest
 from django.urls import reverse
 
+from accounts.roles import Role
 from projects.models import ProjectMilestone
-from projects.stages import Role
 from tests.admin_utils import form_data
 from tests.factories import ProjectFactory, StaffUserFactory
 

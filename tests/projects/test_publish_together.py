@@ -7,10 +7,11 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 
+from accounts.roles import Role
 from ledger import workflow
 from projects.models import Enterprise, Project, RenewalZone, SigningEvent
 from projects.services import project_save
-from projects.stages import Role, Stage
+from projects.stages import Stage
 from tests.admin_utils import admin_url
 from tests.factories import EnterpriseFactory, RenewalZoneFactory, SigningEventFactory, StaffUserFactory
 

@@ -3,9 +3,9 @@ banner on the record, and the record first in their changelist."""
 
 import pytest
 
+from accounts.roles import Role
 from ledger import workflow
 from projects.models import Project
-from projects.stages import Role
 from tests.admin_utils import admin_url
 from tests.factories import ProjectFactory, StaffUserFactory
 

@@ -6,11 +6,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from accounts.roles import Role
 from ledger import workflow
 from projects import stages
 from projects.models import Project, ReviewStatus
 from projects.services import project_save
-from projects.stages import Role, Stage
+from projects.stages import Stage
 from tests.factories import EnterpriseFactory, ProjectFactory, SigningEventFactory
 
 pytestmark = pytest.mark.django_db
