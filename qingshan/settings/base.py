@@ -326,6 +326,9 @@ JOBS_EXPORT_ROWS = {
 # An admin import of a file with more data rows than this is checked (previewed) and committed as a
 # job, followed on the import page (jobs/admin_handoff.py); at or below it the pages work as before.
 JOBS_IMPORT_ROWS = int(os.environ.get("JOBS_IMPORT_ROWS", "2000"))
+# Unfinished (queued or running) jobs a person may have, and everybody together (jobs/services.py).
+JOBS_MAX_PER_USER = int(os.environ.get("JOBS_MAX_PER_USER", "3"))
+JOBS_MAX_TOTAL = int(os.environ.get("JOBS_MAX_TOTAL", "20"))
 if os.environ.get("QS_EVIDENCE_S3_BUCKET"):
     STORAGES["evidence"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -342,6 +345,10 @@ if os.environ.get("QS_EVIDENCE_S3_BUCKET"):
     }
 # The largest evidence file accepted, in bytes (20 MB by default).
 EVIDENCE_MAX_BYTES = int(os.environ.get("QS_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+# A DOCX/XLSX evidence file is refused when its zip directory declares more than this many bytes
+# unpacked (100 MB), or more than this many times its own size (zip bombs; ledger/uploads.py).
+EVIDENCE_MAX_UNPACKED_BYTES = int(os.environ.get("QS_EVIDENCE_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024)))
+EVIDENCE_MAX_COMPRESSION_RATIO = float(os.environ.get("QS_EVIDENCE_MAX_COMPRESSION_RATIO", "100"))
 # An overdue 督办 item escalates one level (蓝→黄→红) per run of `escalate_supervision`, at most
 # once in this many days.
 SUPERVISION_ESCALATION_DAYS = int(os.environ.get("QS_SUPERVISION_ESCALATION_DAYS", "7"))
