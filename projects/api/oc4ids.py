@@ -23,10 +23,11 @@ from ..models import Project
 
 def package_filterset():
     """The API's project filters, less ``ordering``: the package lists the projects in a fixed order."""
-    filterset_class = search_filterset(filters.ProjectFilterSet)
-    filterset_class = type("OC4IDSProjectFilterSet", (filterset_class,), {})
-    del filterset_class.base_filters["ordering"]
-    return filterset_class
+    api_filterset = search_filterset(filters.ProjectFilterSet)
+    package = type("OC4IDSProjectFilterSet", (api_filterset,), {})
+    # The API's filters as search_filterset made them (strict yes/no, typed slugs), less the ordering.
+    package.base_filters = {name: f for name, f in api_filterset.base_filters.items() if name != "ordering"}
+    return package
 
 
 class OC4IDSViewSet(CheckedParametersMixin, viewsets.GenericViewSet):
