@@ -50,6 +50,9 @@ LEDGER_MODELS: tuple[tuple[str, str], ...] = (
     ("ambassadors", "cohort"),
     ("ambassadors", "ambassador"),
     ("ambassadors", "lead"),
+    ("chains", "chain"),
+    ("chains", "chainnode"),
+    ("figures", "announcedfigure"),
 )
 # The records with a review workflow and a publish_<model> permission.
 PUBLISHABLE_MODELS: tuple[tuple[str, str], ...] = (
@@ -61,6 +64,9 @@ PUBLISHABLE_MODELS: tuple[tuple[str, str], ...] = (
     ("ambassadors", "cohort"),
     ("ambassadors", "ambassador"),
     ("ambassadors", "lead"),
+    ("chains", "chain"),
+    ("chains", "chainnode"),
+    ("figures", "announcedfigure"),
 )
 OFFICER_MODELS: tuple[tuple[str, str], ...] = (
     ("projects", "project"),
@@ -69,6 +75,9 @@ OFFICER_MODELS: tuple[tuple[str, str], ...] = (
     ("projects", "projectyearfigures"),
     ("projects", "enterprise"),
     ("ambassadors", "lead"),
+    # 产业链图谱 (the chains app; named by label only): officers attach enterprises and projects to links.
+    ("chains", "chain"),
+    ("chains", "chainnode"),
 )
 REFERENCE_MODELS: tuple[tuple[str, str], ...] = (
     ("projects", "sector"),
@@ -78,6 +87,10 @@ REFERENCE_MODELS: tuple[tuple[str, str], ...] = (
     ("projects", "signingevent"),
     ("ambassadors", "cohort"),
     ("ambassadors", "ambassador"),
+    ("chains", "chain"),
+    ("chains", "chainnode"),
+    # The office's announced figures (figures app): administrators enter them, reviewers publish them.
+    ("figures", "announcedfigure"),
 )
 
 

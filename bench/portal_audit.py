@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """
-Accessibility and Lighthouse audit of the investor's portal (issue #18): home, project list,
-project detail, 招商地图 and the 投资意向 form, in one run.
+Accessibility and Lighthouse audit of the investor's portal: home, project list, project detail,
+招商地图, the 投资意向 form and the 产业链图谱 (list and one chain), in one run (``--pages`` for some).
 
     # a database of its own, the seed, and audit-only test positions on the map (never in the seed)
     createdb -h 127.0.0.1 -U postgres qs_portal_audit
@@ -35,6 +35,8 @@ PAGES = {
     "detail": "/projects/baosteel-international-silicon-steel/",
     "map": "/map/",
     "form": "/interest/?project=baosteel-international-silicon-steel",
+    "chains": "/chains/",
+    "chain": "/chains/steel-chain/",
 }
 WIDTHS = {"phone": 390, "desktop": 1280}
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -110,7 +112,11 @@ def main() -> None:
     parser.add_argument("--base", default="http://127.0.0.1:8180")
     parser.add_argument("--node-modules", default=os.environ.get("NODE_MODULES", "node_modules"))
     parser.add_argument("--skip-lighthouse", action="store_true")
+    parser.add_argument("--pages", help=f"comma-separated subset of {', '.join(PAGES)} (default: all)")
     args = parser.parse_args()
+    if args.pages:
+        for name in set(PAGES) - set(args.pages.split(",")):
+            del PAGES[name]
     if args.prepare:
         prepare()
         return

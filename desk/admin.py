@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from ledger.admin_refusals import RefusalFormAdminMixin
 from projects.models import Project
 
 from . import selectors, services
@@ -44,8 +45,10 @@ def _refuse(request: HttpRequest, exc: ValidationError | PermissionDenied) -> No
     messages.error(request, text)
 
 
-class DeskModelAdmin(admin.ModelAdmin):
-    """Desk records are kept, not deleted (history and evidence stay)."""
+class DeskModelAdmin(RefusalFormAdminMixin, admin.ModelAdmin):
+    """Desk records are kept, not deleted (history and evidence stay). The forms hold the records'
+    rules; what a service refuses only as it writes comes back on the form, nothing written
+    (``ledger.admin_refusals``)."""
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -84,6 +87,8 @@ class SupervisionItemAdmin(DeskModelAdmin):
         return obj.obstacle[:40]
 
     def save_model(self, request, obj, form, change):
+        """A new item through ``supervision_create``; an edit as typed, except that resolving waits for
+        ``save_related``: the follow-ups typed in the same form are logged before the item is closed."""
         if not change:
             created = services.supervision_create(
                 project=obj.project, obstacle=obj.obstacle, responsible_unit=obj.responsible_unit,
@@ -93,12 +98,20 @@ class SupervisionItemAdmin(DeskModelAdmin):
             return
         stored = SupervisionItem.objects.get(pk=obj.pk)
         if obj.status == SupervisionStatus.RESOLVED and stored.status != SupervisionStatus.RESOLVED:
-            resolution = obj.resolution
             obj.status, obj.resolution = stored.status, stored.resolution
-            services.desk_record_save(record=obj, user=request.user, reason=_("修改督办事项"))
-            services.supervision_resolve(item=obj, resolution=resolution, user=request.user)
-        else:
-            services.desk_record_save(record=obj, user=request.user, reason=_("修改督办事项"))
+        services.desk_record_save(record=obj, user=request.user, reason=_("修改督办事项"))
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+        wanted = form.cleaned_data.get("status")
+        item = SupervisionItem.objects.get(pk=form.instance.pk)
+        if wanted == SupervisionStatus.RESOLVED and item.status != SupervisionStatus.RESOLVED:
+            services.supervision_resolve(item=item, resolution=form.cleaned_data.get("resolution") or "",
+                                         user=request.user)
+        elif not change and wanted == SupervisionStatus.IN_PROGRESS and item.status == SupervisionStatus.OPEN:
+            item.status = SupervisionStatus.IN_PROGRESS
+            services.desk_record_save(record=item, user=request.user, reason=_("开始推进"))
 
     def save_formset(self, request, form, formset, change):
         """New follow-ups through the service (the admin's change message reads what was added)."""
@@ -108,10 +121,6 @@ class SupervisionItemAdmin(DeskModelAdmin):
                 formset.new_objects.append(services.supervision_follow_up(
                     item=form.instance, date=entry_form.cleaned_data["date"], note=entry_form.cleaned_data["note"],
                     user=request.user))
-
-    def save_related(self, request, form, formsets, change):
-        for formset in formsets:
-            self.save_formset(request, form, formset, change)
 
 
 @admin.register(Interaction)

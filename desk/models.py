@@ -7,8 +7,10 @@ a feed or a sitemap entry. Written only by ``desk.services`` (one history entry 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ledger.history import LedgerHistory
@@ -148,6 +150,12 @@ class Interaction(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.occurred_on} {self.get_kind_display()} · {self.project}"
+
+    def clean(self):
+        """A visit is logged after it took place (on the form and in every write, edits included)."""
+        super().clean()
+        if self.occurred_on is not None and self.occurred_on > timezone.localdate():
+            raise ValidationError({"occurred_on": _("走访日期不能晚于今天。")})
 
 
 class Task(TimeStampedModel):

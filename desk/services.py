@@ -181,9 +181,8 @@ def interaction_log(
     next_step: str = "", next_step_due: datetime.date | None = None,
 ) -> Interaction:
     """Log a visit, call or meeting: real progress for the project. A next step becomes a task for
-    the one who logged it (the project's officer for a system write)."""
-    if occurred_on > timezone.localdate():
-        raise ValidationError({"occurred_on": _("走访日期不能晚于今天。")})
+    the one who logged it (the project's officer for a system write). A date in the future is
+    refused by the record's own rule (``Interaction.clean``)."""
     interaction = Interaction(
         project=project, occurred_on=occurred_on, kind=kind, summary=(summary or "").strip(),
         enterprise_participants=enterprise_participants.strip(), next_step=next_step.strip(),

@@ -15,6 +15,7 @@ from projects import counting, selectors
 from projects.models import Project, Sector, SigningEvent
 
 from . import yardsticks
+from .models import AnnouncedFigure
 
 
 @dataclass(frozen=True)
@@ -134,3 +135,29 @@ def year_summary(*, year: int, sector: Sector | None = None, version: str | None
     """The public summary for ``year`` and ``sector`` (with its sub-sectors), from the data cache."""
     name = f"year:{year}:{sector.pk if sector is not None else 'all'}"
     return cached_public_data(name, lambda: _year_summary(year, sector), version=version)
+
+
+@dataclass(frozen=True)
+class AnnouncedBeside:
+    """A published announced figure and, where the ledger counts the same thing, its own count:
+    shown side by side, each labelled (报道公布, 本库记录), never added up."""
+
+    figure: AnnouncedFigure
+    recorded: int | None  # the ledger's public count for the figure's year; None: no comparable yardstick
+    year: int
+
+
+def _announced() -> list[AnnouncedBeside]:
+    figures = list(AnnouncedFigure.objects.public().order_by("position", "-period_on", "id"))
+    counts = {year: yardsticks.public_yardsticks(year=year)
+              for year in sorted({figure.period_on.year for figure in figures if figure.yardstick})}
+    return [
+        AnnouncedBeside(figure=figure, year=figure.period_on.year,
+                        recorded=getattr(counts[figure.period_on.year], figure.yardstick) if figure.yardstick else None)
+        for figure in figures
+    ]
+
+
+def announced_figures(*, version: str | None = None) -> list[AnnouncedBeside]:
+    """The published announced figures, each with the ledger's own count beside it (public data cache)."""
+    return cached_public_data("announced", _announced, version=version)

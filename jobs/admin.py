@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from .exports import ADMIN_EXPORT_KIND
 from .imports import IMPORT_KIND
 from .models import Job
-from .services import job_cancel, jobs_recover
+from .services import job_cancel, jobs_recover, max_per_user
 
 JOBS_LISTED = 100
 
@@ -96,7 +96,11 @@ class JobAdmin(admin.ModelAdmin):
             raise PermissionDenied
         jobs_recover()  # a job whose worker died shows as requeued or failed, not as running forever
         jobs = list(Job.objects.started_by(request.user).order_by("-created_at", "-id")[:JOBS_LISTED])
+        unfinished = sum(not job.finished for job in jobs)
         context = {
+            "unfinished": unfinished,
+            "max_per_user": max_per_user(),
+            "at_limit": unfinished >= max_per_user(),
             **self.admin_site.each_context(request),
             "title": _("我的后台任务"),
             "opts": self.opts,

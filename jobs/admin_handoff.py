@@ -16,6 +16,11 @@
   format and columns, the person's permissions) in the worker; the person lands on
   ``export/job/<id>/`` with a progress bar and the download link once the file is ready.
 
+When the person (or everybody together) already has as many unfinished jobs as allowed
+(``jobs.services.job_start``), nothing is started: the import page comes back with the reason on
+its file field, the export page with it above the chosen format and columns, and 确认导入 returns to
+the preview (kept, to confirm later) with the reason as a message.
+
 Both job pages answer only the person who started the job (another staff user gets 403, as on the
 任务 page) and only for this admin's kind of record (404 otherwise).
 """
@@ -49,7 +54,7 @@ from .imports import IMPORT_KIND
 from .models import Job, JobStatus
 from .progress import Progress
 from .registry import JobOutcome, register_job_kind
-from .services import job_follow_up, job_start, jobs_recover
+from .services import JobLimitReached, job_follow_up, job_start, jobs_recover
 
 DEFAULT_IMPORT_ROWS = 2_000
 #: POST fields of the export form that are not part of the export (never stored with the job).
@@ -91,17 +96,32 @@ class JobImportExportMixin(LedgerImportExportMixin):
                 # worker reads the file, and says in Chinese on the job's page if it cannot.
                 rows = upload_rows_estimate(data, upload.name)
                 if rows is not None and rows > import_limit():
-                    job = job_start(
-                        kind=IMPORT_KIND,
-                        title=_("导入%(model)s预览：%(file)s（约 %(rows)s 行）") % {
-                            "model": self.model._meta.verbose_name, "file": upload.name, "rows": f"{rows:,}"},
-                        user=request.user,
-                        params={"resource": self.ledger_kind, "commit": False, "filename": upload.name,
-                                "rows_estimate": rows, "model": self.model._meta.label_lower},
-                        input_file=ContentFile(data), input_name=upload.name,
-                    )
+                    try:
+                        job = self._start_import_job(request, upload, data, rows)
+                    except JobLimitReached as refusal:
+                        request.jobs_refusal = refusal  # the import page again, the reason on its form
+                        return super().import_action(request, **kwargs)
                     return HttpResponseRedirect(self._url("import_job", job))
         return super().import_action(request, **kwargs)
+
+    def create_import_form(self, request):
+        form = super().create_import_form(request)
+        refusal = getattr(request, "jobs_refusal", None)
+        if refusal is not None and form.is_bound and form.is_valid():
+            form.add_error("import_file", _("%(reason)s 文件未导入，请稍后重新选择该文件。") % {
+                "reason": refusal.messages[0]})
+        return form
+
+    def _start_import_job(self, request, upload, data: bytes, rows: int) -> Job:
+        return job_start(
+            kind=IMPORT_KIND,
+            title=_("导入%(model)s预览：%(file)s（约 %(rows)s 行）") % {
+                "model": self.model._meta.verbose_name, "file": upload.name, "rows": f"{rows:,}"},
+            user=request.user,
+            params={"resource": self.ledger_kind, "commit": False, "filename": upload.name,
+                    "rows_estimate": rows, "model": self.model._meta.label_lower},
+            input_file=ContentFile(data), input_name=upload.name,
+        )
 
     def _own_import_job(self, request, job_id: int) -> Job:
         if not self.has_import_permission(request):
@@ -147,13 +167,17 @@ class JobImportExportMixin(LedgerImportExportMixin):
         if preview.params.get("commit") or preview.status != JobStatus.SUCCEEDED or summary.get("errors"):
             messages.error(request, _("只有检查无误的预览才能确认导入。"))
             return HttpResponseRedirect(self._url("import_job", preview))
-        commit, _started = job_follow_up(
-            job=preview, user=request.user,
-            title=_("导入%(model)s：%(file)s（%(rows)s 行）") % {
-                "model": self.model._meta.verbose_name, "file": preview.params.get("filename", ""),
-                "rows": f"{summary.get('rows', 0):,}"},
-            params={**preview.params, "commit": True},
-        )
+        try:
+            commit, _started = job_follow_up(
+                job=preview, user=request.user,
+                title=_("导入%(model)s：%(file)s（%(rows)s 行）") % {
+                    "model": self.model._meta.verbose_name, "file": preview.params.get("filename", ""),
+                    "rows": f"{summary.get('rows', 0):,}"},
+                params={**preview.params, "commit": True},
+            )
+        except JobLimitReached as refusal:  # the checked preview stays: 确认导入 again later
+            messages.error(request, refusal.messages[0])
+            return HttpResponseRedirect(self._url("import_job", preview))
         return HttpResponseRedirect(self._url("import_job", commit))
 
     # --- export ---------------------------------------------------------------------------------
@@ -183,14 +207,23 @@ class JobImportExportMixin(LedgerImportExportMixin):
         if rows <= limit:
             return None
         post = {key: request.POST.getlist(key) for key in request.POST if key not in _NOT_REPLAYED}
-        job = job_start(
-            kind=ADMIN_EXPORT_KIND,
-            title=_("导出%(model)s（%(format)s，超过 %(limit)s 行）") % {
-                "model": self.model._meta.verbose_name_plural, "format": extension.upper(), "limit": f"{limit:,}"},
-            user=request.user,
-            params={"model": self.model._meta.label_lower, "path": request.path, "query": request.GET.urlencode(),
-                    "post": post, "language": translation.get_language(), "rows_at_least": rows},
-        )
+        try:
+            job = job_start(
+                kind=ADMIN_EXPORT_KIND,
+                title=_("导出%(model)s（%(format)s，超过 %(limit)s 行）") % {
+                    "model": self.model._meta.verbose_name_plural, "format": extension.upper(),
+                    "limit": f"{limit:,}"},
+                user=request.user,
+                params={"model": self.model._meta.label_lower, "path": request.path,
+                        "query": request.GET.urlencode(), "post": post, "language": translation.get_language(),
+                        "rows_at_least": rows},
+            )
+        except JobLimitReached as refusal:
+            # The export page again, the chosen format and columns kept, the reason above them.
+            form.add_error(None, refusal.messages)
+            context = self.init_request_context_data(request, form)
+            request.current_app = self.admin_site.name
+            return TemplateResponse(request, [self.export_template_name], context=context)
         return HttpResponseRedirect(self._url("export_job", job))
 
     def export_job_view(self, request, job_id: int):

@@ -6,6 +6,9 @@
 - a staff user gets ``202 Accepted`` with the job's status URL and the 任务 page; the worker replays
   the very same GET (path, query, host, language, user) through the view set, so the file is
   byte-for-byte what the request would have streamed, and keeps it in the job store;
+- a staff user who already has as many unfinished jobs as allowed (or everybody together:
+  ``jobs.services.job_start``) gets ``429 Too Many Requests`` with the reason in Chinese and
+  ``Retry-After``;
 - anybody else asking for an XLSX gets ``400`` pointing to the CSV (which PostgreSQL's COPY streams
   at once); a CSV is always streamed.
 """
@@ -31,7 +34,7 @@ from ledger.exports import export_progress
 from .models import Job
 from .progress import Progress
 from .registry import JobOutcome, register_job_kind
-from .services import job_start
+from .services import JobLimitReached, job_start
 
 EXPORT_KIND = "api.export"
 #: The admin changelist's export as a job (``jobs.admin_handoff``).
@@ -74,16 +77,12 @@ class JobExportMixin:
                  % {"limit": f"{limit:,}", "url": request.build_absolute_uri(f"{request.path}?{csv_query.urlencode()}")}},
                 status.HTTP_400_BAD_REQUEST,
             )
-        job = job_start(
-            kind=EXPORT_KIND,
-            title=_("导出 %(name)s（%(format)s，超过 %(limit)s 行）") % {
-                "name": self.export_basename, "format": fmt.upper(), "limit": f"{limit:,}"},
-            user=request.user,
-            params={
-                "path": request.path, "query": request.GET.urlencode(), "host": request.get_host(),
-                "secure": request.is_secure(), "language": translation.get_language(), "rows_at_least": rows,
-            },
-        )
+        try:
+            job = self._start_export_job(request, fmt, limit, rows)
+        except JobLimitReached as refusal:
+            response = _json(request, {"detail": refusal.messages[0]}, status.HTTP_429_TOO_MANY_REQUESTS)
+            response["Retry-After"] = "60"
+            return response
         return _json(
             request,
             {
@@ -93,6 +92,18 @@ class JobExportMixin:
                 "jobs_page": request.build_absolute_uri(reverse("admin:jobs_job_changelist")),
             },
             status.HTTP_202_ACCEPTED,
+        )
+
+    def _start_export_job(self, request, fmt: str, limit: int, rows: int) -> Job:
+        return job_start(
+            kind=EXPORT_KIND,
+            title=_("导出 %(name)s（%(format)s，超过 %(limit)s 行）") % {
+                "name": self.export_basename, "format": fmt.upper(), "limit": f"{limit:,}"},
+            user=request.user,
+            params={
+                "path": request.path, "query": request.GET.urlencode(), "host": request.get_host(),
+                "secure": request.is_secure(), "language": translation.get_language(), "rows_at_least": rows,
+            },
         )
 
 

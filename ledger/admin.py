@@ -33,6 +33,7 @@ from simple_history.models import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from . import workflow, writes
 from .admin_conflicts import reapply_onto_current
 from .admin_history import ReadableHistoryAdmin
+from .admin_refusals import REFUSALS, RefusalFormAdminMixin, refusal_messages
 from .forms import SlugFromNameForm
 from .models import ReviewStatus, Revision, RevisionStatus
 from .permissions import perm
@@ -115,6 +116,19 @@ class DoorFormMixin(forms.Form):
         """What the domain's rules take from this form (e.g. a project's milestone note)."""
         form_options = getattr(super(), "write_options", None)
         return form_options() if form_options is not None else {}
+
+
+class ListEditDoorFormMixin(DoorFormMixin):
+    """A changelist row (``list_editable``) through the door: only a changed row is prepared (the
+    others are not saved), and without the version check (the list carries no version per row)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("loaded_version", None)
+
+    def _post_clean(self):
+        if self.has_changed():
+            super()._post_clean()
 
 
 _DOOR_FORMS: dict[tuple[type, type], type] = {}
@@ -215,7 +229,7 @@ class DeleteThroughDoorMixin:
             writes.record_delete(record=obj, user=request.user)
 
 
-class WorkflowAdminMixin(DeleteThroughDoorMixin, ReadableHistoryAdmin):
+class WorkflowAdminMixin(RefusalFormAdminMixin, DeleteThroughDoorMixin, ReadableHistoryAdmin):
     """Review, publishing, archiving, history and optimistic locking for a ledger ModelAdmin.
 
     Put it after ``SlugAdminMixin`` and before ``admin.ModelAdmin`` in the bases.
@@ -391,6 +405,10 @@ class WorkflowAdminMixin(DeleteThroughDoorMixin, ReadableHistoryAdmin):
             form = reverting_form(form, revert_m2m)
         return door_form(form, user=request.user, reason=getattr(request, "_change_reason", ""))
 
+    def get_changelist_form(self, request, **kwargs):
+        form = super().get_changelist_form(request, **kwargs)
+        return type(form.__name__, (ListEditDoorFormMixin, form), {"current_user": request.user})
+
     def get_formsets_with_inlines(self, request, obj=None):
         for formset, inline in super().get_formsets_with_inlines(request, obj):
             yield type(formset.__name__, (formset,), {"form": door_form(formset.form, user=request.user)}), inline
@@ -437,8 +455,11 @@ class WorkflowAdminMixin(DeleteThroughDoorMixin, ReadableHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Show (and revert to) a version. In one transaction, like Django's own change view: the
         door locks the row while it validates."""
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            return self._history_form_view(request, object_id, version_id, extra_context)
+        def view(*args):
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return self._history_form_view(*args)
+
+        return self.refusals_on_form(view, request, object_id, version_id, extra_context)
 
     def _history_form_view(self, request, object_id, version_id, extra_context):
         try:
@@ -487,6 +508,8 @@ class WorkflowAdminMixin(DeleteThroughDoorMixin, ReadableHistoryAdmin):
         return obj.get_review_status_display()
 
     def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and "_save" in request.POST and self.list_editable:
+            return self._list_edit_view(request, extra_context)
         if request.method == "GET" and self._reviewed and self.has_publish_permission(request):
             pending = pending_ids(self.model).count()
             if pending and request.GET.get(PendingRevisionFilter.parameter_name) != "yes":
@@ -515,6 +538,17 @@ class WorkflowAdminMixin(DeleteThroughDoorMixin, ReadableHistoryAdmin):
                     messages.INFO,
                 )
         return super().changelist_view(request, extra_context)
+
+    def _list_edit_view(self, request, extra_context):
+        """Saving the changelist's editable columns: the rows' forms prepare their writes at the door
+        (row locks: in one transaction with the writes); a refusal met while writing undoes them all."""
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().changelist_view(request, extra_context)
+        except REFUSALS as exc:
+            text = "；".join(m for errors in refusal_messages(exc).values() for m in errors)
+            self.message_user(request, _("未保存任何修改：%(reason)s") % {"reason": text}, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     # --- actions -------------------------------------------------------------------------------
     def _report(self, request, result: workflow.BulkResult, done_message: str) -> None:

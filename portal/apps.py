@@ -7,6 +7,6 @@ class PortalConfig(AppConfig):
     verbose_name = _("公开网站")
 
     def ready(self) -> None:
-        # The public pages of projects, conferences, institutes and zones are their staff previews too
-        # (``ledger.preview.register_preview``).
-        from . import views  # noqa: F401
+        # The public pages of projects, conferences, institutes, zones and chains are their staff previews
+        # too (``ledger.preview.register_preview``).
+        from . import chain_views, views  # noqa: F401

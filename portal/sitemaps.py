@@ -1,4 +1,4 @@
-"""sitemap.xml: the public pages and every published record (nothing else) of the projects and the ambassadors,
+"""sitemap.xml: the public pages and every published record (nothing else) of the projects, the ambassadors and the chains,
 in each language (``/…`` Chinese, ``/en/…`` English) with ``hreflang`` alternates and ``x-default``
 (the Chinese page).
 
@@ -8,6 +8,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from ambassadors.models import Ambassador
+from chains.models import Chain
 from projects.models import Project, RenewalZone, ResearchInstitute, SigningEvent
 
 
@@ -75,3 +76,11 @@ class AmbassadorPagesSitemap(StaticPagesSitemap):
 
 class AmbassadorSitemap(PublishedSitemap):
     model = Ambassador
+
+
+class ChainPagesSitemap(StaticPagesSitemap):
+    pages = ["chains:chain_list"]
+
+
+class ChainSitemap(PublishedSitemap):
+    model = Chain

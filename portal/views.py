@@ -152,6 +152,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "summary": public.year_summary(year=year, sector=chosen_sector, version=version),
         "summary_links": summary_links(projects_url, year, chosen_sector),
         "summary_chosen": "year" in request.GET or "sector" in request.GET,
+        # What the office announced, each beside the ledger's own count of the same thing (never summed).
+        "announced": [
+            (item, summary_links(projects_url, item.year, None)[item.figure.yardstick] if item.figure.yardstick else "")
+            for item in public.announced_figures(version=version)
+        ],
     })
     return render(request, "home.html", context)
 

@@ -5,12 +5,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ledger.admin_refusals import RefusalFormAdminMixin
+
 from .duplicates import duplicate_review
 from .models import DuplicateFlag, DuplicateStatus
 
 
 @admin.register(DuplicateFlag)
-class DuplicateFlagAdmin(admin.ModelAdmin):
+class DuplicateFlagAdmin(RefusalFormAdminMixin, admin.ModelAdmin):
     list_display = ("project", "project_event", "original", "original_event", "reason", "status", "reviewed_by",
                     "reviewed_at")
     list_filter = ("status",)

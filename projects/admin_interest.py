@@ -3,12 +3,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from ledger.admin_refusals import RefusalFormAdminMixin
+
 from .interest import interest_update
 from .models import InvestmentInterest
 
 
 @admin.register(InvestmentInterest)
-class InvestmentInterestAdmin(admin.ModelAdmin):
+class InvestmentInterestAdmin(RefusalFormAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "organisation", "contact_name", "subject", "status", "officer")
     list_filter = ("status",)
     list_select_related = ("project", "zone", "officer")

@@ -57,6 +57,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("portal.urls")),
     path("", include("portal.ambassador_urls")),
+    path("", include("portal.chain_urls")),
     path("", include("portal.interest_urls")),
     prefix_default_language=False,
 )

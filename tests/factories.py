@@ -26,6 +26,8 @@ from django.db import models
 
 from ambassadors.models import Ambassador, Cohort, Lead, LeadStatus
 from ambassadors.services import ambassador_save, lead_save
+from chains.models import Chain, ChainNode, Segment
+from chains.services import chain_save, node_save
 from projects.funds import funds_entry_save
 from projects.models import (
     Enterprise,
@@ -333,3 +335,43 @@ class LeadFactory(ServiceFactory[Lead]):
     @classmethod
     def _save(cls, record: Lead, m2m: dict[str, list]) -> Lead:
         return lead_save(lead=record, user=None)
+
+
+def one_sector() -> list[Sector]:
+    return [SectorFactory()]
+
+
+class ChainFactory(ServiceFactory[Chain]):
+    """A published chain in one new sector; ``sectors``, ``leaders`` and ``cores`` choose its sets."""
+
+    class Meta:
+        model = Chain
+
+    name = factory.Sequence(lambda n: f"测试产业链{n}")
+    slug = factory.Sequence(lambda n: f"test-chain-{n}")
+    is_published = True
+    review_status = "approved"
+    sectors = factory.LazyFunction(one_sector)
+
+    @classmethod
+    def _save(cls, record: Chain, m2m: dict[str, list]) -> Chain:
+        return chain_save(chain=record, user=None, sectors=m2m.get("sectors"), leaders=m2m.get("leaders"),
+                          cores=m2m.get("cores"))
+
+
+class ChainNodeFactory(ServiceFactory[ChainNode]):
+    """A published link (midstream) of a new chain, with nothing attached: a missing link."""
+
+    class Meta:
+        model = ChainNode
+
+    chain = factory.SubFactory(ChainFactory)
+    segment = Segment.MIDSTREAM
+    name = factory.Sequence(lambda n: f"测试环节{n}")
+    slug = factory.Sequence(lambda n: f"test-node-{n}")
+    is_published = True
+    review_status = "approved"
+
+    @classmethod
+    def _save(cls, record: ChainNode, m2m: dict[str, list]) -> ChainNode:
+        return node_save(node=record, user=None, enterprises=m2m.get("enterprises"), projects=m2m.get("projects"))

@@ -10,17 +10,19 @@ The rooms, lowest first; each may import only the rooms listed for it (``MAY_IMP
                   sectors, the stage table, what counts, progress, interest records)    -> ledger, accounts,
                                                                                            jobs, savedfilters
     ambassadors   cohorts, ambassadors, leads                                           -> projects and below
+    chains        产业链图谱: chains, their links, what fills them, missing links        -> projects, ledger
     figures       office figures: yardsticks, dashboard, public summary, weekly alerts  -> the domain and below
     desk          the officer's 工作台 (督办, visits, tasks, evidence, notifications)     -> figures, the domain
                                                                                            and below
-    portal        the public site: pages, feeds, sitemaps, map, interest form           -> figures, the domain,
-                                                                                           ledger (and the
+    portal        the public site: pages, feeds, sitemaps, map, interest form           -> figures, chains, the
+                                                                                           domain, ledger (and the
                                                                                            client address of
                                                                                            qingshan)
     qingshan      configuration: imports no app module at module level
 
 - nothing imports ``portal`` or ``desk`` (only qingshan's settings and URLconfs name them, by dotted path);
-- only ``portal`` and ``desk`` import ``figures``; ``projects`` imports no ``ambassadors``;
+- only ``portal`` and ``desk`` import ``figures``; only ``portal`` imports ``chains``; ``projects``
+  imports no ``ambassadors``;
 - ``qingshan`` imports no app module at module level (its URLconfs name the apps' URLconfs
   with ``include("...")`` and compose API routers and sitemaps from dotted paths in settings);
 - the module-level import graph of first-party modules has no cycle;
@@ -38,10 +40,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("ledger", "accounts", "jobs", "savedfilters", "projects", "ambassadors", "figures", "desk", "portal",
-            "qingshan")
+PACKAGES = ("ledger", "accounts", "jobs", "savedfilters", "projects", "ambassadors", "chains", "figures", "desk",
+            "portal", "qingshan")
 DOMAIN_APPS = ("projects", "ambassadors")
-APPS = ("accounts", "jobs", "savedfilters", *DOMAIN_APPS, "figures", "desk", "portal")
+APPS = ("accounts", "jobs", "savedfilters", *DOMAIN_APPS, "chains", "figures", "desk", "portal")
 
 _BELOW_DOMAIN = {"ledger", "accounts", "jobs", "savedfilters"}
 # room -> the other rooms it may import (module level or in ready()).
@@ -52,9 +54,10 @@ MAY_IMPORT: dict[str, set[str]] = {
     "savedfilters": {"ledger"},
     "projects": _BELOW_DOMAIN,
     "ambassadors": {*_BELOW_DOMAIN, "projects"},
+    "chains": {"ledger", "projects"},
     "figures": {*_BELOW_DOMAIN, *DOMAIN_APPS},
     "desk": {*_BELOW_DOMAIN, *DOMAIN_APPS, "figures"},
-    "portal": {*_BELOW_DOMAIN, *DOMAIN_APPS, "figures", "qingshan"},
+    "portal": {*_BELOW_DOMAIN, *DOMAIN_APPS, "chains", "figures", "qingshan"},
     "qingshan": set(),  # at module level; see test_configuration_imports_no_app_at_module_level
 }
 # What an app may use of qingshan (configuration): helpers that import no app.
@@ -249,6 +252,11 @@ def test_nothing_imports_the_desk_or_the_portal():
 def test_only_the_portal_and_the_desk_import_the_figures():
     offending = [i for i in IMPORTS if top(i.target) == "figures" and top(i.module) not in ("figures", "portal", "desk")]
     assert not offending, _report("figures imported from below", offending)
+
+
+def test_only_the_portal_imports_the_chains():
+    offending = [i for i in IMPORTS if top(i.target) == "chains" and top(i.module) not in ("chains", "portal")]
+    assert not offending, _report("chains imported from below", offending)
 
 
 def test_apps_use_of_the_configuration_is_its_client_address_only():

@@ -110,20 +110,9 @@ ERROR_RESPONSES = {
 }
 
 
-class LedgerViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
-    """List and detail of one entity, addressed by slug, with filters, pagination and exports.
-
-    Subclasses set ``model``, ``serializer_class``, ``private_serializer_class`` (adds the staff-only
-    fields), ``filterset_class``, ``ordering`` (ends on ``id``) and ``base_queryset()``.
-    """
-
-    lookup_field = "slug"
-    # Any path segment reaches the view, so that a malformed slug gets the same JSON 404 as an unknown one.
-    lookup_value_regex = "[^/]+"
-    lookup_value_converter = "str"
-    model: type[Model]
-    private_serializer_class = None
-    ordering: tuple = ("id",)
+class CheckedParametersMixin:
+    """Query parameters checked before any filter runs: a NUL anywhere is refused, and a typed
+    parameter (number, choice, slug, date, page, format) given empty is an error, not "any"."""
 
     # Parameters whose empty value means "not given"; any other known parameter must have a value.
     empty_allowed_parameters = ("cursor",)
@@ -151,6 +140,22 @@ class LedgerViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
                 if not isinstance(filter_, filters.CharFilter)
             }
         return names - set(self.empty_allowed_parameters)
+
+
+class LedgerViewSet(CheckedParametersMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
+    """List and detail of one entity, addressed by slug, with filters, pagination and exports.
+
+    Subclasses set ``model``, ``serializer_class``, ``private_serializer_class`` (adds the staff-only
+    fields), ``filterset_class``, ``ordering`` (ends on ``id``) and ``base_queryset()``.
+    """
+
+    lookup_field = "slug"
+    # Any path segment reaches the view, so that a malformed slug gets the same JSON 404 as an unknown one.
+    lookup_value_regex = "[^/]+"
+    lookup_value_converter = "str"
+    model: type[Model]
+    private_serializer_class = None
+    ordering: tuple = ("id",)
 
     @property
     def private(self) -> bool:
@@ -201,8 +206,11 @@ class LedgerViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
         return self._sql_export(export_lines, queryset, serializer)
 
 
-def ledger_schema(tag: str, serializer_class, private_fields: tuple[str, ...] = ()):
-    """Document one view set: tag, the ``format`` parameter, the error answers, the staff-only fields."""
+def ledger_schema(tag: str, serializer_class, private_fields: tuple[str, ...] = (), *, singular: str = ""):
+    """Document one view set: tag, summaries, the ``format`` parameter, the error answers, the staff-only fields.
+
+    ``singular`` names one record in the summaries (default: ``tag`` without its plural s)."""
+    one = singular or tag.removesuffix("s")
     note = ""
     if private_fields:
         note = (
@@ -211,11 +219,12 @@ def ledger_schema(tag: str, serializer_class, private_fields: tuple[str, ...] = 
         )
     return extend_schema_view(
         list=extend_schema(
-            tags=[tag], description=note, parameters=[FORMAT_PARAMETER],
+            tags=[tag], summary=f"List {tag}, filtered (a page of JSON, or the whole result as CSV or XLSX)",
+            description=note, parameters=[FORMAT_PARAMETER],
             responses={200: serializer_class(many=True), **ERROR_RESPONSES},
         ),
         retrieve=extend_schema(
-            tags=[tag], description=note, parameters=[FORMAT_PARAMETER],
+            tags=[tag], summary=f"One {one}, by its slug", description=note, parameters=[FORMAT_PARAMETER],
             responses={200: serializer_class, **ERROR_RESPONSES},
         ),
     )

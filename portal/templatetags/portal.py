@@ -6,6 +6,8 @@
   record has no English text, the Chinese text marked ``lang="zh-Hans"`` (so screen readers and
   browsers read it as Chinese) followed by a visible 英文暂缺 / "Chinese only" mark.
 - ``{{ obj|in_language_prose:"description" }}``: the same for multi-line text (paragraphs).
+- ``{% capture as name %}``, ``{% page_metadata %}`` and ``{% structured_data record %}``: the page's title
+  rendered once, its canonical link and OpenGraph, its schema.org JSON-LD (``portal.metadata``).
 """
 
 from django import template
@@ -17,6 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from ledger.templatetags.qingshan import is_english, localized
+from portal import metadata
 
 register = template.Library()
 
@@ -80,3 +83,54 @@ def in_language_prose(obj, field: str = "description") -> SafeString:
                            linebreaks_filter(chinese, autoescape=True), _("英文暂缺"))
     return linebreaks_filter(localized(obj, field), autoescape=True)
 
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist, name: str):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context) -> str:
+        context[self.name] = SafeString(self.nodelist.render(context).strip())
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """``{% capture as name %}…{% endcapture %}``: render the enclosed part once into ``name`` (the
+    page's title block, used by the ``<title>`` and by OpenGraph alike)."""
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("Usage: {% capture as name %}…{% endcapture %}")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[2])
+
+
+@register.simple_tag(takes_context=True)
+def page_metadata(context, *, title: str, description: str) -> SafeString:
+    """The canonical link and OpenGraph of a public page (a staff preview has neither)."""
+    request = context.get("request")
+    if request is None or getattr(request, "qingshan_preview", None):
+        return SafeString("")
+    url = metadata.canonical_url(request)
+    locale, alternates = metadata.og_locales()
+    rows = [
+        format_html('<link rel="canonical" href="{}">', url),
+        format_html('<meta property="og:type" content="{}">', "website"),
+        format_html('<meta property="og:site_name" content="{}">', _("青山区招商引资")),
+        format_html('<meta property="og:title" content="{}">', title),
+        format_html('<meta property="og:description" content="{}">', description),
+        format_html('<meta property="og:url" content="{}">', url),
+        format_html('<meta property="og:locale" content="{}">', locale),
+        *(format_html('<meta property="og:locale:alternate" content="{}">', other) for other in alternates),
+    ]
+    return SafeString("\n  ".join(rows))
+
+
+@register.simple_tag(takes_context=True)
+def structured_data(context, record=None) -> SafeString:
+    """The page's schema.org JSON-LD (``portal.metadata``): ``record``'s, or the office's."""
+    request = context.get("request")
+    if request is None:
+        return SafeString("")
+    return metadata.structured_data(request, record)

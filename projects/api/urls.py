@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from . import viewsets
+from . import oc4ids, viewsets
 
 
 def register(router: SimpleRouter) -> None:
@@ -12,3 +12,4 @@ def register(router: SimpleRouter) -> None:
     router.register("events", viewsets.SigningEventViewSet, basename="event")
     router.register("institutes", viewsets.ResearchInstituteViewSet, basename="institute")
     router.register("zones", viewsets.RenewalZoneViewSet, basename="zone")
+    router.register("oc4ids", oc4ids.OC4IDSViewSet, basename="oc4ids")

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "figures",
     # Issue 15: the officer's desk (工作台): 督办, visits, tasks, evidence files, notifications (desk/).
     "desk",
+    # 产业链图谱: industrial chains, their links up-, mid- and downstream, and the missing links (chains/).
+    "chains",
     # The public site (公开网站): pages, feeds, sitemaps, the map and the interest form (portal/).
     "portal",
 ]
@@ -249,10 +251,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every choice set a component with a stable ASCII name, the filters' too (ledger/api/schema_hooks.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ledger.api.schema_hooks.postprocess_parameter_enums",
+    ],
+    "LICENSE": {"name": "MIT", "url": "https://opensource.org/licenses/MIT"},
+    "SERVERS": [{"url": "/", "description": "This site"}],
     "ENUM_NAME_OVERRIDES": {
         "DatePrecisionEnum": "ledger.models.DatePrecision",
         "BuildStatusEnum": "projects.models.places.BuildStatus",
         "AmbassadorStatusEnum": "ambassadors.models.AmbassadorStatus",
+        # The ``ordering`` of the lists sorted by name or by the latest change (ledger.filters.by_name_orderings).
+        "NameOrderingEnum": ["name", "-updated_at"],
     },
 }
 
@@ -322,6 +333,9 @@ JOBS_EXPORT_ROWS = {
 # An admin import of a file with more data rows than this is checked (previewed) and committed as a
 # job, followed on the import page (jobs/admin_handoff.py); at or below it the pages work as before.
 JOBS_IMPORT_ROWS = int(os.environ.get("JOBS_IMPORT_ROWS", "2000"))
+# Unfinished (queued or running) jobs a person may have, and everybody together (jobs/services.py).
+JOBS_MAX_PER_USER = int(os.environ.get("JOBS_MAX_PER_USER", "3"))
+JOBS_MAX_TOTAL = int(os.environ.get("JOBS_MAX_TOTAL", "20"))
 if os.environ.get("QS_EVIDENCE_S3_BUCKET"):
     STORAGES["evidence"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -338,6 +352,10 @@ if os.environ.get("QS_EVIDENCE_S3_BUCKET"):
     }
 # The largest evidence file accepted, in bytes (20 MB by default).
 EVIDENCE_MAX_BYTES = int(os.environ.get("QS_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+# A DOCX/XLSX evidence file is refused when its zip directory declares more than this many bytes
+# unpacked (100 MB), or more than this many times its own size (zip bombs; ledger/uploads.py).
+EVIDENCE_MAX_UNPACKED_BYTES = int(os.environ.get("QS_EVIDENCE_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024)))
+EVIDENCE_MAX_COMPRESSION_RATIO = float(os.environ.get("QS_EVIDENCE_MAX_COMPRESSION_RATIO", "100"))
 # An overdue 督办 item escalates one level (蓝→黄→红) per run of `escalate_supervision`, at most
 # once in this many days.
 SUPERVISION_ESCALATION_DAYS = int(os.environ.get("QS_SUPERVISION_ESCALATION_DAYS", "7"))
@@ -395,7 +413,7 @@ else:
 # services invalidate it at once. On by default only with a shared cache: per-process memory
 # caches of several gunicorn workers would not all hear of a write.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("DJANGO_PUBLIC_CACHE_SECONDS", "300" if CACHE_URL else "0"))
-PUBLIC_CACHE_NAMESPACES = ("projects", "ambassadors")
+PUBLIC_CACHE_NAMESPACES = ("projects", "ambassadors", "chains")
 # How long figures computed from the published records (home page summary, filter menus) may be kept
 # in the cache; every write through the services or the admin replaces them at once, whatever this
 # says (qingshan/cache.py, cached_public_data). 0 computes them on every request.
@@ -453,11 +471,15 @@ QINGSHAN_SITEMAPS = {
     "institutes": "portal.sitemaps.InstituteSitemap",
     "zones": "portal.sitemaps.ZoneSitemap",
     "ambassadors": "portal.sitemaps.AmbassadorSitemap",
+    "chain-pages": "portal.sitemaps.ChainPagesSitemap",
+    "chains": "portal.sitemaps.ChainSitemap",
 }
 # load_seed: each app's loader of the source report's facts, `(*, progress) -> SeedReport`.
 QINGSHAN_SEED_LOADERS = [
     "projects.seed.seed_load",
     "ambassadors.seed.seed_load",
+    "chains.seed.seed_load",
+    "figures.seed.seed_load",
 ]
 # generate_demo: each further app's demo generator (after the projects'): `generate(command, made)`
 # and `delete()` (run before the projects' demo rows are deleted).
@@ -471,7 +493,7 @@ QINGSHAN_DEMO_GENERATORS = [
 
 # The URL namespaces of the public site (i18n_patterns in qingshan/urls.py: Chinese at /…, English
 # at /en/…). An old English-cookie visit to an unprefixed page of these is redirected to /en/….
-I18N_URL_NAMESPACES = ("projects", "ambassadors", "portal")
+I18N_URL_NAMESPACES = ("projects", "ambassadors", "portal", "chains")
 
 # Base map of the public and admin maps: a tile URL template ({z}/{x}/{y}, optionally {s}) with the
 # attribution its provider requires, e.g. the city's GIS server or 天地图 with its key. Points and

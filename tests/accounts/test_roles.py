@@ -26,8 +26,8 @@ pytestmark = pytest.mark.django_db
 LEDGER = [
     "projects.sector", "projects.honour", "projects.enterprise", "projects.signingevent", "projects.renewalzone",
     "projects.researchinstitute", "projects.project", "projects.projectmilestone", "projects.fundsentry",
-    "projects.projectyearfigures", "ambassadors.cohort",
-    "ambassadors.ambassador", "ambassadors.lead",
+    "projects.projectyearfigures", "ambassadors.cohort", "ambassadors.ambassador", "ambassadors.lead",
+    "chains.chain", "chains.chainnode", "figures.announcedfigure",
 ]
 
 
@@ -49,19 +49,22 @@ def test_the_migration_created_the_four_groups_with_exactly_their_permissions():
     # The funds ledger and the yearly output/tax: officers keep them, reviewers remove a mistaken one.
     facts = ("projects.fundsentry", "projects.projectyearfigures")
     officer = view_all | {perm(a, m) for a in ("add", "change") for m in (
-        "projects.project", "projects.projectmilestone", "projects.enterprise", "ambassadors.lead", *desk, *facts)} | {
+        "projects.project", "projects.projectmilestone", "projects.enterprise", "ambassadors.lead",
+        "chains.chain", "chains.chainnode", *desk, *facts)} | {
         "projects.change_investmentinterest"}
     assert groups["招商专员"] == officer
     assert groups["审核员"] == officer | {
         "projects.publish_project", "projects.publish_enterprise", "projects.publish_signingevent",
         "projects.publish_renewalzone", "projects.publish_researchinstitute", "ambassadors.publish_cohort",
-        "ambassadors.publish_ambassador", "ambassadors.publish_lead",
-        "projects.change_project_final_stage", "projects.archive_project", "projects.change_duplicateflag",
+        "ambassadors.publish_ambassador", "ambassadors.publish_lead", "chains.publish_chain",
+        "chains.publish_chainnode", "figures.publish_announcedfigure", "projects.change_project_final_stage",
+        "projects.archive_project", "projects.change_duplicateflag",
         *(perm("delete", m) for m in facts),
     }
     assert groups["只读"] == view_all
     reference = ("projects.sector", "projects.honour", "projects.renewalzone", "projects.researchinstitute",
-                 "projects.signingevent", "ambassadors.cohort", "ambassadors.ambassador")
+                 "projects.signingevent", "ambassadors.cohort", "ambassadors.ambassador", "chains.chain",
+                 "chains.chainnode", "figures.announcedfigure")
     assert groups["管理员"] == view_all | {perm(a, m) for a in ("add", "change", "delete", "view") for m in (
         *reference, "auth.user", "auth.group")} | {
         "auth.view_permission", "axes.view_accessattempt", "axes.delete_accessattempt"}

@@ -160,7 +160,8 @@ def test_page_size_is_capped(api_client):
 @pytest.mark.django_db
 def test_api_root_lists_every_endpoint(api_client):
     root = api_client.get(API).json()
-    assert sorted(root) == sorted(endpoint for endpoint, _label in ENDPOINTS)
+    # The entities, and the OC4IDS package of the projects (tests/api/test_oc4ids.py).
+    assert sorted(root) == sorted([*(endpoint for endpoint, _label in ENDPOINTS), "oc4ids"])
 
 
 @pytest.mark.django_db

@@ -3,9 +3,11 @@ import io
 import zipfile
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.roles import Role
+from desk.models import EvidenceDocument
 from tests.factories import ProjectFactory, StaffUserFactory
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -47,10 +49,12 @@ def today() -> datetime.date:
 
 
 @pytest.fixture(autouse=True)
-def evidence_store(settings, tmp_path):
-    """Each test its own private evidence store (an empty directory)."""
+def evidence_store(settings, tmp_path, monkeypatch):
+    """Each test its own private evidence store (an empty directory): the setting, and the file
+    field's storage, which Django resolved once when the model was defined."""
+    options = {"location": str(tmp_path / "evidence-store"), "base_url": "/no-public-url/"}
     settings.STORAGES = {**settings.STORAGES, "evidence": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path / "evidence-store"), "base_url": "/no-public-url/"},
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": options,
     }}
+    monkeypatch.setattr(EvidenceDocument._meta.get_field("file"), "storage", FileSystemStorage(**options))
     return tmp_path / "evidence-store"

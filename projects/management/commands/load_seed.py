@@ -6,7 +6,7 @@ from tqdm import tqdm
 
 from projects.seed import SeedReport
 
-STEPS = 8  # the labels the loaders report: 7 of projects.seed, 1 of ambassadors.seed
+STEPS = 10  # the labels the loaders report: 7 of projects.seed, 1 each of ambassadors, chains and figures
 
 
 class Command(BaseCommand):
