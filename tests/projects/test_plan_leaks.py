@@ -63,7 +63,7 @@ def test_the_anonymous_api_and_its_exports_show_none_of_it_and_staff_do(client):
     world = build_world()
     build_plan_secrets(world)
     urls = ["/api/v1/projects/", f"/api/v1/projects/{world.started.slug}/", "/api/v1/projects/?format=csv",
-            "/api/v1/zones/", f"/api/v1/zones/{world.zone.slug}/", "/api/v1/schema/"]
+            "/api/v1/zones/", f"/api/v1/zones/{world.zone.slug}/", "/api/v1/schema/", "/api/v1/oc4ids/"]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
