@@ -3,9 +3,11 @@ The staff roles and exactly the permissions each needs. One definition, applied 
 migration ``projects.0003_staff_roles`` (and by ``sync_roles`` in tests); a later change to this
 file ships with a new data migration that calls ``sync_roles`` again.
 
-- 招商专员 (officer): adds and edits projects, enterprises, leads and milestones; reads the rest;
+- 招商专员 (officer): adds and edits projects, enterprises, leads, milestones, funds entries and the
+  yearly output/tax figures; reads the rest;
   cannot publish, archive or move a project to 已投产/终止.
 - 审核员 (reviewer): all an officer may, plus publish/unpublish/return every publishable record, confirm or dismiss duplicate-signing flags,
+  delete a funds entry or a year's figures recorded by mistake,
   the final stages (已投产, 终止) and archiving/restoring projects.
 - 只读 (viewer): reads every ledger record and its history in the admin, changes nothing. Export
   (the admin's and the API's) is a read: it needs the view permissions a viewer holds.
@@ -43,6 +45,8 @@ LEDGER_MODELS: tuple[tuple[str, str], ...] = (
     ("projects", "researchinstitute"),
     ("projects", "project"),
     ("projects", "projectmilestone"),
+    ("projects", "fundsentry"),
+    ("projects", "projectyearfigures"),
     ("ambassadors", "cohort"),
     ("ambassadors", "ambassador"),
     ("ambassadors", "lead"),
@@ -67,6 +71,8 @@ PUBLISHABLE_MODELS: tuple[tuple[str, str], ...] = (
 OFFICER_MODELS: tuple[tuple[str, str], ...] = (
     ("projects", "project"),
     ("projects", "projectmilestone"),
+    ("projects", "fundsentry"),
+    ("projects", "projectyearfigures"),
     ("projects", "enterprise"),
     ("ambassadors", "lead"),
     # 产业链图谱 (the chains app; named by label only): officers attach enterprises and projects to links.
@@ -117,6 +123,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _OFFICER
         | _perms(("publish",), PUBLISHABLE_MODELS)
         | {"projects.change_project_final_stage", "projects.archive_project", "projects.change_duplicateflag"}
+        # A funds entry or a year's figures recorded by mistake is removed by a reviewer (history kept).
+        | _perms(("delete",), (("projects", "fundsentry"), ("projects", "projectyearfigures")))
     ),
     Role.VIEWER: frozenset(_VIEW_LEDGER),
     Role.ADMINISTRATOR: frozenset(

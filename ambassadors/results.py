@@ -7,7 +7,8 @@ Per ambassador and per cohort:
   (a project two leads point to counts once; a confirmed duplicate signing not at all);
 - signed amount and funds in place: sums of those projects' published ``total_investment`` /
   ``funds_in_place`` (万元), None (未公布) when none of them has one, with the number of projects
-  whose amount is not published (``without_amount``).
+  whose amount is not published (``without_amount``). The funds in place (the funds ledger's sum)
+  is internal: the staff results only.
 
 ``staff_results()`` counts every record; ``public_results()`` only published ambassadors, published
 leads and published projects (public fields only: no contact, note or officer ever leaves here).
@@ -102,7 +103,9 @@ def _collect(ambassadors: QuerySet[Ambassador], leads: QuerySet[Lead], *, public
         for results in targets:
             results.add_lead(row["status"])
             if signed:
-                results.add_project(row["project_id"], row["project__total_investment"], row["project__funds_in_place"])
+                # The funds in place is an internal figure (the funds ledger): staff results only.
+                in_place = None if public else row["project__funds_in_place"]
+                results.add_project(row["project_id"], row["project__total_investment"], in_place)
     return sorted(cohorts.values(), key=lambda group: (group.cohort is None, -(group.cohort.year if group.cohort else 0)))
 
 
@@ -127,12 +130,12 @@ def public_results_for(ambassador: Ambassador) -> Results:
         Lead.objects.public().filter(ambassador=ambassador)
         .annotate(project_duplicate=Exists(confirmed))
         .values("status", "project_id", "project__signed_on", "project__is_published",
-                "project__total_investment", "project__funds_in_place", "project_duplicate")
+                "project__total_investment", "project_duplicate")
     )
     for row in rows:
         results.add_lead(row["status"])
         if row["project_id"] and row["project__signed_on"] and row["project__is_published"] and not row[
             "project_duplicate"
         ]:
-            results.add_project(row["project_id"], row["project__total_investment"], row["project__funds_in_place"])
+            results.add_project(row["project_id"], row["project__total_investment"], None)
     return results

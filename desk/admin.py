@@ -199,24 +199,24 @@ class EvidenceDocumentAdmin(DeskModelAdmin):
     list_filter = ("kind",)
     list_select_related = ("project", "milestone", "uploaded_by")
     search_fields = ("title", "original_name", "project__name")
-    autocomplete_fields = ("project",)
+    autocomplete_fields = ("project", "funds_entry")
     readonly_fields = ("download_link", "original_name", "content_type", "size", "uploaded_by", "created_at")
-    fields = ("project", "milestone", "interaction", "kind", "title", "download_link", "original_name",
+    fields = ("project", "milestone", "interaction", "funds_entry", "kind", "title", "download_link", "original_name",
               "content_type", "size", "uploaded_by", "created_at")
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = EvidenceUploadForm
-            kwargs["fields"] = ("project", "milestone", "interaction", "kind", "title", "upload")
+            kwargs["fields"] = ("project", "milestone", "interaction", "funds_entry", "kind", "title", "upload")
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ("project", "milestone", "interaction", "kind", "title", "upload")
+            return ("project", "milestone", "interaction", "funds_entry", "kind", "title", "upload")
         return self.fields
 
     def get_readonly_fields(self, request, obj=None):
-        return () if obj is None else (*self.readonly_fields, "project", "milestone", "interaction")
+        return () if obj is None else (*self.readonly_fields, "project", "milestone", "interaction", "funds_entry")
 
     @admin.display(description=gettext_lazy("下载"))
     def download_link(self, obj):
@@ -232,7 +232,8 @@ class EvidenceDocumentAdmin(DeskModelAdmin):
         data = form.cleaned_data
         created = services.evidence_attach(
             project=data["project"], upload=data["upload"], title=data.get("title") or "", kind=data["kind"],
-            milestone=data.get("milestone"), interaction=data.get("interaction"), user=request.user)
+            milestone=data.get("milestone"), interaction=data.get("interaction"), funds_entry=data.get("funds_entry"),
+            user=request.user)
         obj.pk = created.pk
         form.instance = created
 

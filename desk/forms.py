@@ -68,7 +68,7 @@ class EvidenceUploadForm(forms.ModelForm):
 
     class Meta:
         model = EvidenceDocument
-        fields = ("project", "milestone", "interaction", "kind", "title")
+        fields = ("project", "milestone", "interaction", "funds_entry", "kind", "title")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,6 +91,9 @@ class EvidenceUploadForm(forms.ModelForm):
             self.add_error("milestone", _("该节点不属于此项目。"))
         if project is not None and interaction is not None and interaction.project_id != project.pk:
             self.add_error("interaction", _("该走访记录不属于此项目。"))
+        funds_entry = cleaned.get("funds_entry")
+        if project is not None and funds_entry is not None and funds_entry.project_id != project.pk:
+            self.add_error("funds_entry", _("该到位资金记录不属于此项目。"))
         return cleaned
 
 

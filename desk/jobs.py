@@ -1,6 +1,7 @@
-"""The desk's kinds of job (registered with ``jobs`` when the app is ready): the daily digest and the
-escalation of overdue 督办 items, queued by ``desk_digest --background`` / ``escalate_supervision
---background`` (or a schedule that queues them) and run by the worker.
+"""The desk's kinds of job (registered with ``jobs`` when the app is ready): the daily digest, the
+escalation of overdue 督办 items and the reminders of planned dates, queued by ``desk_digest
+--background`` / ``escalate_supervision --background`` / ``plan_reminders --background`` (or a
+schedule that queues them) and run by the worker.
 
 Each runs its command and keeps what it printed as a text file on the 任务 page. One attempt only:
 both mail people, and a digest retried after a worker died mid-way could mail a person twice (the
@@ -23,6 +24,7 @@ from jobs.registry import JobOutcome, register_job_kind
 
 DIGEST_KIND = "desk.digest"
 ESCALATE_KIND = "desk.escalate_supervision"
+PLAN_REMINDERS_KIND = "desk.plan_reminders"
 
 
 def _command_as_file(command: str, *, prefix: str, progress: Progress, message: str) -> JobOutcome:
@@ -45,5 +47,12 @@ def run_escalate(job: Job, progress: Progress) -> JobOutcome:
                             message=_("正在升级逾期督办事项…"))
 
 
+def run_plan_reminders(job: Job, progress: Progress) -> JobOutcome:
+    return _command_as_file("plan_reminders", prefix="plan-reminders", progress=progress,
+                            message=_("正在发送计划节点提醒…"))
+
+
 register_job_kind(DIGEST_KIND, run_digest, max_attempts=1)
+# Safe to retry: a reminder already sent is never sent again (its key).
+register_job_kind(PLAN_REMINDERS_KIND, run_plan_reminders, max_attempts=2)
 register_job_kind(ESCALATE_KIND, run_escalate, max_attempts=1)

@@ -199,6 +199,7 @@ class EvidenceKind(models.TextChoices):
     LICENCE = "licence", _("营业执照")
     PHOTO = "photo", _("现场照片")
     MINUTES = "minutes", _("会议纪要")
+    BANK_VOUCHER = "bank_voucher", _("银行转账凭证")
     OTHER = "other", _("其他")
 
 
@@ -213,7 +214,8 @@ def evidence_path(instance: EvidenceDocument, filename: str) -> str:
 
 
 class EvidenceDocument(TimeStampedModel):
-    """A file that proves something (佐证材料): attached to a project, one of its milestones or a visit."""
+    """A file that proves something (佐证材料): attached to a project, one of its milestones, a visit
+    or an entry of its funds ledger (which it makes 已核实: ``hooks.funds_entry_has_evidence``)."""
 
     project = models.ForeignKey("projects.Project", verbose_name=_("项目"), on_delete=models.PROTECT,
                                 related_name="evidence_documents")
@@ -221,6 +223,9 @@ class EvidenceDocument(TimeStampedModel):
                                   on_delete=models.PROTECT, related_name="evidence_documents")
     interaction = models.ForeignKey(Interaction, verbose_name=_("走访对接记录"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="evidence_documents")
+    # The door refuses to delete an entry that still has evidence (``ledger.writes.records_using``).
+    funds_entry = models.ForeignKey("projects.FundsEntry", verbose_name=_("到位资金记录"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="evidence_documents")
     kind = models.CharField(_("材料类型"), max_length=16, choices=EvidenceKind.choices, default=EvidenceKind.OTHER)
     title = models.CharField(_("材料名称"), max_length=200)
     file = models.FileField(_("文件"), storage=evidence_storage, upload_to=evidence_path, max_length=200)
@@ -253,6 +258,7 @@ class NotificationKind(models.TextChoices):
     PUBLISHED = "published", _("已发布")
     ASSIGNED = "assigned", _("指派给我")
     DUE = "due", _("明日到期")
+    PLAN_DUE = "plan_due", _("计划节点临近")
     OVERDUE = "overdue", _("已逾期")
     ESCALATED = "escalated", _("督办升级")
 

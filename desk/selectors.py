@@ -9,9 +9,11 @@ from itertools import groupby
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from ledger.models import ReviewStatus
 from projects.models import Project
+from projects.plans import PlanColour, plan_reason, with_plan_alert
 from projects.progress import AlertColour, with_alert
 from projects.stages import Stage
 
@@ -52,27 +54,56 @@ class Desk:
     unit_stalled: list[Project] = field(default_factory=list)
 
 
+def with_lights(queryset: models.QuerySet[Project], *, now: datetime.datetime) -> models.QuerySet[Project]:
+    """Both lights of each project and its worst, ``light`` (red, yellow, green or none): the silence
+    light (``projects.progress``: no real progress for 60/90 days) and the plan's (``projects.plans``:
+    behind a planned date, red after the grace months). Annotations only: no query of their own."""
+    red = models.Q(alert_colour=AlertColour.RED) | models.Q(plan_colour=PlanColour.RED)
+    yellow = models.Q(alert_colour=AlertColour.YELLOW) | models.Q(plan_colour=PlanColour.YELLOW)
+    green = models.Q(alert_colour=AlertColour.GREEN) | models.Q(plan_colour=PlanColour.GREEN)
+    annotated = with_plan_alert(with_alert(queryset, now=now), on=timezone.localdate(now))
+    return annotated.annotate(light=models.Case(
+        models.When(red, then=models.Value(AlertColour.RED)),
+        models.When(yellow, then=models.Value(AlertColour.YELLOW)),
+        models.When(green, then=models.Value(AlertColour.GREEN)),
+        default=models.Value(AlertColour.NONE), output_field=models.CharField(),
+    ))
+
+
+_RANK = {AlertColour.RED: 0, AlertColour.YELLOW: 1}
+
+
 def _days(project: Project, now: datetime.datetime) -> None:
+    """The days since real progress and why the project is red or yellow, worst reason first."""
     project.days_since_progress = (now - project.last_activity).days
+    reasons = []
+    if project.plan_colour in _RANK:
+        reasons.append((_RANK[project.plan_colour], plan_reason(project)))
+    if project.alert_colour in _RANK:
+        days = project.days_since_progress
+        reasons.append((_RANK[project.alert_colour],
+                        ngettext("%(days)d 天无实质进展", "%(days)d 天无实质进展", days) % {"days": days}))
+    project.light_reasons = [text for _rank, text in sorted(reasons, key=lambda pair: pair[0])]
 
 
 def desk_for(*, user: AbstractBaseUser, now: datetime.datetime | None = None) -> Desk:
-    """My projects by stage (days since real progress), the red/yellow ones, records returned to
+    """My projects by stage (days since real progress), the red/yellow ones (the worst of the silence
+    and plan lights, with the reasons: ``with_lights``), records returned to
     me, records waiting for my review, my open tasks and 督办 items (due date, overdue first).
     Three queries (four for a reviewer, six with leadership) after the two permission lookups,
     whatever the number of projects (tests/desk/test_workbench.py)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    mine = list(with_alert(Project.objects.filter(officer=user, archived_at__isnull=True)
-                           .select_related("sector"), now=now).order_by("stage", "last_activity", "id"))
+    mine = list(with_lights(Project.objects.filter(officer=user, archived_at__isnull=True)
+                            .select_related("sector"), now=now).order_by("stage", "last_activity", "id"))
     order = {value: index for index, value in enumerate(Stage.values)}
     mine.sort(key=lambda p: (order.get(p.stage, 99), p.last_activity, p.pk))
     for project in mine:
         _days(project, now)
     groups = [StageGroup(stage=stage, label=str(Stage(stage).label), projects=list(rows))
               for stage, rows in groupby(mine, key=lambda p: p.stage)]
-    stalled = sorted((p for p in mine if p.alert_colour in (AlertColour.RED, AlertColour.YELLOW)),
-                     key=lambda p: (p.alert_colour != AlertColour.RED, p.last_activity))
+    stalled = sorted((p for p in mine if p.light in (AlertColour.RED, AlertColour.YELLOW)),
+                     key=lambda p: (p.light != AlertColour.RED, p.last_activity))
     returned = [p for p in mine if p.review_status == ReviewStatus.RETURNED]
     to_review = None
     if user.has_perm("projects.publish_project"):
@@ -97,11 +128,11 @@ def desk_for(*, user: AbstractBaseUser, now: datetime.datetime | None = None) ->
 def _units(*, now: datetime.datetime, today: datetime.date) -> tuple[list[UnitRow], list[Project]]:
     """Per responsible unit: live projects, red and yellow ones, open and overdue 督办 items (two queries),
     and the red/yellow list of every unit (one query)."""
-    live = with_alert(Project.objects.filter(archived_at__isnull=True), now=now)
+    live = with_lights(Project.objects.filter(archived_at__isnull=True), now=now)
     counts = (live.values("responsible_unit").annotate(
         total=models.Count("id"),
-        red=models.Count("id", filter=models.Q(alert_colour=AlertColour.RED)),
-        yellow=models.Count("id", filter=models.Q(alert_colour=AlertColour.YELLOW)),
+        red=models.Count("id", filter=models.Q(light=AlertColour.RED)),
+        yellow=models.Count("id", filter=models.Q(light=AlertColour.YELLOW)),
     ).order_by("responsible_unit"))
     rows = {row["responsible_unit"]: UnitRow(unit=row["responsible_unit"], projects=row["total"], red=row["red"],
                                              yellow=row["yellow"]) for row in counts}
@@ -112,8 +143,8 @@ def _units(*, now: datetime.datetime, today: datetime.date) -> tuple[list[UnitRo
     for row in item_counts:
         unit = rows.setdefault(row["responsible_unit"], UnitRow(unit=row["responsible_unit"]))
         unit.open_items, unit.overdue_items = row["open"], row["overdue"]
-    stalled = list(live.filter(alert_colour__in=[AlertColour.RED, AlertColour.YELLOW]).select_related("officer")
-                   .order_by("responsible_unit", "alert_colour", "last_activity", "id")[:DESK_LIMIT])
+    stalled = list(live.filter(light__in=[AlertColour.RED, AlertColour.YELLOW]).select_related("officer")
+                   .order_by("responsible_unit", "light", "last_activity", "id")[:DESK_LIMIT])
     for project in stalled:
         _days(project, now)
     return sorted(rows.values(), key=lambda r: (-r.red, -r.yellow, r.unit)), stalled

@@ -27,7 +27,8 @@ from django.utils.translation import gettext as _
 from ledger.history import save_with_history
 from ledger.permissions import require
 from ledger.writes import attribute
-from projects.models import Project, ProjectMilestone
+from projects import plans
+from projects.models import FundsEntry, Project, ProjectMilestone
 from projects.services import project_save
 
 from .files import check_upload
@@ -224,6 +225,7 @@ def task_set_done(*, task: Task, done: bool, user: AbstractBaseUser | None) -> T
 def evidence_attach(
     *, project: Project, upload: UploadedFile, title: str, user: AbstractBaseUser | None,
     kind: str = EvidenceKind.OTHER, milestone: ProjectMilestone | None = None, interaction: Interaction | None = None,
+    funds_entry: FundsEntry | None = None,
 ) -> EvidenceDocument:
     """Store an evidence file and its record, both or neither.
 
@@ -236,8 +238,10 @@ def evidence_attach(
         raise ValidationError({"milestone": _("该节点不属于此项目。")})
     if interaction is not None and interaction.project_id != project.pk:
         raise ValidationError({"interaction": _("该走访记录不属于此项目。")})
+    if funds_entry is not None and funds_entry.project_id != project.pk:
+        raise ValidationError({"funds_entry": _("该到位资金记录不属于此项目。")})
     document = EvidenceDocument(
-        project=project, milestone=milestone, interaction=interaction, kind=kind,
+        project=project, milestone=milestone, interaction=interaction, funds_entry=funds_entry, kind=kind,
         title=(title or "").strip() or (upload.name or "")[:200], original_name=(upload.name or "")[:255],
         content_type=checked.content_type, size=checked.size, storage_token=secrets.token_hex(16),
         extension=checked.extension, uploaded_by=user if user is not None and user.is_authenticated else None,
@@ -333,6 +337,33 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
             sent += bool(notification_send(
                 recipient=person, kind=kind, message=text % {"item": item, "due": item.deadline.isoformat()},
                 url=_admin_url(item), key=f"item-{item.pk}-{kind}-{today.isoformat()}"))
+    return sent
+
+
+def plan_reminders_send(*, today: datetime.date | None = None) -> int:
+    """Remind each officer of their projects' planned dates coming up (``PLAN_REMINDER_DAYS`` before:
+    30 and 7 by default): one notice per project, planned date and number of days, however often it
+    runs. A run that missed days sends the reminder of the nearest number not yet sent (7 days
+    before, not 30, when both are due), never both. Returns how many notices it sent."""
+    today = today or timezone.localdate()
+    offsets = plans.reminder_days()
+    if not offsets:
+        return 0
+    due: list[tuple[plans.PlannedDate, int, str]] = []
+    for planned in plans.upcoming_plans(on=today, within_days=offsets[0]):
+        left = (planned.due_on - today).days
+        offset = min(days for days in offsets if days >= left)
+        key = f"plan-{planned.project.pk}-{planned.stage}-{planned.due_on.isoformat()}-{offset}"
+        due.append((planned, left, key))
+    sent_keys = set(Notification.objects.filter(key__in=[key for _p, _l, key in due]).values_list("key", flat=True))
+    sent = 0
+    for planned, left, key in due:
+        if key in sent_keys:
+            continue
+        message = _("%(label)s临近：“%(project)s”%(label)s %(date)s，还有 %(days)d 天。") % {
+            "label": planned.label, "project": planned.project, "date": planned.display, "days": left}
+        sent += bool(notification_send(recipient=planned.project.officer, kind=NotificationKind.PLAN_DUE,
+                                       message=message, url=_admin_url(planned.project), key=key))
     return sent
 
 

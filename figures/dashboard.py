@@ -25,7 +25,7 @@ from projects.stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
 from . import yardsticks
 
 #: Funnel steps after signing, in order: (stage, date field).
-FUNNEL_STEPS: tuple[str, ...] = (Stage.SIGNED, Stage.REGISTERED, Stage.STARTED, Stage.IN_PRODUCTION)
+FUNNEL_STEPS: tuple[str, ...] = (Stage.SIGNED, Stage.REGISTERED, Stage.STARTED, Stage.COMPLETED, Stage.IN_PRODUCTION)
 SAME_YEAR_LIST_LIMIT = 50
 
 
@@ -36,6 +36,11 @@ def staff_projects() -> QuerySet[Project]:
 
 def changelist_url(value: str) -> str:
     return reverse("admin:projects_project_changelist") + "?" + urlencode({"yardstick": value})
+
+
+def funds_url(year: int) -> str:
+    """The funds ledger's entries dated in ``year`` (当年到位资金)."""
+    return reverse("admin:projects_fundsentry_changelist") + "?" + urlencode({"received_year": year})
 
 
 def yardstick_value(kind: str, *, year: int, sector: Sector | None) -> str:
@@ -112,6 +117,12 @@ def figures(*, year: int, sector: Sector | None) -> tuple[yardsticks.Yardsticks,
                   "total": format_money(sticks.funded_total_investment_wan, empty=str(_("未公布"))),
                   "count": sticks.funded},
                url("funded")),
+        Figure(_("当年到位资金"), format_money(sticks.funds_received_wan, empty=str(_("无记录"))),
+               _("%(year)d 年到位的资金（按到位日期，不论签约年份）；其中已核实 %(verified)s")
+               % {"year": year, "verified": format_money(sticks.funds_received_verified_wan, empty="—")},
+               funds_url(year)),
+        Figure(_("竣工项目"), str(sticks.completed), _("%(year)d 年竣工（不论签约年份）") % {"year": year},
+               url("completed")),
         Figure(_("投产项目"), str(sticks.in_production), _("%(year)d 年投产（不论签约年份）") % {"year": year},
                url("in_production")),
         Figure(_("当年签约当年开工"), str(sticks.same_year), _("%(year)d 年签约且同年开工") % {"year": year},

@@ -38,6 +38,7 @@ from projects.counting import (
     with_years,
     yardstick_conditions,
 )
+from projects.funds import funds_summary
 from projects.models import Project
 from projects.stages import MAIN_PATH, Stage
 
@@ -171,16 +172,23 @@ class Yardsticks:
     funded_total_investment_wan: Decimal | None
     funds_in_place_wan: Decimal | None
     funds_rate_percent: Decimal | None
+    completed: int
     in_production: int
     same_year: int
+    funds_received_wan: Decimal | None  # 当年到位资金; None: no entry dated in the year (无记录, never 0)
+    funds_received_verified_wan: Decimal | None
 
 
 def yardsticks(
     *, year: int, queryset: QuerySet[Project] | None = None, sector_ids: set[int] | None = None
 ) -> Yardsticks:
-    """Every yardstick for signing year ``year`` in one query."""
-    figures = _figures(with_alert_and_years(in_sectors(measured_projects(queryset), sector_ids=sector_ids)), yardstick_conditions(year))
-    return Yardsticks(year=year, performance_rate_percent=percentage(figures["on_track"], figures["signed"]), **figures)
+    """Every yardstick for signing year ``year``: one query, and one for 当年到位资金."""
+    scoped = in_sectors(measured_projects(queryset), sector_ids=sector_ids)
+    figures = _figures(with_alert_and_years(scoped), yardstick_conditions(year))
+    received = funds_summary(projects=scoped, year=year)
+    return Yardsticks(year=year, performance_rate_percent=percentage(figures["on_track"], figures["signed"]),
+                      funds_received_wan=received.total if received.entries else None,
+                      funds_received_verified_wan=received.verified if received.entries else None, **figures)
 
 
 def _figures(queryset: QuerySet[Project], conditions: dict[str, Q], **extra) -> dict:
@@ -188,26 +196,32 @@ def _figures(queryset: QuerySet[Project], conditions: dict[str, Q], **extra) -> 
 
     Shared by the staff yardsticks and the public summary so that both compute every figure alike.
     """
+    funds = {}
+    if "funded" in conditions:  # staff only: the funds in place is an internal figure
+        funds = {"funded_total": Sum("total_investment", filter=conditions["funded"]),
+                 "funded_in_place": Sum("funds_in_place", filter=conditions["funded"])}
     figures = queryset.aggregate(
         **{kind: Count("pk", filter=condition) for kind, condition in conditions.items()},
         signed_investment=Sum("total_investment", filter=conditions["signed"]),
-        funded_total=Sum("total_investment", filter=conditions["funded"]),
-        funded_in_place=Sum("funds_in_place", filter=conditions["funded"]),
         signed_without_amount=Count("pk", filter=conditions["signed"] & Q(total_investment__isnull=True)),
+        **funds,
         **extra,
     )
-    # None, not 0, where no amount is published: the page then says 未公布.
-    funded_total = figures.pop("funded_total")
-    in_place = figures.pop("funded_in_place")
-    if funded_total is not None and in_place is None:
-        in_place = Decimal("0")  # amounts known, no funds in place reported for any of them
     figures.update(
         signed_investment_wan=figures.pop("signed_investment"),
         start_rate_percent=percentage(figures["started"], figures["signed"]),
-        funded_total_investment_wan=funded_total,
-        funds_in_place_wan=in_place,
-        funds_rate_percent=percentage(in_place or 0, funded_total or 0),
     )
+    if funds:
+        # None, not 0, where no amount is published: the page then says 未公布.
+        funded_total = figures.pop("funded_total")
+        in_place = figures.pop("funded_in_place")
+        if funded_total is not None and in_place is None:
+            in_place = Decimal("0")  # amounts known, no funds in place reported for any of them
+        figures.update(
+            funded_total_investment_wan=funded_total,
+            funds_in_place_wan=in_place,
+            funds_rate_percent=percentage(in_place or 0, funded_total or 0),
+        )
     return figures
 
 
@@ -218,7 +232,7 @@ def _figures(queryset: QuerySet[Project], conditions: dict[str, Q], **extra) -> 
 # is *on track* depends on its progress alert (``projects.progress``), computed from when staff last
 # touched the record (``updated_at``, including edits of staff-only fields) and from the date of
 # the request. That is internal progress information, not a published fact, so the public page
-# leaves it out; the admin dashboard shows it.
+# leaves it out; the admin dashboard shows it. 资金到位率 likewise (``projects.counting``).
 # ---------------------------------------------------------------------------------------------
 
 
@@ -230,10 +244,6 @@ class PublicYardsticks:
     signed_without_amount: int
     started: int
     start_rate_percent: Decimal | None
-    funded: int
-    funded_total_investment_wan: Decimal | None
-    funds_in_place_wan: Decimal | None
-    funds_rate_percent: Decimal | None
     in_production: int
     same_year: int
 

@@ -180,6 +180,9 @@ class WriteRules:
     def after_save(self, write: RecordWrite) -> None:
         """Writes that follow the record's, in the same transaction (e.g. milestones)."""
 
+    def after_delete(self, record: models.Model) -> None:
+        """Writes that follow the record's delete (``record_delete``), in the same transaction."""
+
     def after_state_change(self, record: models.Model, changed: list[str]) -> None:
         """Writes that follow a change of workflow state (``ledger.workflow``: published, review,
         archive), in the same transaction; ``changed`` names the fields the change wrote."""
@@ -405,6 +408,7 @@ def record_delete(*, record: models.Model, user: AbstractBaseUser | None = None)
         )
     attribute(record, user=user)
     record.delete()
+    rules_for(type(record)).after_delete(record)
     public_pages_changed()
 
 

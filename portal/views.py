@@ -89,7 +89,6 @@ def summary_links(projects_url: str, year: int, sector) -> dict[str, str]:
         "signed": list_url(projects_url, year=year, signed="true", **scope),
         "amount": list_url(projects_url, year=year, signed="true", ordering="-total_investment", **scope),
         "started": list_url(projects_url, year=year, signed="true", started="true", **scope),
-        "funded": list_url(projects_url, year=year, signed="true", investment_min="0", **scope),
         "in_production": list_url(projects_url, production_year=year, **scope),
         "same_year": list_url(projects_url, year=year, same_year="true", **scope),
     }

@@ -33,8 +33,9 @@ from ledger.paginators import EstimatedCountPaginator
 from savedfilters.admin import SavedFiltersMixin
 
 from . import resources
-from .admin_filters import AlertColourFilter, OfficerFilter, YardstickFilter
+from .admin_filters import AlertColourFilter, OfficerFilter, PlanFilter, TimingFilter, YardstickFilter
 from .admin_map import MAP_FIELDSET, MapFieldsAdminMixin
+from .admin_plans import PLAN_FIELDSET, ProjectPlanAdminMixin
 from .filters import TRIGRAM_MIN_LENGTH, keyword_union
 from .forms import ProjectAdminForm
 from .models import (
@@ -268,6 +269,10 @@ class RenewalZoneAdmin(MapFieldsAdminMixin, SlugAdminMixin, WorkflowAdminMixin, 
         MAP_FIELDSET,
         (_("介绍"), {"fields": ("description", "description_en")}),
         (_("内部信息"), {"fields": ("staff_note",)}),
+        (_("亩均效益门槛（载体，仅工作人员可见）"), {
+            "fields": ("min_investment_intensity", "min_output_per_mu", "min_tax_per_mu"),
+            "description": _("签约项目的投资强度低于门槛时，保存会提示（不阻止），并记入修改记录。"),
+        }),
         publishing_fieldset(),
         record_fieldset(*PUBLISHABLE_READONLY),
     )
@@ -340,8 +345,8 @@ class ProjectMilestoneInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SavedFiltersMixin, ObjectToolsMixin, MapFieldsAdminMixin, JobImportExportMixin, WorkflowAdminMixin,
-                   admin.ModelAdmin):
+class ProjectAdmin(SavedFiltersMixin, ObjectToolsMixin, MapFieldsAdminMixin, JobImportExportMixin, ProjectPlanAdminMixin,
+                   WorkflowAdminMixin, admin.ModelAdmin):
     ledger_kind = "projects"
     resource_classes = [resources.ProjectResource]
     form = ProjectAdminForm
@@ -353,8 +358,9 @@ class ProjectAdmin(SavedFiltersMixin, ObjectToolsMixin, MapFieldsAdminMixin, Job
     list_display_links = ("name_display",)
     # Sector, event and zone offer every row of their (small) tables: RelatedOnlyFieldListFilter would
     # compute the values in use with a DISTINCT over the whole ledger on every page.
-    list_filter = ("stage", OfficerFilter, AlertColourFilter, YardstickFilter, SignedYearFilter, "sector",
-                   "signing_event", "zone", "is_headquarters", "is_published", "review_status")
+    list_filter = ("stage", OfficerFilter, AlertColourFilter, PlanFilter, YardstickFilter, TimingFilter,
+                   SignedYearFilter, "sector", "signing_event", "zone", "is_headquarters", "is_published",
+                   "review_status")
     list_select_related = ("sector", "signing_event", "zone", "officer")
     # Large ledgers: no exact COUNT(*) of the whole table per page (ledger/paginators.py).
     paginator = EstimatedCountPaginator
@@ -366,24 +372,27 @@ class ProjectAdmin(SavedFiltersMixin, ObjectToolsMixin, MapFieldsAdminMixin, Job
     autocomplete_fields = ("investors", "sector", "signing_event", "zone", "institutes")
     # No date_hierarchy: it runs SELECT DISTINCT DATE_TRUNC('year', signed_on) over the whole table
     # twice per page; SignedYearFilter gives the same choice from MIN/MAX (docs/performance.md).
-    readonly_fields = PUBLISHABLE_READONLY
+    readonly_fields = (*PUBLISHABLE_READONLY, *ProjectPlanAdminMixin.plan_readonly)
     # Other apps add theirs (ambassadors: the lead that brought the project).
-    inlines = [ProjectMilestoneInline]
+    inlines = [ProjectMilestoneInline, *ProjectPlanAdminMixin.plan_inlines]
     fieldsets = (
         (None, {"fields": ("name", "code", "name_en", "slug", "investors", "sector", "signing_event",
                            "is_headquarters")}),
         (_("地点"), {"fields": ("zone", "address", "institutes")}),
         MAP_FIELDSET,
-        (_("投资额（万元，1 亿元 = 10,000 万元）"), {"fields": ("total_investment", "funds_in_place")}),
+        (_("投资额（万元，1 亿元 = 10,000 万元）"), {"fields": ("total_investment", "funds_display")}),
         (_("项目阶段"), {
             "fields": ("stage", "milestone_note", ("signed_on", "signed_on_precision"),
                        ("registered_on", "registered_on_precision"), ("started_on", "started_on_precision"),
-                       ("production_on", "production_on_precision")),
-            "description": _("阶段只能按流程推进（在谈 → 已签约 → 已注册落户 → 已开工 → 已投产，可暂缓或终止）；"
+                       ("completed_on", "completed_on_precision"), ("production_on", "production_on_precision")),
+            "description": _("阶段只能按流程推进（在谈 → 已签约 → 已注册落户 → 已开工 → 已竣工 → 已投产，可暂缓或终止）；"
                              "签约及以后的阶段须填写投资方和该阶段日期。阶段变更自动记入项目节点。"),
         }),
+        PLAN_FIELDSET,
         (_("介绍"), {"fields": ("summary", "summary_en", "description", "description_en", "public_note")}),
-        (_("规划指标"), {"fields": ("planned_jobs", "land_area_mu")}),
+        (_("规划指标与亩均效益（固定资产投资、亩均效益仅工作人员可见）"), {
+            "fields": ("planned_jobs", "land_area_mu", "fixed_asset_investment", "land_display"),
+        }),
         (_("内部信息（仅工作人员可见）"), {
             "fields": ("responsible_unit", "responsible_person", "officer", "obstacles", "staff_note"),
         }),

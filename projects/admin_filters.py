@@ -2,9 +2,10 @@
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import counting, progress
+from . import counting, plans, progress, timings
 from .models import Sector, SigningEvent
 from .stages import MAIN_PATH, Stage
 
@@ -63,7 +64,8 @@ class YardstickFilter(admin.SimpleListFilter):
     def describe(self, parsed) -> str:
         labels = {
             "signed": _("签约"), "started": _("签约后已开工"), "on_track": _("履约正常"),
-            "funded": _("已知总投资的签约项目"), "in_production": _("投产"), "same_year": _("当年签约当年开工"),
+            "funded": _("已知总投资的签约项目"), "completed": _("竣工"), "in_production": _("投产"),
+            "same_year": _("当年签约当年开工"),
         }
         if parsed[0] == "event":
             event = SigningEvent.objects.filter(pk=parsed[2]).first()
@@ -110,3 +112,65 @@ class OfficerFilter(admin.SimpleListFilter):
         if value and value.isdigit():
             return queryset.filter(officer_id=int(value))
         return queryset
+
+
+class PlanFilter(admin.SimpleListFilter):
+    """计划进度: projects behind their plan today, for one stage or any (``?plan=started.behind``,
+    ``started.red``, ``any.behind``); the same condition as the desk's lights (``projects.plans``)."""
+
+    title = _("计划进度")
+    parameter_name = "plan"
+
+    def lookups(self, request, model_admin):
+        months = plans.red_delay_months()
+        choices = [("any.behind", _("落后于计划（黄或红）")),
+                   ("any.red", _("落后于计划 %(months)d 个月以上（红）") % {"months": months})]
+        for stage in plans.PLANNED_STAGES:
+            choices.append((f"{stage}.behind", plans.BEHIND_LABELS[stage]))
+            choices.append((f"{stage}.red", _("%(behind)s（红）") % {"behind": plans.BEHIND_LABELS[stage]}))
+        return choices
+
+    def queryset(self, request, queryset):
+        stage, _dot, kind = (self.value() or "").partition(".")
+        if kind not in ("behind", "red") or (stage != "any" and stage not in plans.PLANNED_STAGES):
+            return queryset
+        return plans.projects_behind_plan(on=timezone.localdate(), projects=queryset,
+                                          stage=None if stage == "any" else stage, red=kind == "red")
+
+
+class TimingFilter(admin.SimpleListFilter):
+    """The projects one service-timing median is over: ``?timing=signed-registered`` (all) or
+    ``signed-registered.unit.<责任单位>`` / ``.officer.<id|none>`` (``projects.timings``). Shown only in use."""
+
+    title = _("服务时效明细")
+    parameter_name = "timing"
+
+    def parse(self, value: str | None):
+        step, _dot, rest = (value or "").partition(".")
+        if step not in timings.STEP_BY_KEY:
+            return None
+        if not rest:
+            return step, None, ""
+        by, _dot, key = rest.partition(".")
+        if by not in timings.GROUPS or (by == "officer" and key != "none" and not key.isdigit()):
+            return None
+        return step, by, key
+
+    def lookups(self, request, model_admin):
+        parsed = self.parse(self.value())
+        if parsed is None:
+            return []
+        step, by, key = parsed
+        label = timings.STEP_BY_KEY[step].label
+        if by == "unit":
+            label = f"{label} · {key or _('（未填写责任单位）')}"
+        elif by == "officer":
+            label = f"{label} · {_('招商专员')}"
+        return [(self.value(), label)]
+
+    def queryset(self, request, queryset):
+        parsed = self.parse(self.value())
+        if parsed is None:
+            return queryset
+        step, by, key = parsed
+        return timings.timing_records(projects=queryset, step=step, by=by, key=key)

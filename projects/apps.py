@@ -7,10 +7,11 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("招商项目库")
 
     def ready(self) -> None:
-        # The project rules (the stage table) register themselves with the write door, the ledger's
-        # kinds of job with the job engine; a renamed account forgets the stored CSV lines that name it.
+        # The project rules (the stage table) and the funds ledger's register themselves with the write
+        # door, the ledger's kinds of job with the job engine; a renamed account forgets the stored CSV
+        # lines that name it.
         from accounts.users import register_username_changed
 
-        from . import jobs, services  # noqa: F401
+        from . import funds, jobs, services  # noqa: F401
 
         register_username_changed(services.export_lines_forget_officer)

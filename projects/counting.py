@@ -24,7 +24,7 @@ from django.db.models.functions import ExtractYear
 
 from .models import DuplicateFlag, DuplicateStatus, Project
 from .progress import AlertColour, with_alert
-from .stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
+from .stages import Stage, reached_condition
 
 
 def public_projects() -> QuerySet[Project]:
@@ -39,21 +39,8 @@ def measured_projects(queryset: QuerySet[Project] | None) -> QuerySet[Project]:
 
 
 def reached_stage_condition(stage: str) -> Q:
-    """Projects that have reached ``stage`` of the main path.
-
-    A project has reached a stage when its current stage is that one or a later one, or when it
-    carries the date of that stage or of any later one (stages may be skipped, e.g. 已签约 → 已开工,
-    and a project put on hold keeps the dates it reached). So the funnel never widens downwards.
-    """
-    index = MAIN_PATH.index(stage)
-    if index == 0:
-        return Q(pk__isnull=False)  # every project was negotiated first, whatever became of it.
-    condition = Q(stage__in=MAIN_PATH[index:])
-    for later in MAIN_PATH[index:]:
-        date_field = STAGE_DATE_FIELDS.get(later)
-        if date_field:
-            condition |= Q(**{f"{date_field}__isnull": False})
-    return condition
+    """Projects that have reached ``stage`` of the main path (``stages.reached_condition``)."""
+    return reached_condition(stage)
 
 
 def signed_condition() -> Q:
@@ -102,12 +89,16 @@ def signed_and_started_same_year(queryset: QuerySet[Project]) -> QuerySet[Projec
 #   ``projects.progress``);
 # - 资金到位率 = sum of ``funds_in_place`` / sum of ``total_investment`` over the signed-in-Y
 #   projects whose total investment is known (``funded`` records);
+# - 当年到位资金 (funds received in Y, ``figures.yardsticks``): the entries of the funds ledger dated
+#   in Y, of every project in scope whatever year it was signed (``projects.funds``), with the
+#   verified part; entries without a date (the opening balances) belong to no year;
+# - completed (竣工): projects completed in Y (``completed_on`` in Y), whatever year they were signed;
 # - in_production (投产): projects that went into production in Y (``production_on`` in Y),
 #   whatever year they were signed;
 # - same_year (当年签约当年开工): signed-in-Y projects whose start date also falls in Y.
 # ---------------------------------------------------------------------------------------------
 
-YARDSTICK_KINDS = ("signed", "started", "on_track", "funded", "in_production", "same_year")
+YARDSTICK_KINDS = ("signed", "started", "on_track", "funded", "completed", "in_production", "same_year")
 
 
 def in_sectors(queryset: QuerySet[Project], *, sector_ids: set[int] | None) -> QuerySet[Project]:
@@ -124,6 +115,7 @@ def yardstick_conditions(year: int) -> dict[str, Q]:
         "started": signed & started_condition(),
         "on_track": signed & ~Q(stage__in=[Stage.ON_HOLD, Stage.TERMINATED]) & ~Q(alert_colour=AlertColour.RED),
         "funded": signed & Q(total_investment__isnull=False),
+        "completed": Q(completed_on__year=year),
         "in_production": Q(production_on__year=year),
         "same_year": signed & same_year_condition(),
     }
@@ -148,10 +140,12 @@ def yardstick_records(
 # is *on track* depends on its progress alert (``projects.progress``), computed from when staff last
 # touched the record (``updated_at``, including edits of staff-only fields) and from the date of
 # the request. That is internal progress information, not a published fact, so the public page
-# leaves it out; the admin dashboard shows it.
+# leaves it out; the admin dashboard shows it. So with 资金到位率: the funds in place is the sum of
+# the funds ledger, staff-only records (their sources, their evidence) that apply at once, without a
+# reviewer; a public figure built on them would be a change nobody reviewed.
 # ---------------------------------------------------------------------------------------------
 
-PUBLIC_YARDSTICK_KINDS = ("signed", "started", "funded", "in_production", "same_year")
+PUBLIC_YARDSTICK_KINDS = ("signed", "started", "in_production", "same_year")
 
 
 def public_yardstick_conditions(year: int) -> dict[str, Q]:

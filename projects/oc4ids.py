@@ -7,7 +7,8 @@ What maps to what:
 - ``id``: ``qingshan-invest-<primary key>`` (stable when a project is renamed); the project code
   staff quote (``QS-2026-0001``), when there is one, is in ``identifiers``.
 - ``status`` from the stage table (``STAGE_STATUS``): 在谈 identification; 已签约 and 已注册落户
-  preparation; 已开工 implementation; 已投产 maintenance (the codelist's "also called operation");
+  preparation; 已开工 implementation; 已竣工 completion (construction finished and accepted: the
+  codelist's handover and close-out); 已投产 maintenance (the codelist's "also called operation");
   终止 cancelled. 暂缓 has no code in the closed codelist: the field is left out and the
   description says so.
 - ``budget.amount``: 总投资 in CNY (万元 × 10,000, an exact integer: amounts are kept to 0.01 万元),
@@ -19,14 +20,15 @@ What maps to what:
   fits (文旅: cultureSportsAndRecreation).
 - ``locations``: the project's address and point (WGS-84, GeoJSON ``[longitude, latitude]``) and
   its published zone; none when the ledger holds neither.
-- ``milestones`` and periods from the stage dates (签约, 注册落户, 开工, 投产), all ``met``.
+- ``milestones`` and periods from the stage dates (签约, 注册落户, 开工, 竣工, 投产), all ``met``. The plan's
+  dates are staff-only and never read.
 
 Dates: the standard has date-times only. A date known to the day is written as that day's start
 in China (``2026-02-10T00:00:00+08:00``) in ``milestones[].dateMet`` and as the ``startDate`` of
 the period the stage opens (签约: ``preparationPeriod``, 开工: ``implementationPeriod``,
-投产: ``maintenancePeriod``). A date known only to the month or year (the report's "2025年") is
-never written as a date: its milestone has no ``dateMet`` and states the date with its precision
-in ``description`` ("日期（仅知年份）：2025年"), and no period starts from it.
+竣工: ``completionPeriod``, 投产: ``maintenancePeriod``). A date known only to the month or year (the
+report's "2025年") is never written as a date: its milestone has no ``dateMet`` and states the date
+with its precision in ``description`` ("日期（仅知年份）：2025年"), and no period starts from it.
 
 Only published, unarchived projects and public fields; staff-only fields are never read here.
 ``package_chunks`` yields the package as JSON text piece by piece, reading the projects in chunks
@@ -63,6 +65,7 @@ STAGE_STATUS: dict[str, str | None] = {
     Stage.SIGNED: "preparation",
     Stage.REGISTERED: "preparation",
     Stage.STARTED: "implementation",
+    Stage.COMPLETED: "completion",
     Stage.IN_PRODUCTION: "maintenance",
     Stage.ON_HOLD: None,
     Stage.TERMINATED: "cancelled",
@@ -73,9 +76,11 @@ MILESTONES: tuple[tuple[str, str, str, str | None, str | None], ...] = (
     (Stage.SIGNED, "signed_on", "approval", None, "preparationPeriod"),
     (Stage.REGISTERED, "registered_on", "approval", None, None),
     (Stage.STARTED, "started_on", "delivery", "commencement", "implementationPeriod"),
+    (Stage.COMPLETED, "completed_on", "delivery", None, "completionPeriod"),
     (Stage.IN_PRODUCTION, "production_on", "delivery", None, "maintenancePeriod"),
 )
-MILESTONE_TITLES = {Stage.SIGNED: "签约", Stage.REGISTERED: "注册落户", Stage.STARTED: "开工", Stage.IN_PRODUCTION: "投产"}
+MILESTONE_TITLES = {Stage.SIGNED: "签约", Stage.REGISTERED: "注册落户", Stage.STARTED: "开工", Stage.COMPLETED: "竣工",
+                    Stage.IN_PRODUCTION: "投产"}
 PRECISION_WORDS = {DatePrecision.MONTH: "仅知年月", DatePrecision.YEAR: "仅知年份"}
 
 # Sectors of the "335" tree (by slug) whose projectSector code is plain; the others get none.

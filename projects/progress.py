@@ -1,7 +1,7 @@
 """
 Each project's progress (进度): its last *real progress* and the colour of its progress alert (进度预警).
 
-A project is *live* while someone still owes it work: 在谈, 已签约, 已注册落户, 已开工. Its last
+A project is *live* while someone still owes it work: 在谈, 已签约, 已注册落户, 已开工, 已竣工. Its last
 activity is its last real progress: the later of its creation, its last recorded milestone and
 what other apps register as progress (``register_progress_source``: the desk's logged visits and
 resolved 督办 items). An edit is not progress: a typo fix or a publish leaves a stalled project
@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Project, ProjectMilestone
 from .stages import Stage
 
-LIVE_STAGES: tuple[str, ...] = (Stage.NEGOTIATING, Stage.SIGNED, Stage.REGISTERED, Stage.STARTED)
+LIVE_STAGES: tuple[str, ...] = (Stage.NEGOTIATING, Stage.SIGNED, Stage.REGISTERED, Stage.STARTED, Stage.COMPLETED)
 
 
 class AlertColour(models.TextChoices):

@@ -50,6 +50,21 @@ def _lookup_values(dataset, headers, column: str) -> set[str]:
     return {str(v).strip() for v in dataset[column] if v and not has_controls(str(v))}
 
 
+class FundsInPlaceField(fields.Field):
+    """到位资金（万元）: the funds ledger's sum, exported; never written by an import. A cell that says
+    something else is refused with what to do instead (an empty cell, or the same sum, passes)."""
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        value = self.clean(row, **kwargs)
+        current = instance.funds_in_place if instance.pk is not None else None
+        if value is not None and value != current:
+            raise ValueError(
+                _("到位资金由项目的到位资金台账逐笔登记、自动合计，不能在导入表中填写或修改（本行 %(value)s 万元，"
+                  "台账合计 %(sum)s）。请清空此列，在项目页面的“到位资金台账”中登记。")
+                % {"value": value, "sum": f"{current} 万元" if current is not None else _("无记录")}
+            )
+
+
 class ProjectResource(LedgerResource):
     code = fields.Field(attribute="code", column_name="项目编号", widget=TextWidget())
     name = fields.Field(attribute="name", column_name="项目名称", widget=TextWidget())
@@ -76,11 +91,12 @@ class ProjectResource(LedgerResource):
         attribute="registered_on", column_name="注册落户日期", widget=DateWidget(label=_("注册落户日期"))
     )
     started_on = DateField(attribute="started_on", column_name="开工日期", widget=DateWidget(label=_("开工日期")))
+    completed_on = DateField(attribute="completed_on", column_name="竣工日期", widget=DateWidget(label=_("竣工日期")))
     production_on = DateField(attribute="production_on", column_name="投产日期", widget=DateWidget(label=_("投产日期")))
     total_investment = fields.Field(
         attribute="total_investment", column_name="总投资（万元）", widget=MoneyWidget(label=_("总投资"))
     )
-    funds_in_place = fields.Field(
+    funds_in_place = FundsInPlaceField(
         attribute="funds_in_place", column_name="到位资金（万元）", widget=MoneyWidget(label=_("到位资金"))
     )
     is_headquarters = fields.Field(
@@ -94,6 +110,19 @@ class ProjectResource(LedgerResource):
     land_area_mu = fields.Field(
         attribute="land_area_mu", column_name="用地面积（亩）", widget=DecimalWidget(label=_("用地面积"))
     )
+    fixed_asset_investment = fields.Field(
+        attribute="fixed_asset_investment", column_name="固定资产投资（万元）", widget=MoneyWidget(label=_("固定资产投资"))
+    )
+    planned_signed_on = DateField(attribute="planned_signed_on", column_name="计划签约日期",
+                                  widget=DateWidget(label=_("计划签约日期")))
+    planned_registered_on = DateField(attribute="planned_registered_on", column_name="计划注册日期",
+                                      widget=DateWidget(label=_("计划注册日期")))
+    planned_started_on = DateField(attribute="planned_started_on", column_name="计划开工日期",
+                                   widget=DateWidget(label=_("计划开工日期")))
+    planned_completed_on = DateField(attribute="planned_completed_on", column_name="计划竣工日期",
+                                     widget=DateWidget(label=_("计划竣工日期")))
+    planned_production_on = DateField(attribute="planned_production_on", column_name="计划投产日期",
+                                      widget=DateWidget(label=_("计划投产日期")))
     responsible_unit = fields.Field(attribute="responsible_unit", column_name="责任单位", widget=TextWidget())
     responsible_person = fields.Field(attribute="responsible_person", column_name="责任人/包保领导", widget=TextWidget())
     officer = fields.Field(
@@ -109,8 +138,10 @@ class ProjectResource(LedgerResource):
         name = _("招商项目")
         fields = (
             "code", "name", "investors", "sector", "signing_event", "zone", "stage", "signed_on", "registered_on",
-            "started_on", "production_on", "total_investment", "funds_in_place", "is_headquarters", "address",
-            "summary", "planned_jobs", "land_area_mu", "responsible_unit", "responsible_person", "officer",
+            "started_on", "completed_on", "production_on", "total_investment", "funds_in_place", "is_headquarters",
+            "address", "summary", "planned_jobs", "land_area_mu", "fixed_asset_investment", "responsible_unit",
+            "responsible_person", "officer", "planned_signed_on", "planned_registered_on", "planned_started_on",
+            "planned_completed_on", "planned_production_on",
         )
         import_id_fields = ("code",)
         skip_unchanged = True

@@ -36,6 +36,7 @@ from . import stages
 from .duplicates import flag_possible_duplicates
 from .export_cells import export_cells_refresh_listing, export_cells_refresh_projects, export_lines_invalidate
 from .jobs import REFRESH_EXPORT_LINES_KIND
+from .land import WARNING_FIELDS, signing_warnings
 from .models import (
     DatePrecision,
     Enterprise,
@@ -52,11 +53,17 @@ from .sorting import name_sort_key
 class ProjectRules(WriteRules):
     """The stage table at the door: checked on every write of a project, milestones after it."""
 
-    locked_fields = ("stage",)
+    locked_fields = ("stage", "funds_in_place", *WARNING_FIELDS)
 
     def validate(self, write: RecordWrite) -> dict[str, list[str]]:
         project = write.record
         project.name_sort = name_sort_key(project.name)  # the pinyin key 名称 sorts by (projects.sorting)
+        # The sum of the funds ledger, as stored under the row lock: never a value a form loaded earlier.
+        project.funds_in_place = write.stored["funds_in_place"] if write.stored is not None else None
+        warnings = signing_warnings(project=project, stored=write.stored)
+        if warnings:  # not refused: shown by the admin, recorded in the history entry's reason
+            write.extra["warnings"] = warnings
+            write.reason = "；".join([*filter(None, [write.reason]), *warnings])
         old_stage = write.stored["stage"] if write.stored is not None else None
         errors = project_stage_errors(project=project, investors=write.m2m.get("investors"), old_stage=old_stage)
         if old_stage != project.stage and not user_may_set_stage(
@@ -315,7 +322,7 @@ class ProjectImport:
         write = record_prepare(
             record=project, user=self.user, m2m={"investors": investors}, lookups=self.lookups, stored=stored,
         )
-        attribute(project, user=self.user)
+        attribute(project, user=self.user, reason=write.reason)
         self._writes.append(write)
 
     def __len__(self) -> int:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -25,6 +26,7 @@ class Stage(models.TextChoices):
     SIGNED = "signed", _("已签约")
     REGISTERED = "registered", _("已注册落户")
     STARTED = "started", _("已开工")
+    COMPLETED = "completed", _("已竣工")
     IN_PRODUCTION = "in_production", _("已投产")
     ON_HOLD = "on_hold", _("暂缓")
     TERMINATED = "terminated", _("终止")
@@ -36,6 +38,7 @@ MAIN_PATH: tuple[str, ...] = (
     Stage.SIGNED,
     Stage.REGISTERED,
     Stage.STARTED,
+    Stage.COMPLETED,
     Stage.IN_PRODUCTION,
 )
 
@@ -44,8 +47,13 @@ STAGE_DATE_FIELDS: dict[str, str] = {
     Stage.SIGNED: "signed_on",
     Stage.REGISTERED: "registered_on",
     Stage.STARTED: "started_on",
+    Stage.COMPLETED: "completed_on",
     Stage.IN_PRODUCTION: "production_on",
 }
+
+# The planned date of each stage of the main path after 在谈 (the plan, ``projects.plans``); each has
+# a ``<field>_precision`` beside it, as the milestone dates do.
+PLANNED_DATE_FIELDS: dict[str, str] = {stage: f"planned_{name}" for stage, name in STAGE_DATE_FIELDS.items()}
 
 # Permission (app_label.codename) needed to move a project into a stage, beyond change_project.
 REVIEWER_PERMISSION = "projects.change_project_final_stage"
@@ -99,6 +107,16 @@ STAGE_RULES: dict[str, StageRule] = {
         StageRule(
             Stage.STARTED,
             required_fields=("investors", "started_on"),
+            allowed_next={
+                Stage.COMPLETED: OFFICER, Stage.IN_PRODUCTION: REVIEWER, Stage.ON_HOLD: OFFICER,
+                Stage.TERMINATED: REVIEWER,
+            },
+        ),
+        # 竣工 (construction finished and accepted) is a dated fact the officer records with its
+        # evidence; going on into production is the reviewer's, as from 已开工.
+        StageRule(
+            Stage.COMPLETED,
+            required_fields=("investors", "completed_on"),
             allowed_next={Stage.IN_PRODUCTION: REVIEWER, Stage.ON_HOLD: OFFICER, Stage.TERMINATED: REVIEWER},
         ),
         StageRule(
@@ -112,7 +130,7 @@ STAGE_RULES: dict[str, StageRule] = {
             required_fields=(),
             allowed_next={
                 Stage.NEGOTIATING: OFFICER, Stage.SIGNED: OFFICER, Stage.REGISTERED: OFFICER,
-                Stage.STARTED: OFFICER, Stage.TERMINATED: REVIEWER,
+                Stage.STARTED: OFFICER, Stage.COMPLETED: OFFICER, Stage.TERMINATED: REVIEWER,
             },
         ),
         StageRule(
@@ -161,3 +179,45 @@ def transition_table() -> list[tuple[str, str, str]]:
 
 def date_field_for(stage: str) -> str | None:
     return STAGE_DATE_FIELDS.get(stage)
+
+
+def reached_condition(stage: str) -> models.Q:
+    """Projects that have reached ``stage`` of the main path.
+
+    A project has reached a stage when its current stage is that one or a later one, or when it
+    carries the date of that stage or of any later one (stages may be skipped, e.g. 已签约 → 已开工,
+    and a project put on hold keeps the dates it reached). So the funnel never widens downwards.
+    """
+    index = MAIN_PATH.index(stage)
+    if index == 0:
+        return models.Q(pk__isnull=False)  # every project was negotiated first, whatever became of it.
+    condition = models.Q(stage__in=MAIN_PATH[index:])
+    for later in MAIN_PATH[index:]:
+        date_field = STAGE_DATE_FIELDS.get(later)
+        if date_field:
+            condition |= models.Q(**{f"{date_field}__isnull": False})
+    return condition
+
+
+def transition_markdown() -> str:
+    """The stage moves as the Markdown table in docs/workflow.md (a test holds the doc to it).
+
+    One row per stage and role; the move to 终止, open to the reviewer from every stage that has
+    moves, is one row "any".
+    """
+    rules = [rule for rule in STAGE_RULES.values() if rule.allowed_next]
+    everywhere = {
+        new for new in Stage.values
+        if all(rule.allowed_next.get(new) == REVIEWER for rule in rules if rule.stage != new)
+    }
+    lines = ["| From | To | Role |", "| --- | --- | --- |"]
+    with translation.override("zh-hans"):
+        for rule in rules:
+            for role in (OFFICER, REVIEWER):
+                targets = [Stage(new).label for new, who in rule.allowed_next.items()
+                           if who == role and new not in everywhere]
+                if targets:
+                    lines.append(f"| {Stage(rule.stage).label} | {', '.join(str(t) for t in targets)} | {role} |")
+        for new in everywhere:
+            lines.append(f"| any | {Stage(new).label} | {REVIEWER} |")
+    return "\n".join(lines) + "\n"

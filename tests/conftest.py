@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.roles import Role
 from accounts.two_factor import two_factor_required
+from tests.clock import Clock
 from tests.factories import StaffUserFactory, SuperUserFactory
 
 
@@ -85,3 +86,9 @@ def viewer(db):
 @pytest.fixture
 def administrator(db):
     return StaffUserFactory(username="administrator", first_name="管理员戊", roles=[Role.ADMINISTRATOR])
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """A frozen clock: ``clock.set(date)`` moves ``timezone.now()`` to that day."""
+    return Clock(monkeypatch)

@@ -10,7 +10,7 @@ update or an ``m2m.clear()``.
 
 The project factories follow the stages (Data Hub's ``investment/project/test/factories.py``):
 ``NegotiatingProjectFactory`` → ``SignedProjectFactory`` → ``RegisteredProjectFactory`` →
-``StartedProjectFactory`` → ``InProductionProjectFactory``, each filling what the stage table
+``StartedProjectFactory`` → ``CompletedProjectFactory`` → ``InProductionProjectFactory``, each filling what the stage table
 (``projects/stages.py``) requires of its stage. ``ProjectFactory`` is the signed one.
 """
 
@@ -28,11 +28,15 @@ from ambassadors.models import Ambassador, Cohort, Lead, LeadStatus
 from ambassadors.services import ambassador_save, lead_save
 from chains.models import Chain, ChainNode, Segment
 from chains.services import chain_save, node_save
+from projects.funds import funds_entry_save
 from projects.models import (
     Enterprise,
+    FundsEntry,
+    FundsEntryKind,
     Honour,
     Project,
     ProjectMilestone,
+    ProjectYearFigures,
     RenewalZone,
     ResearchInstitute,
     Sector,
@@ -211,7 +215,15 @@ class NegotiatingProjectFactory(ServiceFactory[Project]):
 
     @classmethod
     def _save(cls, record: Project, m2m: dict[str, list]) -> Project:
-        return project_save(project=record, user=None, investors=m2m.get("investors"), institutes=m2m.get("institutes"))
+        """``funds_in_place=X`` records an opening balance of X in the funds ledger (undated), whose
+        sum the project's funds in place is."""
+        funds, record.funds_in_place = record.funds_in_place, None
+        project = project_save(project=record, user=None, investors=m2m.get("investors"),
+                               institutes=m2m.get("institutes"))
+        if funds is not None:
+            funds_entry_save(entry=FundsEntry(project=project, kind=FundsEntryKind.OPENING, amount=funds), user=None)
+            project.refresh_from_db(fields=["funds_in_place", "updated_at"])
+        return project
 
 
 class SignedProjectFactory(NegotiatingProjectFactory):
@@ -236,7 +248,14 @@ class StartedProjectFactory(RegisteredProjectFactory):
     started_on = datetime.date(2026, 4, 10)
 
 
-class InProductionProjectFactory(StartedProjectFactory):
+class CompletedProjectFactory(StartedProjectFactory):
+    """Completed (已竣工): and the completion date."""
+
+    stage = Stage.COMPLETED
+    completed_on = datetime.date(2026, 8, 10)
+
+
+class InProductionProjectFactory(CompletedProjectFactory):
     """In production (已投产): and the production date."""
 
     stage = Stage.IN_PRODUCTION
@@ -254,6 +273,29 @@ class ProjectMilestoneFactory(ServiceFactory[ProjectMilestone]):
     project = factory.SubFactory(ProjectFactory)
     stage = Stage.SIGNED
     date = datetime.date(2026, 2, 10)
+
+
+class FundsEntryFactory(ServiceFactory[FundsEntry]):
+    """A dated entry of the funds ledger (到位登记), saved through ``funds_entry_save``."""
+
+    class Meta:
+        model = FundsEntry
+
+    project = factory.SubFactory(ProjectFactory)
+    received_on = datetime.date(2026, 3, 1)
+    amount = Decimal("1000.00")
+
+    @classmethod
+    def _save(cls, record: FundsEntry, m2m: dict[str, list]) -> FundsEntry:
+        return funds_entry_save(entry=record, user=None)
+
+
+class ProjectYearFiguresFactory(ServiceFactory[ProjectYearFigures]):
+    class Meta:
+        model = ProjectYearFigures
+
+    project = factory.SubFactory(ProjectFactory)
+    year = 2026
 
 
 class CohortFactory(ServiceFactory[Cohort]):

@@ -9,6 +9,7 @@ from projects.models import Project
 from projects.services import project_stage_errors
 from projects.stages import Stage
 from tests.factories import (
+    CompletedProjectFactory,
     InProductionProjectFactory,
     NegotiatingProjectFactory,
     ProjectFactory,
@@ -24,6 +25,7 @@ STAGE_FACTORIES = [
     (SignedProjectFactory, Stage.SIGNED),
     (RegisteredProjectFactory, Stage.REGISTERED),
     (StartedProjectFactory, Stage.STARTED),
+    (CompletedProjectFactory, Stage.COMPLETED),
     (InProductionProjectFactory, Stage.IN_PRODUCTION),
 ]
 

@@ -16,6 +16,7 @@ from ledger.api.serializers import (
 )
 
 from ..models import Enterprise, Project, ProjectMilestone, RenewalZone, ResearchInstitute, Sector, SigningEvent
+from ..stages import PLANNED_DATE_FIELDS
 
 PUBLISHED_FIELDS = ("published_at", "created_at", "updated_at")
 
@@ -136,7 +137,6 @@ class ProjectSerializer(LedgerSerializer):
     institutes = RelatedSlugListField()
     institute_urls = RelatedLinkListField("institute-detail", source="institutes")
     total_investment = money_field(help_text="Total investment (总投资) in 万元, decimal string; null if not published.")
-    funds_in_place = money_field(help_text="Funds in place (到位资金) in 万元, decimal string; null if not published.")
     land_area_mu = serializers.DecimalField(
         max_digits=10, decimal_places=2, read_only=True, allow_null=True, help_text="Land area in 亩, decimal string."
     )
@@ -147,9 +147,10 @@ class ProjectSerializer(LedgerSerializer):
         fields = (
             "url", "slug", "code", "name", "name_en", "stage", "investors", "investor_urls", "sector", "sector_url",
             "signing_event", "signing_event_url", "zone", "zone_url", "institutes", "institute_urls", "address",
-            "total_investment", "funds_in_place", "is_headquarters", "summary", "summary_en", "description",
+            "total_investment", "is_headquarters", "summary", "summary_en", "description",
             "description_en", "signed_on", "signed_on_precision", "registered_on", "registered_on_precision",
-            "started_on", "started_on_precision", "production_on", "production_on_precision", "planned_jobs",
+            "started_on", "started_on_precision", "completed_on", "completed_on_precision", "production_on",
+            "production_on_precision", "planned_jobs",
             "land_area_mu", "public_note", "milestones", *PUBLISHED_FIELDS,
         )
         # The to-many cells the CSV export reads from projects.ProjectExportCells (projects.export_cells).
@@ -160,11 +161,20 @@ class ProjectSerializer(LedgerSerializer):
         }, lines=("public_line", "staff_line"), line_zone="line_zone")
 
 
-PROJECT_STAFF_FIELDS = ("responsible_unit", "responsible_person", "officer", "staff_note", "obstacles")
+# Staff-only: the funds in place (the funds ledger's sum), the plan and the fixed-asset investment too.
+PROJECT_STAFF_FIELDS = (
+    "responsible_unit", "responsible_person", "officer", "staff_note", "obstacles", "funds_in_place",
+    "fixed_asset_investment",
+    *(name for field in PLANNED_DATE_FIELDS.values() for name in (field, f"{field}_precision")),
+)
 
 
 class PrivateProjectSerializer(ProjectSerializer):
     officer = serializers.SlugRelatedField(slug_field="username", read_only=True, help_text="Officer's user name.")
+    funds_in_place = money_field(
+        help_text="Funds in place (到位资金) in 万元, decimal string: the sum of the funds ledger; null without entries."
+    )
+    fixed_asset_investment = money_field(help_text="Fixed-asset investment (固定资产投资) in 万元, decimal string.")
 
     class Meta(ProjectSerializer.Meta):
         fields = (*ProjectSerializer.Meta.fields, *REVIEW_FIELDS, *PROJECT_STAFF_FIELDS)

@@ -3,7 +3,9 @@ from ledger.models import DatePrecision, PublishableModel, ReviewStatus, TimeSta
 from .duplicates import DuplicateFlag, DuplicateStatus
 from .enterprises import Enterprise, EnterpriseKind, Honour
 from .events import SigningEvent
+from .funds import FundsEntry, FundsEntryKind
 from .interest import InterestStatus, InvestmentInterest
+from .land import ProjectYearFigures
 from .places import BuildStatus, DevelopmentModel, InstituteKind, RenewalZone, ResearchInstitute, ZoneKind
 from .projects import Project, ProjectExportCells, ProjectMilestone
 from .sectors import Sector, SectorTier
@@ -16,6 +18,8 @@ __all__ = [
     "DuplicateStatus",
     "Enterprise",
     "EnterpriseKind",
+    "FundsEntry",
+    "FundsEntryKind",
     "Honour",
     "InstituteKind",
     "InterestStatus",
@@ -23,6 +27,7 @@ __all__ = [
     "Project",
     "ProjectExportCells",
     "ProjectMilestone",
+    "ProjectYearFigures",
     "PublishableModel",
     "RenewalZone",
     "ResearchInstitute",

@@ -31,6 +31,14 @@ class BuildStatus(models.TextChoices):
     OPERATING = "operating", _("运营中")
 
 
+THRESHOLD_FIELDS = ("min_investment_intensity", "min_output_per_mu", "min_tax_per_mu")
+
+
+def _threshold_field(verbose_name):
+    return models.DecimalField(verbose_name, max_digits=12, decimal_places=2, null=True, blank=True,
+                               help_text=_("不设门槛时留空；仅工作人员可见。"))
+
+
 class RenewalZone(MapPlace, PublishableModel):
     """An urban-renewal unit, development area or industrial carrier (园区、片区)."""
 
@@ -48,6 +56,11 @@ class RenewalZone(MapPlace, PublishableModel):
     description = models.TextField(_("介绍"), blank=True)
     description_en = models.TextField(_("英文介绍"), blank=True)
     staff_note = models.TextField(_("内部备注"), blank=True, help_text=_("仅工作人员可见。"))
+    # A carrier's admission thresholds (亩均效益), staff-only: a signing below them is warned about
+    # (``projects.land``), not refused.
+    min_investment_intensity = _threshold_field(_("投资强度门槛（万元/亩）"))
+    min_output_per_mu = _threshold_field(_("亩均产值门槛（万元/亩）"))
+    min_tax_per_mu = _threshold_field(_("亩均税收门槛（万元/亩）"))
 
     history = LedgerHistory()
 
@@ -63,6 +76,11 @@ class RenewalZone(MapPlace, PublishableModel):
                 condition=models.Q(area_km2__isnull=True) | models.Q(area_km2__gt=0), name="zone_area_positive"
             ),
             *map_constraints("zone"),
+            *[
+                models.CheckConstraint(condition=models.Q(**{f"{name}__isnull": True}) | models.Q(**{f"{name}__gte": 0}),
+                                       name=f"zone_{name}_not_negative")
+                for name in THRESHOLD_FIELDS
+            ],
         ]
 
     def __str__(self):
@@ -76,6 +94,9 @@ class RenewalZone(MapPlace, PublishableModel):
         errors = self.clean_map_fields()
         if self.area_km2 is not None and self.area_km2 <= 0:
             errors.setdefault("area_km2", []).append(_("面积必须大于零；未知时留空。"))
+        for name in THRESHOLD_FIELDS:
+            if getattr(self, name) is not None and getattr(self, name) < 0:
+                errors.setdefault(name, []).append(_("门槛不能为负数；不设门槛时留空。"))
         if errors:
             raise ValidationError(errors)
 

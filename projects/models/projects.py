@@ -17,7 +17,7 @@ from ledger.models import (
 )
 
 from ..sorting import NAME_SORT_MAX_LENGTH
-from ..stages import STAGE_DATE_FIELDS, Stage, required_fields
+from ..stages import PLANNED_DATE_FIELDS, STAGE_DATE_FIELDS, Stage, required_fields
 from .geo import MapPlace, map_constraints
 
 # Pairs of milestone dates that must not run backwards (earlier, later).
@@ -94,7 +94,13 @@ class Project(MapPlace, PublishableModel):
     )
     address = models.CharField(_("项目地址"), max_length=200, blank=True)
     total_investment = _money_field(_("总投资（万元）"))
-    funds_in_place = _money_field(_("到位资金（万元）"))
+    # The sum of the project's funds ledger (``FundsEntry``), kept by the database itself (triggers of
+    # migration 0019): no write of a project or an entry, by any path, leaves it different from the sum.
+    # NULL while the ledger holds no entry. Staff-only.
+    funds_in_place = models.DecimalField(
+        _("到位资金（万元）"), max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, null=True,
+        blank=True, editable=False, help_text=_("到位资金台账各条记录之和（万元），由系统计算。"),
+    )
     is_headquarters = models.BooleanField(_("总部项目"), default=False)
     summary = models.CharField(_("摘要"), max_length=300, blank=True)
     summary_en = models.CharField(_("英文摘要"), max_length=600, blank=True)
@@ -107,6 +113,8 @@ class Project(MapPlace, PublishableModel):
     registered_on_precision = _precision_field(_("注册日期精度"))
     started_on = models.DateField(_("开工日期"), null=True, blank=True)
     started_on_precision = _precision_field(_("开工日期精度"))
+    completed_on = models.DateField(_("竣工日期"), null=True, blank=True)
+    completed_on_precision = _precision_field(_("竣工日期精度"))
     production_on = models.DateField(_("投产日期"), null=True, blank=True)
     production_on_precision = _precision_field(_("投产日期精度"))
     planned_jobs = models.PositiveIntegerField(_("计划就业人数"), null=True, blank=True)
@@ -121,12 +129,30 @@ class Project(MapPlace, PublishableModel):
     )
     staff_note = models.TextField(_("内部备注"), blank=True, help_text=_("谈判情况等，仅工作人员可见。"))
     obstacles = models.TextField(_("问题清单"), blank=True, help_text=_("项目推进中的问题及责任单位，仅工作人员可见。"))
+    # The plan (计划节点), staff-only: when each stage should be reached, as precisely as the office
+    # knows it (a year or a month is a plan too). ``projects.plans`` reads them (lights, reminders).
+    planned_signed_on = models.DateField(_("计划签约日期"), null=True, blank=True)
+    planned_signed_on_precision = _precision_field(_("计划签约日期精度"))
+    planned_registered_on = models.DateField(_("计划注册日期"), null=True, blank=True)
+    planned_registered_on_precision = _precision_field(_("计划注册日期精度"))
+    planned_started_on = models.DateField(_("计划开工日期"), null=True, blank=True)
+    planned_started_on_precision = _precision_field(_("计划开工日期精度"))
+    planned_completed_on = models.DateField(_("计划竣工日期"), null=True, blank=True)
+    planned_completed_on_precision = _precision_field(_("计划竣工日期精度"))
+    planned_production_on = models.DateField(_("计划投产日期"), null=True, blank=True)
+    planned_production_on_precision = _precision_field(_("计划投产日期精度"))
+    # 亩均效益 (with ``land_area_mu`` and the yearly ``ProjectYearFigures``), staff-only.
+    fixed_asset_investment = models.DecimalField(
+        _("固定资产投资（万元）"), max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, null=True,
+        blank=True, help_text=_("单位：万元；用于计算投资强度（万元/亩）。"),
+    )
     # Projects are archived with a reason instead of deleted; an archived project can be restored.
     archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
     archive_reason = models.TextField(_("归档原因"), blank=True)
 
     objects = ProjectQuerySet.as_manager()
-    history = LedgerHistory(m2m_fields=["investors", "institutes"])
+    # The funds in place is derived (the ledger's entries keep their own history), so not tracked here.
+    history = LedgerHistory(m2m_fields=["investors", "institutes"], excluded_fields=["funds_in_place"])
 
     class Meta:
         verbose_name = _("招商项目")
@@ -165,10 +191,7 @@ class Project(MapPlace, PublishableModel):
                 condition=models.Q(total_investment__isnull=True) | models.Q(total_investment__gte=0),
                 name="project_total_investment_not_negative",
             ),
-            models.CheckConstraint(
-                condition=models.Q(funds_in_place__isnull=True) | models.Q(funds_in_place__gte=0),
-                name="project_funds_in_place_not_negative",
-            ),
+            # The funds ledger's entries (each at least 0) never add up to more than the total investment.
             models.CheckConstraint(
                 condition=models.Q(funds_in_place__isnull=True)
                 | models.Q(total_investment__isnull=True)
@@ -178,6 +201,10 @@ class Project(MapPlace, PublishableModel):
             models.CheckConstraint(
                 condition=models.Q(land_area_mu__isnull=True) | models.Q(land_area_mu__gt=0),
                 name="project_land_area_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fixed_asset_investment__isnull=True) | models.Q(fixed_asset_investment__gte=0),
+                name="project_fixed_asset_investment_not_negative",
             ),
             models.CheckConstraint(
                 condition=models.Q(stage__in=Stage.values), name="project_stage_valid"
@@ -213,14 +240,16 @@ class Project(MapPlace, PublishableModel):
         errors: dict[str, list] = self.clean_map_fields()
         if self.total_investment is not None and self.total_investment < 0:
             errors.setdefault("total_investment", []).append(_("总投资不能为负数。"))
-        if self.funds_in_place is not None and self.funds_in_place < 0:
-            errors.setdefault("funds_in_place", []).append(_("到位资金不能为负数。"))
         if (
             self.funds_in_place is not None
             and self.total_investment is not None
             and self.funds_in_place > self.total_investment
         ):
-            errors.setdefault("funds_in_place", []).append(_("到位资金不能超过总投资。"))
+            errors.setdefault("total_investment", []).append(
+                _("总投资不能低于到位资金台账的合计（%(sum)s 万元）。") % {"sum": self.funds_in_place}
+            )
+        if self.fixed_asset_investment is not None and self.fixed_asset_investment < 0:
+            errors.setdefault("fixed_asset_investment", []).append(_("固定资产投资不能为负数。"))
         if self.land_area_mu is not None and self.land_area_mu <= 0:
             errors.setdefault("land_area_mu", []).append(_("用地面积必须大于零；未知时留空。"))
         if self.code and self.code_taken():
@@ -267,8 +296,17 @@ class Project(MapPlace, PublishableModel):
         return format_date(self.started_on, self.started_on_precision)
 
     @property
+    def completed_display(self) -> str:
+        return format_date(self.completed_on, self.completed_on_precision)
+
+    @property
     def production_display(self) -> str:
         return format_date(self.production_on, self.production_on_precision)
+
+    def planned_display(self, stage: str) -> str:
+        """The planned date of ``stage`` as precisely as it is known (``""`` without a plan)."""
+        name = PLANNED_DATE_FIELDS[stage]
+        return format_date(getattr(self, name), getattr(self, f"{name}_precision"))
 
 
 class ProjectMilestone(TimeStampedModel):

@@ -275,6 +275,13 @@ MONEY_UNIT = "万元"
 PROGRESS_ALERT_YELLOW_DAYS = int(os.environ.get("QS_PROGRESS_ALERT_YELLOW_DAYS", "60"))
 PROGRESS_ALERT_RED_DAYS = int(os.environ.get("QS_PROGRESS_ALERT_RED_DAYS", "90"))
 
+# The plan's lights and reminders (projects/plans.py): a project behind a planned date is yellow the
+# day after it is due and red this many months later; its officer is reminded these many days before.
+PLAN_ALERT_RED_MONTHS = int(os.environ.get("QS_PLAN_ALERT_RED_MONTHS", "3"))
+PLAN_REMINDER_DAYS = tuple(
+    int(day) for day in os.environ.get("QS_PLAN_REMINDER_DAYS", "30,7").split(",") if day.strip()
+)
+
 # E-mail: off unless DJANGO_EMAIL_HOST is set (then `progress_alerts` mails each officer).
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_HOST_CONFIGURED = bool(os.environ.get("DJANGO_EMAIL_HOST"))

@@ -21,6 +21,7 @@ from projects import oc4ids
 from projects.stages import Stage
 from tests.api.conftest import API
 from tests.factories import (
+    CompletedProjectFactory,
     EnterpriseFactory,
     NegotiatingProjectFactory,
     ProjectFactory,
@@ -108,6 +109,20 @@ def test_status_follows_the_stage_table():
     assert set(oc4ids.STAGE_STATUS) == set(Stage.values)
     codes = {row["Code"] for row in csv.DictReader((SCHEMAS / "projectStatus.csv").open(encoding="utf-8"))}
     assert {status for status in oc4ids.STAGE_STATUS.values() if status} <= codes
+
+
+def test_a_completed_project_is_in_completion_with_its_met_milestone(client):
+    project = CompletedProjectFactory(name="竣工测试项目", completed_on=datetime.date(2026, 8, 10),
+                                      planned_production_on=datetime.date(2031, 7, 19))
+    package, text = fetch(client)
+    record = next(p for p in package["projects"] if p["id"] == f"qingshan-invest-{project.pk}")
+    assert record["status"] == "completion"
+    completed = next(m for m in record["milestones"] if m["id"] == "completed")
+    assert completed == {"id": "completed", "title": "竣工", "type": "delivery", "status": "met",
+                         "dateMet": "2026-08-10T00:00:00+08:00"}
+    assert record["completionPeriod"] == {"startDate": "2026-08-10T00:00:00+08:00"}
+    assert "2031-07-19" not in text  # the plan is staff-only
+    assert errors_of(package) == []
 
 
 def test_on_hold_has_no_status_code_and_says_so(client):

@@ -141,14 +141,16 @@ def test_conference_funnel_counts_and_median_days(admin_client, ledger):
     funnel = {row.event.name: row for row in conference_funnel(Project.objects.all())}
     conference = funnel["2026年大会"]
     # A, B, C signed there; C registered (and A, which is past that stage); A started; none in production.
-    assert [count for count, _url in conference.cells] == [3, 2, 1, 0]
+    assert [count for count, _url in conference.cells] == [3, 2, 1, 0, 0]
     assert conference.median_days[Stage.REGISTERED] == (D(2026, 4, 1) - D(2026, 2, 10)).days
     assert conference.median_days[Stage.STARTED] is None  # A has no registration date.
     earlier = funnel["2025年大会"]
-    assert [count for count, _url in earlier.cells] == [2, 2, 2, 1]
+    # The project in production reached 竣工 too, though its completion date was not recorded.
+    assert [count for count, _url in earlier.cells] == [2, 2, 2, 1, 1]
     assert earlier.median_days[Stage.REGISTERED] == statistics.median([31, 19])
     assert earlier.median_days[Stage.STARTED] == statistics.median([61, 318])
-    assert earlier.median_days[Stage.IN_PRODUCTION] == 223
+    # Each step needs both its dates: without a completion date, neither 开工→竣工 nor 竣工→投产 has one.
+    assert earlier.median_days[Stage.COMPLETED] is None and earlier.median_days[Stage.IN_PRODUCTION] is None
 
     started_there = admin_client.get(changelist_url(event_value(Stage.STARTED, ledger["conference"])))
     assert {p.name for p in started_there.context["cl"].result_list} == {"A"}

@@ -168,16 +168,11 @@ def expected(year: int, sector_ids: set[int] | None) -> dict:
     ]
     signed = [p for p in rows if p.signed_on and p.signed_on.year == year]
     started = [p for p in signed if p.started_on or p.production_on or p.stage in (Stage.STARTED, Stage.IN_PRODUCTION)]
-    funded = [p for p in signed if p.total_investment is not None]
-    funded_total = sum((p.total_investment for p in funded), Decimal(0))
-    in_place = sum((p.funds_in_place or Decimal(0) for p in funded), Decimal(0))
     return {
         "signed": len(signed),
         "amount": sum((p.total_investment or Decimal(0) for p in signed), Decimal(0)),
         "started": len(started),
         "start_rate": (Decimal(len(started)) * 100 / len(signed)).quantize(Decimal("0.1")) if signed else None,
-        "funds_rate": (in_place * 100 / funded_total).quantize(Decimal("0.1")) if funded_total else None,
-        "funded": len(funded),
         "in_production": len([p for p in rows if p.production_on and p.production_on.year == year]),
         "same_year": sorted(p.name for p in signed if p.started_on and p.started_on.year == year),
     }
@@ -206,9 +201,6 @@ def test_each_figure_of_the_year_summary_is_recomputed_from_the_rows_and_links_t
     expected_rate = f"{want['start_rate']}%" if want["start_rate"] is not None else "—"
     assert value == expected_rate
     assert listed_count(client, link) == want["started"]
-    value, link = summary_figure(html, "资金到位率")
-    assert value == (f"{want['funds_rate']}%" if want["funds_rate"] is not None else "—")
-    assert listed_count(client, link) == want["funded"]
     value, link = summary_figure(html, "当年投产项目")
     assert int(value) == want["in_production"] == listed_count(client, link)
     value, link = summary_figure(html, "当年签约当年开工")
@@ -226,8 +218,6 @@ def test_the_year_summary_of_the_fixture_has_the_expected_numbers(client, ledger
     assert figures.signed_investment_wan == Decimal("18000")
     assert figures.started == 2
     assert figures.start_rate_percent == Decimal("50.0")
-    assert figures.funded == 3 and figures.funded_total_investment_wan == Decimal("18000")
-    assert figures.funds_rate_percent == Decimal("55.6")  # 10,000 / 18,000
     assert figures.in_production == 1
     assert figures.same_year == 1
 
@@ -242,6 +232,7 @@ def test_the_year_summary_offers_the_years_with_signings_and_the_top_level_secto
 def test_the_summary_never_reads_staff_only_progress_information(client, ledger):
     html = summary_section(client.get(f"{HOME}?year=2025").content.decode())
     assert "履约率（" not in html  # only the note that explains why it is left out
+    assert "资金到位率" not in html and "4,000" not in html  # the funds ledger is internal
 
 
 @pytest.mark.parametrize("query", [
@@ -268,8 +259,8 @@ def test_the_summary_in_english(client, ledger, settings):
     response = client.get(f"{HOME}?year=2025", follow=True)  # to /en/?year=2025
     assert response.status_code == 200
     section = summary_section(response.content.decode())
-    for text in ("2025 at a glance", "Signed projects", "Funds in place", "Went into production that year",
-                 "not shown on the public site"):
+    for text in ("2025 at a glance", "Signed projects", "Went into production that year",
+                 "neither is shown on the public site"):
         assert text in section
     response = client.get(f"{HOME}?year=abc", follow=True)
     assert "four-digit number" in response.content.decode()

@@ -85,6 +85,7 @@ def test_stage_funnel_counts_projects_that_reached_each_stage():
         Stage.SIGNED: 3,
         Stage.REGISTERED: 2,
         Stage.STARTED: 2,
+        Stage.COMPLETED: 0,
         Stage.IN_PRODUCTION: 0,
     }
 

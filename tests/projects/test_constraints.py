@@ -14,9 +14,12 @@ from django.db import IntegrityError, transaction
 
 from projects.models import (
     Enterprise,
+    FundsEntry,
+    FundsEntryKind,
     Honour,
     Project,
     ProjectMilestone,
+    ProjectYearFigures,
     RenewalZone,
     ResearchInstitute,
     Sector,
@@ -26,9 +29,11 @@ from projects.stages import STAGE_DATE_FIELDS, Stage
 from projects.validators import credit_code_check_character
 from tests.factories import (
     EnterpriseFactory,
+    FundsEntryFactory,
     HonourFactory,
     ProjectFactory,
     ProjectMilestoneFactory,
+    ProjectYearFiguresFactory,
     RenewalZoneFactory,
     ResearchInstituteFactory,
     SectorFactory,
@@ -37,7 +42,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Sector, Honour, Enterprise, SigningEvent, RenewalZone, ResearchInstitute, Project, ProjectMilestone]
+MODELS = [Sector, Honour, Enterprise, SigningEvent, RenewalZone, ResearchInstitute, Project, ProjectMilestone,
+          FundsEntry, ProjectYearFigures]
 FACTORIES = {
     Sector: SectorFactory,
     Honour: HonourFactory,
@@ -47,6 +53,8 @@ FACTORIES = {
     ResearchInstitute: ResearchInstituteFactory,
     Project: ProjectFactory,
     ProjectMilestone: ProjectMilestoneFactory,
+    FundsEntry: FundsEntryFactory,
+    ProjectYearFigures: ProjectYearFiguresFactory,
 }
 
 
@@ -117,8 +125,19 @@ CHECKS: dict[str, Callable[[], None]] = {
     "project_name_not_empty": update(Project, name=""),
     "project_slug_not_empty": update(Project, slug=""),
     "project_total_investment_not_negative": update(Project, total_investment=Decimal("-1")),
-    "project_funds_in_place_not_negative": update(Project, total_investment=None, funds_in_place=Decimal("-1")),
-    "project_funds_within_total": update(Project, total_investment=Decimal("100"), funds_in_place=Decimal("100.01")),
+    # The sum of the funds ledger (kept by triggers) past the total: an entry written around the door.
+    "project_funds_within_total": lambda: FundsEntry.objects.create(
+        project=ProjectFactory(total_investment=Decimal("100")), received_on=D1, amount=Decimal("100.01")),
+    "project_fixed_asset_investment_not_negative": update(Project, fixed_asset_investment=Decimal("-1")),
+    **{f"zone_{name}_not_negative": update(RenewalZone, **{name: Decimal("-1")})
+       for name in ("min_investment_intensity", "min_output_per_mu", "min_tax_per_mu")},
+    "funds_entry_amount_positive": update(FundsEntry, amount=Decimal("0")),
+    "funds_entry_kind_valid": update(FundsEntry, kind="gift"),
+    "funds_entry_precision_valid": update(FundsEntry, received_on_precision="week"),
+    "funds_entry_dated_unless_opening": update(FundsEntry, received_on=None),
+    "year_figures_year_range": update(ProjectYearFigures, year=1900),
+    "year_figures_output_not_negative": update(ProjectYearFigures, output_value=Decimal("-1")),
+    "year_figures_tax_not_negative": update(ProjectYearFigures, tax=Decimal("-1")),
     "project_land_area_positive": update(Project, land_area_mu=Decimal("0")),
     "project_archive_has_reason": update(Project, archived_at=datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)),
     "project_stage_valid": update(Project, stage="approved"),
@@ -141,6 +160,11 @@ CHECKS: dict[str, Callable[[], None]] = {
 UNIQUES: dict[str, Callable[[], None]] = {
     "enterprise_credit_code_unique": duplicate(Enterprise, "credit_code", valid_credit_code()),
     "project_code_unique": duplicate(Project, "code", "QS-2026-0001"),
+    "funds_entry_one_opening": lambda: [
+        FundsEntry.objects.create(project=project, kind=FundsEntryKind.OPENING, amount=Decimal("1"))
+        for project in [ProjectFactory()] for _ in range(2)],
+    "year_figures_one_per_year": lambda: [ProjectYearFigures.objects.create(project=project, year=2025)
+                                          for project in [ProjectFactory()] for _ in range(2)],
     **{
         f"{model._meta.model_name}.{field.name}": duplicate(model, field.name, f"dup-{field.name}")
         for model in MODELS
@@ -184,7 +208,7 @@ def test_blank_codes_are_not_duplicates():
 
 def test_a_valid_project_with_every_stage_date_in_order_is_accepted():
     project = ProjectFactory(
-        stage=Stage.IN_PRODUCTION, signed_on=D1, registered_on=D1, started_on=D2, production_on=D2,
+        stage=Stage.IN_PRODUCTION, signed_on=D1, registered_on=D1, started_on=D2, completed_on=D2, production_on=D2,
         total_investment=Decimal("100"), funds_in_place=Decimal("100"), land_area_mu=Decimal("0.01"),
     )
     assert Project.objects.filter(pk=project.pk, stage=Stage.IN_PRODUCTION).exists()

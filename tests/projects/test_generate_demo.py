@@ -5,12 +5,13 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from ambassadors.models import Ambassador, Lead, LeadStatus
 from projects.export_cells import export_cells_differing, export_cells_rebuild
 from projects.management.commands.generate_demo import BULK_MODELS, MARK, Command
-from projects.models import Enterprise, Project, ProjectMilestone, RenewalZone, Sector, SigningEvent
+from projects.models import Enterprise, FundsEntry, Project, ProjectMilestone, RenewalZone, Sector, SigningEvent
 from projects.services import project_stage_errors
 from projects.sorting import name_sort_key
 from projects.stages import MAIN_PATH, STAGE_DATE_FIELDS, Stage
@@ -36,7 +37,7 @@ def snapshot() -> list[tuple]:
         ProjectMilestone.objects.filter(project__slug__startswith="demo-").values_list("project__slug", flat=True)
     )
     rows = Project.objects.filter(slug__startswith="demo-").order_by("slug").values_list(
-        "slug", "code", "name", "stage", "signed_on", "registered_on", "started_on", "production_on",
+        "slug", "code", "name", "stage", "signed_on", "registered_on", "started_on", "completed_on", "production_on",
         "total_investment", "funds_in_place", "is_published", "sector__slug", "zone__name", "signing_event__name",
     )
     return [(*row, sorted(investors.get(row[0], [])), milestones[row[0]]) for row in rows]
@@ -84,6 +85,9 @@ def test_generated_projects_obey_the_model_rules_and_the_stage_table():
             assert dated.get(stage) == getattr(project, field), project.slug
         if project.funds_in_place is not None:
             assert project.funds_in_place <= project.total_investment
+    # The funds in place is the funds ledger's sum, though the load wrote both around the door.
+    sums = dict(FundsEntry.objects.values("project_id").annotate(total=Sum("amount")).values_list("project_id", "total"))
+    assert sums and {p.pk: p.funds_in_place for p in projects if p.funds_in_place is not None} == sums
     # A realistic spread: every stage occurs, the main path dominates, amounts vary widely.
     assert set(stages) == set(Stage.values)
     assert sum(stages[s] for s in MAIN_PATH) > 0.8 * N

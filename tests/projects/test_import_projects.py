@@ -7,7 +7,14 @@ import tablib
 from projects.models import Project
 from projects.resources import ProjectResource
 from projects.stages import Stage
-from tests.factories import EnterpriseFactory, ProjectFactory, SectorFactory, SigningEventFactory, UserFactory
+from tests.factories import (
+    EnterpriseFactory,
+    FundsEntryFactory,
+    ProjectFactory,
+    SectorFactory,
+    SigningEventFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +70,7 @@ def test_a_messy_sheet_names_every_bad_row_and_saves_nothing(ledger):
     assert "必须填写投资方" in errors[6]["投资方"][0]
     assert "“快签了”不是有效的项目阶段" in errors[7]["项目阶段"][0]
     assert "未知的投资方“乙公司”" in errors[8]["投资方"][0]
-    assert "到位资金不能超过总投资" in errors[9]["到位资金（万元）"][0]
+    assert "到位资金由项目的到位资金台账逐笔登记" in errors[9]["到位资金（万元）"][0]
     assert Project.objects.count() == 0
 
     # Committing the same file anyway writes nothing at all, not even the good first row.
@@ -76,7 +83,7 @@ def test_a_clean_sheet_goes_through_the_stage_table_and_a_second_import_updates(
     sheet = dataset(
         good_row(),
         ["QS-2026-0002", "同年开工项目", "甲投资；甲投资有限公司", "化工新材料", "测试招商大会", "已开工", "2025年", "2025年6月",
-         "1.2亿", "3,000", ""],
+         "1.2亿", "", ""],
     )
     result = ProjectResource().import_data(sheet, dry_run=False)
     assert not result.has_errors() and not result.has_validation_errors(), errors_by_row(result)
@@ -84,7 +91,7 @@ def test_a_clean_sheet_goes_through_the_stage_table_and_a_second_import_updates(
 
     started = Project.objects.get(code="QS-2026-0002")
     assert started.total_investment == Decimal("12000.00")
-    assert started.funds_in_place == Decimal("3000.00")
+    assert started.funds_in_place is None  # the funds ledger's, never the file's
     assert (started.signed_on, started.signed_on_precision) == (datetime.date(2025, 1, 1), "year")
     assert (started.started_on, started.started_on_precision) == (datetime.date(2025, 6, 1), "month")
     assert [i.name for i in started.investors.all()] == ["甲投资有限公司"]
@@ -142,3 +149,35 @@ def test_export_has_the_template_columns_and_imports_back_unchanged(ledger):
     assert exported.dict[0]["投资方"] == "甲投资有限公司"
     result = ProjectResource().import_data(exported, dry_run=False)
     assert result.totals["skip"] == 1, errors_by_row(result)
+
+
+def test_planned_dates_and_completion_import_with_their_precision_and_export_back(ledger):
+    sheet = dataset(good_row(code="QS-2026-0200", name="有计划的项目"))
+    for header, value in (("计划开工日期", "2026年5月"), ("计划竣工日期", "2027年"), ("计划投产日期", "2027-10-01"),
+                          ("固定资产投资（万元）", "2800")):
+        sheet.append_col([value], header=header)
+    result = ProjectResource().import_data(sheet, dry_run=False)
+    assert not result.has_validation_errors(), errors_by_row(result)
+    project = Project.objects.get(code="QS-2026-0200")
+    assert (project.planned_started_on, project.planned_started_on_precision) == (datetime.date(2026, 5, 1), "month")
+    assert (project.planned_completed_on, project.planned_completed_on_precision) == (datetime.date(2027, 1, 1), "year")
+    assert project.planned_production_on == datetime.date(2027, 10, 1)
+    assert project.fixed_asset_investment == Decimal("2800.00")
+    exported = ProjectResource().export(Project.objects.filter(pk=project.pk)).dict[0]
+    assert (exported["计划开工日期"], exported["计划竣工日期"], exported["计划投产日期"]) == ("2026年5月", "2027年", "2027-10-01")
+    assert exported["竣工日期"] == "" and exported["到位资金（万元）"] == ""
+
+
+def test_the_funds_column_exports_the_ledger_sum_and_refuses_another_value(ledger):
+    project = ProjectFactory(code="QS-2026-0300", name="有到位资金的项目", investors=[ledger["investor"]],
+                             total_investment=Decimal("9000"))
+    FundsEntryFactory(project=project, amount=Decimal("3000"))
+    FundsEntryFactory(project=project, amount=Decimal("2000"))
+    exported = ProjectResource().export(Project.objects.filter(pk=project.pk))
+    assert exported.dict[0]["到位资金（万元）"] == "5000"
+    assert ProjectResource().import_data(exported, dry_run=False).totals["skip"] == 1  # the same sum: unchanged
+    exported[0] = tuple("6000" if header == "到位资金（万元）" else value
+                        for header, value in zip(exported.headers, exported[0], strict=True))
+    result = ProjectResource().import_data(exported, dry_run=True)
+    assert "台账合计 5000.00 万元" in errors_by_row(result)[1]["到位资金（万元）"][0]
+    assert Project.objects.get(pk=project.pk).funds_in_place == Decimal("5000.00")

@@ -1,6 +1,7 @@
 """Review and publishing, archiving and the stage table's roles, through the services."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -228,3 +229,29 @@ def test_unpublishing_hides_a_project_at_once_even_from_the_page_cache(client, r
             workflow.archive_project(project=project, user=reviewer, reason="重复录入")
         assert "缓存中的项目" not in client.get(list_url).content.decode()
     cache.clear()
+
+
+def test_the_documented_stage_table_is_the_code():
+    """docs/workflow.md shows the stage moves exactly as ``projects.stages`` allows them."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "workflow.md").read_text(encoding="utf-8")
+    assert stages.transition_markdown() in doc
+
+
+def test_completion_sits_between_start_and_production(officer, reviewer):
+    project = ProjectFactory(stage=Stage.STARTED, started_on=datetime.date(2026, 3, 1), is_published=False)
+    project.stage = Stage.COMPLETED
+    with pytest.raises(ValidationError) as excinfo:
+        project_save(project=project, user=officer)
+    assert "必须填写竣工日期" in str(excinfo.value.message_dict["completed_on"])
+    project.completed_on = datetime.date(2026, 2, 1)
+    with pytest.raises(ValidationError) as excinfo:
+        project_save(project=project, user=officer)
+    assert "竣工日期不能早于开工日期" in str(excinfo.value.message_dict["completed_on"])
+    project.completed_on = datetime.date(2026, 9, 1)
+    project_save(project=project, user=officer)  # the officer records the completion
+    assert project.milestones.get(stage=Stage.COMPLETED).date == datetime.date(2026, 9, 1)
+    project.stage, project.production_on = Stage.IN_PRODUCTION, datetime.date(2026, 10, 1)
+    with pytest.raises(PermissionDenied):
+        project_save(project=project, user=officer)  # production stays the reviewer's
+    project_save(project=project, user=reviewer)
+    assert list(project.milestones.values_list("stage", flat=True)).count(Stage.COMPLETED) == 1

@@ -45,10 +45,12 @@ from projects.models import (
     DevelopmentModel,
     Enterprise,
     EnterpriseKind,
+    FundsEntry,
     Honour,
     Project,
     ProjectExportCells,
     ProjectMilestone,
+    ProjectYearFigures,
     RenewalZone,
     ReviewStatus,
     Sector,
@@ -90,11 +92,14 @@ UNITS = ["区投资促进中心", "区发改局", "区经信局", "区科技局"
 KIND_WEIGHTS = [(EnterpriseKind.PRIVATE, 55), (EnterpriseKind.LOCAL_SOE, 15), (EnterpriseKind.CENTRAL_SOE, 12),
                 (EnterpriseKind.FOREIGN, 8), (EnterpriseKind.FINANCIAL, 5), (EnterpriseKind.OTHER, 5)]
 STAGE_WEIGHTS = [(Stage.NEGOTIATING, 20), (Stage.SIGNED, 25), (Stage.REGISTERED, 14), (Stage.STARTED, 20),
-                 (Stage.IN_PRODUCTION, 13), (Stage.ON_HOLD, 5), (Stage.TERMINATED, 3)]
-# Share of the total investment in place, at most (plus 10 %), by stage.
-FUNDED_SHARE = {Stage.SIGNED: 0.1, Stage.REGISTERED: 0.3, Stage.STARTED: 0.6, Stage.IN_PRODUCTION: 0.9}
-# Days between consecutive main-path dates: signed -> registered -> started -> in production.
-STEP_DAYS = {Stage.REGISTERED: (20, 200), Stage.STARTED: (30, 400), Stage.IN_PRODUCTION: (150, 800)}
+                 (Stage.COMPLETED, 5), (Stage.IN_PRODUCTION, 13), (Stage.ON_HOLD, 5), (Stage.TERMINATED, 3)]
+# Share of the total investment in place, at most (plus 10 %), by stage: one funds-ledger entry.
+FUNDED_SHARE = {Stage.SIGNED: 0.1, Stage.REGISTERED: 0.3, Stage.STARTED: 0.6, Stage.COMPLETED: 0.8,
+                Stage.IN_PRODUCTION: 0.9}
+# Days between consecutive main-path dates: signed -> registered -> started -> completed -> in production.
+STEP_DAYS = {Stage.REGISTERED: (20, 200), Stage.STARTED: (30, 400), Stage.COMPLETED: (120, 600),
+             Stage.IN_PRODUCTION: (30, 300)}
+FUNDS_NOTE = f"{MARK}到位资金记录（合成）"
 # Project names are drawn from a pool of this many distinct names, each with its pinyin sort key
 # computed once by projects.sorting.name_sort_key (≈ 1 ms a name: per project it took most of the run).
 NAME_POOL = 10_000
@@ -112,7 +117,10 @@ MAINTENANCE_WORK_MEM = "1GB"
 
 # The tables of the million-row load (see Command.bulk_load).
 BULK_MODELS = (Enterprise, Enterprise.honours.through, Project, Project.investors.through, ProjectMilestone,
-               ProjectExportCells)
+               ProjectExportCells, FundsEntry)
+# The funds in place is the sum of the funds ledger, kept by these tables' triggers (projects
+# migration 0019). The load writes both sides agreeing by construction, with the triggers off.
+TRIGGER_TABLES = (Project, FundsEntry)
 
 
 class EnterpriseRef(NamedTuple):
@@ -452,10 +460,16 @@ class Command(BaseCommand):
             for table, name, _definition in foreign_keys:
                 cursor.execute(psycopg_sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
                     psycopg_sql.Identifier(table), psycopg_sql.Identifier(name)))
+            for model in TRIGGER_TABLES:
+                cursor.execute(psycopg_sql.SQL("ALTER TABLE {} DISABLE TRIGGER USER").format(
+                    psycopg_sql.Identifier(model._meta.db_table)))
             for name, _definition in indexes:
                 cursor.execute(psycopg_sql.SQL("DROP INDEX {}").format(psycopg_sql.SQL(name)))
         yield
         with connection.cursor() as cursor:
+            for model in TRIGGER_TABLES:
+                cursor.execute(psycopg_sql.SQL("ALTER TABLE {} ENABLE TRIGGER USER").format(
+                    psycopg_sql.Identifier(model._meta.db_table)))
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             # One sort in memory per index (a trigram GIN index collects its entries in up to this
             # much memory before it merges them), and btree builds with parallel workers.
@@ -714,11 +728,12 @@ class Command(BaseCommand):
         columns = (
             "id", "code", "name", "name_sort", "slug", "sector_id", "signing_event_id", "zone_id", "address",
             "total_investment", "funds_in_place", "is_headquarters", "summary", "description", "stage",
-            "signed_on", "registered_on", "started_on", "production_on", "planned_jobs", "land_area_mu",
+            "signed_on", "registered_on", "started_on", "completed_on", "production_on", "planned_jobs", "land_area_mu",
             "responsible_unit", "staff_note", "is_published", "published_at", "review_status",
         )
         links = self.spool(self.table(Project.investors.through, ("project_id", "enterprise_id")))
         milestones = self.spool(self.table(ProjectMilestone, ("project_id", "stage", "date", "note")))
+        entries = self.spool(self.table(FundsEntry, ("project_id", "received_on", "amount", "note")))
         signed: list[int] = []
         review_statuses = list(ReviewStatus)
         streets = ["化工", "冶金", "建设", "和平"]
@@ -728,7 +743,7 @@ class Command(BaseCommand):
         funded_share = FUNDED_SHARE
         staff_note = f"{MARK}内部备注（合成）。"
         random_ = rng.random
-        add_link, add_milestone = links.rows.append, milestones.rows.append
+        add_link, add_milestone, add_entry = links.rows.append, milestones.rows.append, entries.rows.append
         batch_size = self.batch_size
         # The export's stored cells, made here rather than by the set-based rebuild after the load
         # (PostgreSQL, where the database sorts names as Python does; checked afterwards, see
@@ -754,6 +769,7 @@ class Command(BaseCommand):
                 if i % batch_size == 0:
                     links.flush(at_least=batch_size)
                     milestones.flush(at_least=batch_size)
+                    entries.flush(at_least=batch_size)
                     cells.flush(at_least=batch_size)
                 stage = _weighted(rng, STAGE_WEIGHTS)
                 dates = self.stage_dates(stage)
@@ -769,7 +785,9 @@ class Command(BaseCommand):
                     total = f"{units}.00"
                     if stage in funded_share:
                         share = round(round(rng.uniform(0, funded_share[stage] + 0.1), 2) * 100)  # hundredths
-                        funds = _cents_text(units * min(share, 100))
+                        funds = _cents_text(units * min(share, 100)) if share else None
+                        if funds is not None:  # received on the latest date the project reached
+                            add_entry((pk, max(dates.values()), funds, FUNDS_NOTE))
                 published = random_() < 0.85
                 first_day = min(dates.values()) if dates else _day(rng, datetime.date(2024, 1, 1), ANCHOR)
                 name, name_sort, _theme, summary = rng.choice(name_pool)
@@ -812,13 +830,14 @@ class Command(BaseCommand):
                     sector_id, event["id"] if event else None, zone["id"] if zone else None, address,
                     total, funds, is_headquarters, summary, PROJECT_DESCRIPTION, stage,
                     dates.get("signed_on"), dates.get("registered_on"), dates.get("started_on"),
-                    dates.get("production_on"), planned_jobs, land_area, unit, note,
+                    dates.get("completed_on"), dates.get("production_on"), planned_jobs, land_area, unit, note,
                     published, _aware(first_day) if published else None, review_status,
                 )
 
         self.stream(self.table(Project, columns), rows(), "projects", total=count)
         n_links = self.stream_spool(links, "investor links")
         n_milestones = self.stream_spool(milestones, "milestones")
+        self.stream_spool(entries, "funds entries")
         if make_cells:
             self.stream_spool(cells, "export cells")
         self.cell_sample = ids[:: max(1, count // CELL_SAMPLE)]
@@ -861,6 +880,8 @@ def delete_demo_data() -> None:
     for generator in demo_generators():
         generator.delete(demo_projects=demo_projects)
     ProjectMilestone.objects.filter(project__in=demo_projects)._raw_delete(ProjectMilestone.objects.db)
+    FundsEntry.objects.filter(project__in=demo_projects)._raw_delete(Project.objects.db)
+    ProjectYearFigures.objects.filter(project__in=demo_projects)._raw_delete(Project.objects.db)
     ProjectExportCells.objects.filter(project__in=demo_projects)._raw_delete(Project.objects.db)
     Project.investors.through.objects.filter(project__in=demo_projects)._raw_delete(Project.objects.db)
     Project.institutes.through.objects.filter(project__in=demo_projects)._raw_delete(Project.objects.db)
