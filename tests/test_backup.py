@@ -15,9 +15,11 @@ from django.db import connection
 from desk import services as desk_services
 from projects.models import Project, ProjectMilestone
 from tests.factories import (
+    FundsEntryFactory,
     LeadFactory,
     ProjectFactory,
     ProjectMilestoneFactory,
+    ProjectYearFiguresFactory,
     ResearchInstituteFactory,
     StaffUserFactory,
 )
@@ -59,8 +61,10 @@ def test_pg_dump_and_restore_bring_back_every_record_and_history_entry(tmp_path)
     # Records the seed has few of, so every table that can hold a row holds one.
     ProjectMilestoneFactory(note="备份演练")
     LeadFactory()
+    FundsEntryFactory()  # the funds ledger and its history
+    ProjectYearFiguresFactory()  # a year's output and tax (亩均) and its history
     ProjectFactory().institutes.add(ResearchInstituteFactory())  # the history of a project's institutes
-    desk_records(Project.objects.order_by("pk").first())  # issue 15: the desk's records and their history
+    desk_records(Project.objects.order_by("pk").first())  # the desk's records and their history
     models = [model for model in apps.get_models() if model._meta.managed and not model._meta.proxy]
     source_db = connection.settings_dict["NAME"]
     drill_db = f"{source_db}_drill"
