@@ -10,7 +10,8 @@ certificate. What differs, so that it runs beside everything else on one machine
 under DRILL_ROOT (default /srv/qingshan-drill, put for /srv/qingshan in every file), nginx and
 gunicorn listen on loopback ports 18443/18080/18000, the database is `qingshan_drill`, Redis db 9,
 processes are started directly as the service user instead of by systemd (no systemd here), and the
-release uses the running Python's virtualenv (no network for `pip install`).
+release's virtualenv is Debian's python3 with the running virtualenv's packages on its path (no network
+for `pip install`).
 
 Then: a background import (an admin import above JOBS_IMPORT_ROWS, previewed and committed as jobs),
 an evidence upload, an admin export job, the health checks and headers, and a graceful reload (HUP)
@@ -32,7 +33,6 @@ import time
 from pathlib import Path
 
 import requests
-import urllib3
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.deploy_env import filled_environment_file, parse_environment_file  # noqa: E402
@@ -47,10 +47,10 @@ DB_PASSWORD = secrets.token_urlsafe(16)
 HTTPS, HTTP, UPSTREAM = 18443, 18080, 18000
 BASE = f"https://localhost:{HTTPS}"
 IMPORT_ROWS = 2001  # one above JOBS_IMPORT_ROWS (2000)
+CERT = str(ROOT / "tls/fullchain.pem")  # the self-signed certificate, trusted by the drill
 RECOVERY_CODE = "drill" + secrets.token_hex(4)
 results: list[tuple[str, bool, str]] = []
 processes: list[subprocess.Popen] = []
-urllib3.disable_warnings()
 
 
 def step(name: str, ok: bool, detail: str = "") -> bool:
@@ -107,7 +107,13 @@ def setup() -> dict[str, str]:
     shutil.rmtree(APP, ignore_errors=True)
     APP.mkdir(parents=True)
     subprocess.run(f"git -C {REPO} archive HEAD | tar -x -C {APP}", shell=True, check=True)
-    (APP / ".venv").symlink_to(sys.prefix)
+    # The release's virtualenv: Debian's python3 (the service user may run it) with this checkout's
+    # installed packages on its path, instead of `pip install .` from the network.
+    sh("/usr/bin/python3", "-m", "venv", "--without-pip", str(APP / ".venv"))
+    packages = next(Path(sys.prefix).glob("lib/python3*/site-packages"))
+    next((APP / ".venv").glob("lib/python3*/site-packages")).joinpath("drill-packages.pth").write_text(f"{packages}\n")
+    (APP / ".venv/bin/gunicorn").write_text("#!/bin/sh\nexec \"$(dirname \"$0\")/python\" -m gunicorn \"$@\"\n")
+    (APP / ".venv/bin/gunicorn").chmod(0o755)
     sh("chown", "-R", "root:root", str(APP))
     sh("chmod", "-R", "go-w", str(APP))
     env = parse_environment_file(relocate(filled_environment_file({
@@ -118,6 +124,8 @@ def setup() -> dict[str, str]:
         "CACHE_URL": "redis://127.0.0.1:6379/9",
         "GUNICORN_BIND": f"127.0.0.1:{UPSTREAM}",
         "GUNICORN_WORKERS": "2",
+        # An admin XLSX export of the drill's 2,000 projects is then a job (the CSV stream stays direct).
+        "JOBS_EXPORT_XLSX_ROWS": "1000",
     })))
     for name in ("JOBS_FILE_ROOT", "QS_EVIDENCE_ROOT", "QS_MEDIA_ROOT"):
         shutil.rmtree(env[name], ignore_errors=True)
@@ -157,8 +165,8 @@ def setup() -> dict[str, str]:
         "u = get_user_model().objects.create_superuser('drill', 'drill@example.invalid', 'drill-Password-1');"
         "d = StaticDevice.objects.create(user=u, name='recovery', confirmed=True);"
         f"d.token_set.create(token='{RECOVERY_CODE}')")], env)
-    step("load_seed and a superuser with a recovery code", seed.returncode == 0 and user.returncode == 0,
-         (seed.stderr + user.stderr)[-300:])
+    ok = seed.returncode == 0 and user.returncode == 0
+    step("load_seed and a superuser with a recovery code", ok, "" if ok else (seed.stderr + user.stderr)[-300:])
     return env
 
 
@@ -205,33 +213,33 @@ http {{
 
 def ready() -> bool:
     try:
-        return requests.get(f"{BASE}/readyz", verify=False, timeout=3).status_code == 200
+        return requests.get(f"{BASE}/readyz", verify=CERT, timeout=3).status_code == 200
     except requests.RequestException:
         return False
 
 
 def checks() -> None:
-    health = requests.get(f"{BASE}/healthz", verify=False, timeout=5)
-    readyz = requests.get(f"{BASE}/readyz", verify=False, timeout=5)
+    health = requests.get(f"{BASE}/healthz", verify=CERT, timeout=5)
+    readyz = requests.get(f"{BASE}/readyz", verify=CERT, timeout=5)
     step("health checks through nginx", health.json().get("status") == "ok" and readyz.json().get("status") == "ok",
          f"/healthz {health.status_code}, /readyz {readyz.json()}")
     plain = requests.get(f"http://localhost:{HTTP}/projects/", allow_redirects=False, timeout=5)
     step("plain HTTP is redirected to HTTPS", plain.status_code == 301
          and plain.headers["Location"].startswith("https://"), plain.headers.get("Location", ""))
-    page = requests.get(f"{BASE}/", verify=False, timeout=10)
+    page = requests.get(f"{BASE}/", verify=CERT, timeout=10)
     wanted = ("Content-Security-Policy", "Strict-Transport-Security", "X-Frame-Options", "Referrer-Policy",
               "Permissions-Policy", "X-Request-ID")
     missing = [name for name in wanted if name not in page.headers]
     step("security headers on /", page.status_code == 200 and not missing, f"missing {missing}" if missing else
          f"Permissions-Policy: {page.headers['Permissions-Policy'][:40]}…")
     css = re.search(r'href="(/static/[^"]+\.css)"', page.text)
-    static = requests.get(BASE + css.group(1), verify=False, timeout=5, headers={"Accept-Encoding": "gzip"})
+    static = requests.get(BASE + css.group(1), verify=CERT, timeout=5, headers={"Accept-Encoding": "gzip"})
     cache_control = static.raw.headers.getlist("Cache-Control")
     step("static file: one Cache-Control, gzip", static.status_code == 200 and len(cache_control) == 1
          and static.headers.get("Content-Encoding") == "gzip", f"{cache_control}, {static.headers.get('Content-Encoding')}")
     log = ROOT / "logs/gunicorn.log"
     before = log.read_text()
-    head = requests.head(f"{BASE}/", verify=False, timeout=10)
+    head = requests.head(f"{BASE}/", verify=CERT, timeout=10)
     time.sleep(1)
     new = log.read_text()[len(before):]
     not_json = [line for line in log.read_text().splitlines() if line and not line.startswith("{")]
@@ -241,7 +249,8 @@ def checks() -> None:
 
 def sign_in() -> requests.Session:
     session = requests.Session()
-    session.verify = False
+    session.verify = CERT
+    session.trust_env = False  # else REQUESTS_CA_BUNDLE from the shell wins over verify=
     session.headers["Referer"] = BASE + "/admin/"
     session.get(f"{BASE}/admin/login/", timeout=10)
     response = session.post(f"{BASE}/admin/login/?next=/admin/", timeout=10, data={
@@ -253,6 +262,10 @@ def sign_in() -> requests.Session:
     step("admin sign-in with the second step through nginx", response.status_code == 200
          and response.url.rstrip("/").endswith("/admin"), response.url)
     return session
+
+
+def form_errors(html: str) -> str:
+    return "; ".join(re.sub(r"<[^>]+>", " ", item).strip() for item in re.findall(r'class="(?:errorlist[^"]*|errornote)"[^>]*>(.*?)</(?:ul|p)>', html, re.S))[:300]
 
 
 def post(session: requests.Session, path: str, **kwargs) -> requests.Response:
@@ -283,24 +296,29 @@ def background_import(session: requests.Session) -> None:
 
 
 def evidence_upload(session: requests.Session) -> None:
-    form = session.get(f"{BASE}/admin/desk/evidencedocument/add/", timeout=30).text
-    project = re.search(r'<select name="project"[^>]*>.*?<option value="(\d+)"', form, flags=re.S)
-    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    changelist = session.get(f"{BASE}/admin/projects/project/", timeout=30).text
+    project = re.search(r'/admin/projects/project/(\d+)/change/', changelist)
+    pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
     saved = post(session, "/admin/desk/evidencedocument/add/", data={
-        "project": project.group(1) if project else "", "kind": "other", "title": "部署演练佐证"},
+        "project": project.group(1) if project else "", "kind": "contract", "title": "部署演练佐证"},
         files={"upload": ("演练.pdf", pdf, "application/pdf")})
     files = list(Path(os.environ.get("_DRILL_EVIDENCE", "")).rglob("*.pdf"))
     step("evidence upload stored in QS_EVIDENCE_ROOT", saved.status_code == 302 and bool(files),
-         f"{files[0] if files else saved.text[:200]}")
+         f"{files[0]}" if files else f"{saved.status_code} {form_errors(saved.text)}")
 
 
 def export_job(session: requests.Session) -> None:
-    started = post(session, "/admin/projects/project/export/", data={"format": "0", "resource": "0"})
+    columns = {f"projectresource_{name}": "on" for name in ("code", "name", "stage", "total_investment")}
+    form = session.get(f"{BASE}/admin/projects/project/export/", timeout=30).text
+    xlsx = re.search(r'<option value="(\d+)"[^>]*>\s*xlsx', form, flags=re.I)
+    started = post(session, "/admin/projects/project/export/", data={"format": xlsx.group(1) if xlsx else "1", **columns})
     location = started.headers.get("Location", "")
-    ok = started.status_code == 302 and "/export/job/" in location and wait_page(session, BASE + location, "下载")
-    files = list(Path(os.environ.get("_DRILL_JOBS", "")).rglob("result/*/*/*"))
+    ok = started.status_code == 302 and "/export/job/" in location
+    results_folder = Path(os.environ.get("_DRILL_JOBS", "")) / "result"
+    files = wait_for(lambda: [path for path in results_folder.rglob("*") if path.is_file()], 180, every=1) or []
+    ok = ok and bool(files) and files[0].read_bytes()[:2] == b"PK"  # an XLSX (a zip) written whole
     step("admin export job: written by the worker to JOBS_FILE_ROOT", ok and bool(files),
-         location or started.text[:200])
+         f"{location}, {files[0] if files else 'no file'}" if location else f"{started.status_code} {started.headers.get('Content-Type')} {form_errors(started.text)}")
 
 
 def reload_during_export(session: requests.Session) -> None:
@@ -311,7 +329,7 @@ def reload_during_export(session: requests.Session) -> None:
         rate = max(len(full) // 40, 1024)  # about 40 s: longer than the 30 s graceful timeout
         cookie = "; ".join(f"{name}={value}" for name, value in session.cookies.items())
         began = time.monotonic()
-        curl = subprocess.Popen(["curl", "-sk", "--limit-rate", str(rate), "-H", f"Cookie: {cookie}",
+        curl = subprocess.Popen(["curl", "-s", "--cacert", CERT, "--limit-rate", str(rate), "-H", f"Cookie: {cookie}",
                                  "-o", str(target), "-w", "%{http_code}", url], stdout=subprocess.PIPE, text=True)
         time.sleep(3)
         master = processes[0].pid
@@ -321,7 +339,8 @@ def reload_during_export(session: requests.Session) -> None:
         whole = target.read_bytes() == full
         step("graceful reload (HUP) during a long export: the download arrives whole", status == "200" and whole,
              f"{len(full):,} bytes in {took:.1f} s at {rate:,} B/s, HUP at 3 s, identical: {whole}")
-    step("the site serves after the reload", ready())
+    began = time.monotonic()
+    step("the site serves after the reload", bool(wait_for(ready, 30)), f"ready after {time.monotonic() - began:.1f} s")
 
 
 def teardown() -> None:
