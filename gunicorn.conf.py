@@ -16,7 +16,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 worker_class = "gthread" if threads > 1 else "sync"
 # A request that takes longer than this is killed and logged; pages take milliseconds.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-graceful_timeout = 30
+# On a reload (HUP) or stop, old workers get this long to finish the requests they are serving, then
+# are killed. Never shorter than `timeout`: a request that may run that long may also finish during a
+# reload. Behind nginx's buffering (docs/deploy/nginx.conf) only the time gunicorn spends producing a
+# response counts, not the client's download (bench/deploy_drill.py measures both).
+graceful_timeout = max(timeout, int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30")))
 keepalive = 5
 # Recycle workers now and then so that a slow leak can never grow without bound.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
@@ -29,3 +33,25 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "qingshan"
+# No control socket (gunicornc): it would be made in the service user's home, which the units keep
+# read-only, and nothing here uses it.
+control_socket_disable = True
+
+# With DJANGO_LOG_FORMAT=json gunicorn's own lines (start, workers, reloads, its access log) are JSON
+# objects too, through the formatter Django's log uses (qingshan/logging.py has no Django import).
+if os.environ.get("DJANGO_LOG_FORMAT", "text").strip().lower() == "json":
+    _level = loglevel.upper()
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "qingshan.logging.JsonFormatter"}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json",
+                                "stream": "ext://sys.stderr"}},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["stderr"], "level": _level, "propagate": False},
+            # Its access log only when asked for (GUNICORN_ACCESS_LOG), as without JSON.
+            "gunicorn.access": ({"handlers": ["stderr"], "level": "INFO", "propagate": False} if accesslog
+                                else {"handlers": [], "level": "CRITICAL", "propagate": False}),
+        },
+        "root": {"handlers": ["stderr"], "level": "WARNING"},
+    }

@@ -1,4 +1,4 @@
-"""Request logging and a fast, self-healing failure mode when the database is unavailable."""
+"""Request logging, a few response headers, and a fast, self-healing failure mode when the database is unavailable."""
 
 import logging
 import sys
@@ -66,6 +66,46 @@ class RequestLogMiddleware:
             return response
         finally:
             reset_request_id(token)
+
+
+class HeadWithoutBodyMiddleware:
+    """Answer HEAD with the headers of GET and no body, as HTTP says (RFC 9110, 9.3.2).
+
+    Django renders the page for HEAD as for GET and leaves dropping the body to the server;
+    runserver does, gunicorn drops it too but logs a warning for every such request. Outermost, so
+    the Content-Length it keeps is the one GET would send.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method == "HEAD":
+            if response.streaming:
+                response.close()
+                response.streaming_content = []
+            else:
+                if not response.has_header("Content-Length"):
+                    response["Content-Length"] = str(len(response.content))
+                response.content = b""
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Send ``Permissions-Policy`` (settings.PERMISSIONS_POLICY): no page may use camera, microphone,
+    location and the like, nor let an embedded frame use them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.value = ", ".join(f"{feature}=({' '.join(allowed)})"
+                               for feature, allowed in settings.PERMISSIONS_POLICY.items())
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.value:
+            response.headers.setdefault("Permissions-Policy", self.value)
+        return response
 
 
 FALLBACK_503 = "<!doctype html><title>503</title><h1>服务暂时不可用 · Service temporarily unavailable</h1>"

@@ -5,8 +5,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from wsgiref.util import setup_testing_defaults
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -112,3 +114,37 @@ def test_plain_http_is_redirected_to_https_but_probes_are_not():
     response = client.get(reverse("projects:project_list"), headers={"X-Forwarded-Proto": "https"})
     assert response.status_code == 200
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+@pytest.mark.django_db
+def test_pages_and_files_carry_a_permissions_policy_that_allows_no_device_feature(client):
+    for url in ["/healthz", reverse("projects:project_list"), reverse("admin:login")]:
+        policy = dict(part.strip().split("=", 1) for part in client.get(url)["Permissions-Policy"].split(","))
+        for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+            assert policy[feature] == "()", (url, feature)
+
+
+def wsgi_call(method: str, path: str) -> tuple[str, dict[str, str], bytes]:
+    """The request as gunicorn hands it to Django (the WSGI application, not the test client, which
+    drops a HEAD answer's body itself and would hide whether Django sent one)."""
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "HTTP_HOST": "testserver"}
+    setup_testing_defaults(environ)
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer.update(status=status, headers=dict(headers))
+
+    chunks = WSGIHandler()(environ, start_response)
+    body = b"".join(chunks)
+    getattr(chunks, "close", lambda: None)()
+    return answer["status"], answer["headers"], body
+
+
+@pytest.mark.django_db
+def test_head_is_answered_with_the_headers_of_get_and_no_body():
+    path = reverse("projects:project_list")
+    get_status, get_headers, get_body = wsgi_call("GET", path)
+    head_status, head_headers, head_body = wsgi_call("HEAD", path)
+    assert get_status == head_status == "200 OK" and len(get_body) > 1000
+    assert head_body == b"" and head_headers["Content-Type"] == get_headers["Content-Type"]
+    assert head_headers["Content-Length"] == str(len(get_body))

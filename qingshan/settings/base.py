@@ -83,8 +83,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Production serving (docs/deploy.md): request id + one log line per request, HTTPS/HSTS, static
     # files from the app server, a Content-Security-Policy, and a 503 page when the database is down.
+    "qingshan.middleware.HeadWithoutBodyMiddleware",
     "qingshan.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "qingshan.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -132,8 +134,10 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "qingshan.wsgi.application"
 
-# Database: DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/qingshan; SQLite under var/ otherwise.
-VAR_DIR.mkdir(exist_ok=True)
+# Database: DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/qingshan; SQLite under var/ otherwise
+# (only then is var/ made here: on a server the app folder is read-only, docs/deploy.md).
+if not os.environ.get("DATABASE_URL"):
+    VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
@@ -299,23 +303,35 @@ EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST_CON
 # here; production.py switches on HTTPS, HSTS, secure cookies and hashed static files, so that
 # `manage.py check --deploy` is clean there with nothing more than a secret key and a host list.
 
-# Static files: whitenoise serves them from the app server (production.py: compressed, content-hashed names).
+# Files. Every file the product writes goes through one of these stores, each at one setting that
+# defaults under var/ (for `make run`); on a server each points outside the read-only app folder and
+# is exactly what the systemd units of docs/deploy.md make writable (tests/test_deploy.py checks it):
+#   QS_MEDIA_ROOT   "default": anything saved through default_storage (nothing in the product today)
+#   QS_EVIDENCE_ROOT "evidence": evidence files (佐证材料, desk/)
+#   JOBS_FILE_ROOT  "jobs": job files: uploaded imports and every export or report a job makes
+# Static files are written by `collectstatic` at release time, never while serving.
+MEDIA_ROOT = os.environ.get("QS_MEDIA_ROOT") or str(VAR_DIR / "media")
+EVIDENCE_ROOT = os.environ.get("QS_EVIDENCE_ROOT") or str(VAR_DIR / "evidence")
+JOBS_FILE_ROOT = os.environ.get("JOBS_FILE_ROOT") or str(VAR_DIR / "jobs")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # No public URL: nothing under it is served by the web server.
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": MEDIA_ROOT, "base_url": "/no-public-url/"}},
+    # Static files: whitenoise serves them from the app server (production.py: compressed, hashed names).
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    # Evidence files (佐证材料, desk/): private. On the local disk under var/evidence/ with no URL
-    # (served only by the staff view EvidenceDocumentAdmin.download_view in desk/admin.py), or an S3-compatible bucket when
-    # QS_EVIDENCE_S3_BUCKET is set (docs/deploy.md); the bucket must not be public either.
+    # Evidence files (佐证材料, desk/): private, with no URL (served only by the staff view
+    # EvidenceDocumentAdmin.download_view in desk/admin.py), or an S3-compatible bucket when
+    # QS_EVIDENCE_S3_BUCKET is set (below, docs/deploy.md); the bucket must not be public either.
     "evidence": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(VAR_DIR / "evidence"), "base_url": "/no-public-url/"},
+        "OPTIONS": {"location": EVIDENCE_ROOT, "base_url": "/no-public-url/"},
     },
-    # Issue 17: job files (exports, uploaded imports). Private: no base URL, served only through the
-    # 任务 page's download view to the person who started the job. JOBS_FILE_ROOT moves it (shared disk
-    # when workers run on other machines; docs/deploy.md).
+    # Job files (exports, uploaded imports). Private: no base URL, served only through the 任务 page's
+    # download view to the person who started the job. On a shared disk when workers run on other
+    # machines (docs/deploy.md).
     "jobs": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": os.environ.get("JOBS_FILE_ROOT") or str(VAR_DIR / "jobs"), "base_url": None},
+        "OPTIONS": {"location": JOBS_FILE_ROOT, "base_url": None},
     },
 }
 
@@ -366,6 +382,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Permissions-Policy (qingshan.middleware.PermissionsPolicyMiddleware): feature -> origins allowed
+# ("self"); empty = nobody. The site uses none of these features, so none is allowed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in ("accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone",
+                    "payment", "usb", "browsing-topics")
+}
 
 # Cookies: never readable from JavaScript (production.py: sent over HTTPS only).
 SESSION_COOKIE_HTTPONLY = True

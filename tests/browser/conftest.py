@@ -1,6 +1,7 @@
 """Shared by the browser tests: Debian's Chromium driven by Playwright."""
 
 import pytest
+from django.db import connections
 
 from tests.browser.test_public_site import CHROMIUM, LAUNCH_ARGS
 
@@ -15,3 +16,7 @@ def browser(monkeypatch):
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
         yield browser
         browser.close()
+        # While Playwright's event loop runs in this thread, Django's connections here are kept apart from
+        # the thread's usual ones (asgiref's Local: a context variable under a running loop), so nothing
+        # else ever closes them: an open one would stop the test database from being dropped at the end.
+        connections.close_all()
