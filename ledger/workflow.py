@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from .cache import public_pages_changed
 from .history import save_with_history
 from .models import ReviewStatus, Revision, RevisionStatus
+from .people import display_name
 from .permissions import require
 from .revisions import apply_revision
 from .writes import StaleVersionError, attribute, full_clean_fast, lock_fresh, record_prepare, record_save, rules_for
@@ -283,7 +284,7 @@ def revision_approve(*, revision: Revision, user: AbstractBaseUser | None) -> mo
     record = revision_record(revision)
     require(user, record, "publish", _("您没有审核%(model)s的权限。") % {"model": _label(record)})
     m2m = apply_revision(record, revision)
-    author = revision.author.get_full_name() or revision.author.get_username()
+    author = display_name(revision.author)
     reason = _("审核通过 %(author)s 提交的修订") % {"author": author}
     if revision.reason:
         reason = f"{reason}：{revision.reason}"

@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 from .cache import public_pages_changed
 from .history import describe_changes, format_changes, has_history, save_with_history
 from .models import Revision
+from .people import display_name
 from .permissions import perm, user_may
 from .revisions import revision_propose
 from .slugs import slug_from_name, unique_slug
@@ -86,7 +87,7 @@ def _changes_since(record: models.Model, loaded_version: int):
         return [], ""
     base, latest = loaded[-1], rows[-1]
     editors = sorted({
-        str(row.history_user.get_full_name() or row.history_user.get_username())
+        display_name(row.history_user)
         for row in rows if row.version > loaded_version and row.history_user is not None
     })
     return describe_changes(base, latest), "、".join(editors)
