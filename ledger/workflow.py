@@ -34,7 +34,8 @@ from .revisions import apply_revision
 from .writes import StaleVersionError, attribute, full_clean_fast, lock_fresh, record_prepare, record_save, rules_for
 
 # Called as ``callback(action=..., record=..., user=...)`` after a workflow write, in its transaction
-# (action: "published" or "returned"). Apps above the core register here from ``AppConfig.ready``
+# (action: "published" or "returned"; for a revision, "revision_approved" or "revision_returned" with
+# the revision as ``record``). Apps above the core register here from ``AppConfig.ready``
 # (the desk's notifications), so that this module names none of them.
 AFTER_WORKFLOW: list[Callable[..., None]] = []
 
@@ -302,6 +303,7 @@ def revision_approve(*, revision: Revision, user: AbstractBaseUser | None) -> mo
     revision.decided_by = user
     revision.decided_at = timezone.now()
     revision.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    _announce("revision_approved", revision, user)
     return record
 
 
@@ -319,6 +321,7 @@ def revision_return(*, revision: Revision, user: AbstractBaseUser | None, reason
     revision.decided_at = timezone.now()
     revision.decision_comment = reason
     revision.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
+    _announce("revision_returned", revision, user)
     return revision
 
 
