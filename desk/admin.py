@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -18,12 +19,15 @@ from django.utils.translation import gettext_lazy, ngettext
 from ledger.admin_refusals import RefusalFormAdminMixin
 from projects.models import Project
 
-from . import selectors, services
+from . import selectors, services, timeline
 from .forms import (
     EvidenceUploadForm,
     InteractionForm,
     PreferenceForm,
     ProjectBulkEditForm,
+    ProjectEvidenceForm,
+    ProjectTaskForm,
+    ProjectVisitForm,
     SupervisionItemForm,
     TaskForm,
 )
@@ -80,7 +84,9 @@ class SupervisionItemAdmin(DeskModelAdmin):
 
     def get_urls(self):
         return [path("project-sheet/<int:pk>/", self.admin_site.admin_view(project_sheet_view),
-                     name="desk_project_sheet"), *super().get_urls()]
+                     name="desk_project_sheet"),
+                path("project/<int:pk>/", self.admin_site.admin_view(project_page_view), name="desk_project_page"),
+                *super().get_urls()]
 
     @admin.display(description=gettext_lazy("问题描述"))
     def obstacle_short(self, obj):
@@ -356,6 +362,64 @@ def bulk_edit_projects(modeladmin, request, queryset):
         "action": "bulk_edit_projects",
     }
     return TemplateResponse(request, "admin/desk/bulk_edit.html", context)
+
+
+PAGE_FORMS = {"visit": ProjectVisitForm, "task": ProjectTaskForm, "evidence": ProjectEvidenceForm}
+
+
+def project_page_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """项目工作页: the project's timeline, its stage checklist and the quick actions (log a visit, add a
+    task, attach a file), each written by its service and back to this page (staff with the view
+    permission; each write checks its own)."""
+    if not request.user.has_perm("projects.view_project"):
+        raise PermissionDenied
+    project = get_object_or_404(timeline.page_projects(), pk=pk)
+    forms = {"visit": ProjectVisitForm(prefix="visit", initial={"occurred_on": timezone.localdate(),
+                                                                "staff": [request.user.pk]}),
+             "task": ProjectTaskForm(prefix="task", initial={"assignee": request.user.pk}),
+             "evidence": ProjectEvidenceForm(prefix="evidence", project=project)}
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action in PAGE_FORMS:
+        extra = {"project": project} if action == "evidence" else {}
+        form = PAGE_FORMS[action](request.POST, request.FILES, prefix=action, **extra)
+        forms[action] = form
+        if form.is_valid():
+            try:
+                done = _page_write(action, form, project=project, user=request.user)
+            except ValidationError as exc:
+                for name, errors in _error_dict(exc).items():
+                    form.add_error(name if name in form.fields else None, errors)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc) or _("您没有权限执行此操作。"))
+            else:
+                messages.success(request, done)
+                return redirect(f"{reverse('admin:desk_project_page', args=[project.pk])}#timeline")
+    page = timeline.project_page(project=project, kind=request.GET.get("kind", ""))
+    context = {**admin.site.each_context(request), "page": page, "project": page.project,
+               "title": _("项目工作页：%(name)s") % {"name": page.project.name}, "forms": forms, "open_form": action,
+               "kinds": timeline.EntryKind.choices, "opts": Project._meta}
+    return TemplateResponse(request, "admin/desk/project_page.html", context, status=400 if action else 200)
+
+
+def _error_dict(exc: ValidationError) -> dict:
+    return exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+
+
+def _page_write(action: str, form, *, project: Project, user) -> str:
+    data = form.cleaned_data
+    if action == "visit":
+        visit = services.interaction_log(
+            project=project, occurred_on=data["occurred_on"], summary=data["summary"], user=user, kind=data["kind"],
+            staff=data.get("staff") or [], enterprise_participants=data.get("enterprise_participants") or "",
+            next_step=data.get("next_step") or "", next_step_due=data.get("next_step_due"))
+        return _("已登记%(kind)s：%(date)s") % {"kind": visit.get_kind_display(), "date": visit.occurred_on.isoformat()}
+    if action == "task":
+        task = services.task_create(title=data["title"], assignee=data["assignee"], due_on=data.get("due_on"),
+                                    project=project, user=user)
+        return _("已新建任务：%(title)s") % {"title": task.title}
+    document = services.evidence_attach(project=project, upload=data["upload"], title=data.get("title") or "",
+                                        kind=data["kind"], milestone=data.get("milestone"), user=user)
+    return _("已上传佐证材料：%(title)s") % {"title": document.title}
 
 
 def project_sheet_view(request: HttpRequest, pk: int) -> HttpResponse:
