@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from ledger.admin_history import ReadableHistoryAdmin
 from ledger.admin_refusals import RefusalFormAdminMixin
 from projects.models import Project
 
@@ -49,13 +50,23 @@ def _refuse(request: HttpRequest, exc: ValidationError | PermissionDenied) -> No
     messages.error(request, text)
 
 
-class DeskModelAdmin(RefusalFormAdminMixin, admin.ModelAdmin):
+class DeskModelAdmin(RefusalFormAdminMixin, ReadableHistoryAdmin):
     """Desk records are kept, not deleted (history and evidence stay). The forms hold the records'
     rules; what a service refuses only as it writes comes back on the form, nothing written
-    (``ledger.admin_refusals``)."""
+    (``ledger.admin_refusals``). The 历史 page lists every entry the services wrote (a 督办 item's
+    escalations among them); a version is shown, never restored (a desk record changes only
+    through its services)."""
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class FollowUpInline(admin.TabularInline):
@@ -87,6 +98,14 @@ class SupervisionItemAdmin(DeskModelAdmin):
                      name="desk_project_sheet"),
                 path("project/<int:pk>/", self.admin_site.admin_view(project_page_view), name="desk_project_page"),
                 *super().get_urls()]
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The item's history (created, in progress, each escalation, resolved) and its follow-ups."""
+        follow_ups = SupervisionFollowUp.objects.none()
+        if str(object_id).isdigit():
+            follow_ups = (SupervisionFollowUp.objects.filter(item_id=int(object_id)).select_related("author")
+                          .order_by("-date", "-id"))
+        return super().history_view(request, object_id, {**(extra_context or {}), "follow_ups": follow_ups})
 
     @admin.display(description=gettext_lazy("问题描述"))
     def obstacle_short(self, obj):
