@@ -69,7 +69,10 @@ class DeskModelAdmin(RefusalFormAdminMixin, ReadableHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class FollowUpInline(admin.TabularInline):
+class FollowUpInline(admin.StackedInline):
+    """Stacked, not a table: each field of the new entry has its own label (a table's empty row has
+    only column headers, which name no input)."""
+
     model = SupervisionFollowUp
     fields = ("date", "note", "author")
     readonly_fields = ("author",)
@@ -220,14 +223,22 @@ class TaskAdmin(DeskModelAdmin):
 
 @admin.register(EvidenceDocument)
 class EvidenceDocumentAdmin(DeskModelAdmin):
-    list_display = ("title", "kind", "project", "milestone", "content_type", "size", "uploaded_by", "created_at")
+    list_display = ("title", "kind", "project", "milestone", "file_kind", "file_size", "uploaded_by", "created_at")
     list_filter = ("kind",)
     list_select_related = ("project", "milestone", "uploaded_by")
     search_fields = ("title", "original_name", "project__name")
     autocomplete_fields = ("project", "funds_entry")
-    readonly_fields = ("download_link", "original_name", "content_type", "size", "uploaded_by", "created_at")
+    readonly_fields = ("download_link", "original_name", "file_kind", "file_size", "uploaded_by", "created_at")
     fields = ("project", "milestone", "interaction", "funds_entry", "kind", "title", "download_link", "original_name",
-              "content_type", "size", "uploaded_by", "created_at")
+              "file_kind", "file_size", "uploaded_by", "created_at")
+
+    @admin.display(description=gettext_lazy("文件类型"), ordering="extension")
+    def file_kind(self, obj):
+        return timeline.file_kind(obj.extension)
+
+    @admin.display(description=gettext_lazy("文件大小"), ordering="size")
+    def file_size(self, obj):
+        return timeline.file_size(obj.size)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

@@ -75,6 +75,19 @@ class EvidenceUploadForm(forms.ModelForm):
         self.fields["upload"].help_text = self.fields["upload"].help_text % {
             "allowed": ALLOWED_EXTENSIONS_TEXT, "limit": round(max_bytes() / 1024 / 1024, 1)}
         self.fields["title"].required = False
+        # The milestone, visit and funds menus list the chosen project's own records only (none until
+        # a project is chosen: ``?project=<id>`` in the address, or the project sent with the form).
+        project_id = self.data.get(self.add_prefix("project")) or self.initial.get("project")
+        project_id = getattr(project_id, "pk", project_id)
+        project_id = int(project_id) if str(project_id or "").isdigit() else None
+        for name in ("milestone", "interaction", "funds_entry"):
+            field = self.fields.get(name)
+            if field is not None:
+                field.queryset = field.queryset.filter(project_id=project_id) if project_id else field.queryset.none()
+        if "milestone" in self.fields:
+            self.fields["milestone"].label_from_instance = milestone_label
+            if project_id is None:
+                self.fields["milestone"].help_text = _("先选择项目并保存，或从项目工作页上传，即可选择该项目的节点。")
 
     def clean_upload(self):
         upload = self.cleaned_data["upload"]

@@ -62,6 +62,7 @@ class StaleVersionError(ValidationError):
         self.loaded_version = loaded_version
         self.current_version = current_version
         self.changes, editors = _changes_since(record, loaded_version)
+        self.editors = editors
         message = _(
             "保存失败：此记录在您打开后已被%(editors)s修改（您打开的是第 %(loaded)s 版，当前为第 %(current)s 版），"
             "您的修改未保存。对方的改动：%(changes)s。请重新打开此记录，在最新版本上修改。"
