@@ -1,10 +1,10 @@
 """App configurations of third-party apps, where the office needs another name for them."""
 
 from axes.apps import AppConfig as BaseAxesConfig
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.apps import DefaultConfig as StaticBaseConfig
 from django_otp.plugins.otp_totp.apps import DefaultConfig as TotpBaseConfig
 from django_tasks_db.apps import TasksAppConfig as TasksDatabaseBaseConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class AxesConfig(BaseAxesConfig):
