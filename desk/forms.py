@@ -121,8 +121,8 @@ class ProjectVisitForm(forms.ModelForm):
     class Meta:
         model = Interaction
         fields = ("occurred_on", "kind", "staff", "enterprise_participants", "summary", "next_step", "next_step_due")
-        widgets = {"occurred_on": forms.DateInput(attrs={"type": "date"}),
-                   "next_step_due": forms.DateInput(attrs={"type": "date"}),
+        widgets = {"occurred_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+                   "next_step_due": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
                    "summary": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -144,7 +144,7 @@ class ProjectTaskForm(forms.ModelForm):
     class Meta:
         model = Task
         fields = ("title", "assignee", "due_on")
-        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"due_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
