@@ -27,9 +27,11 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0 2>/dev/null || true
 	$(BIN)/python manage.py ensure_local_admin --site-url http://$(HOST):$(PORT)/
-	@# The job worker (django-tasks' database worker) runs beside the server and stops with it.
+	@# The job worker (django-tasks' database worker) and the scheduler of periodic jobs (督办 escalation,
+	@# reminders, the digest: jobs/schedule.py) run beside the server and stop with it.
 	$(BIN)/python manage.py db_worker --no-reload --interval 1 & WORKER=$$!; \
-	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py jobs_scheduler & SCHEDULER=$$!; \
+	trap 'kill $$WORKER $$SCHEDULER 2>/dev/null' EXIT INT TERM; \
 	QINGSHAN_TWO_FACTOR_DEV_BYPASS=admin $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -11,19 +11,24 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from ledger.admin_history import ReadableHistoryAdmin
 from ledger.admin_refusals import RefusalFormAdminMixin
 from projects.models import Project
 
-from . import selectors, services
+from . import selectors, services, timeline
 from .forms import (
     EvidenceUploadForm,
     InteractionForm,
     PreferenceForm,
     ProjectBulkEditForm,
+    ProjectEvidenceForm,
+    ProjectTaskForm,
+    ProjectVisitForm,
     SupervisionItemForm,
     TaskForm,
 )
@@ -45,16 +50,29 @@ def _refuse(request: HttpRequest, exc: ValidationError | PermissionDenied) -> No
     messages.error(request, text)
 
 
-class DeskModelAdmin(RefusalFormAdminMixin, admin.ModelAdmin):
+class DeskModelAdmin(RefusalFormAdminMixin, ReadableHistoryAdmin):
     """Desk records are kept, not deleted (history and evidence stay). The forms hold the records'
     rules; what a service refuses only as it writes comes back on the form, nothing written
-    (``ledger.admin_refusals``)."""
+    (``ledger.admin_refusals``). The 历史 page lists every entry the services wrote (a 督办 item's
+    escalations among them); a version is shown, never restored (a desk record changes only
+    through its services)."""
 
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def revert_disabled(self, request, obj=None):
+        return True
 
-class FollowUpInline(admin.TabularInline):
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class FollowUpInline(admin.StackedInline):
+    """Stacked, not a table: each field of the new entry has its own label (a table's empty row has
+    only column headers, which name no input)."""
+
     model = SupervisionFollowUp
     fields = ("date", "note", "author")
     readonly_fields = ("author",)
@@ -80,7 +98,17 @@ class SupervisionItemAdmin(DeskModelAdmin):
 
     def get_urls(self):
         return [path("project-sheet/<int:pk>/", self.admin_site.admin_view(project_sheet_view),
-                     name="desk_project_sheet"), *super().get_urls()]
+                     name="desk_project_sheet"),
+                path("project/<int:pk>/", self.admin_site.admin_view(project_page_view), name="desk_project_page"),
+                *super().get_urls()]
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The item's history (created, in progress, each escalation, resolved) and its follow-ups."""
+        follow_ups = SupervisionFollowUp.objects.none()
+        if str(object_id).isdigit():
+            follow_ups = (SupervisionFollowUp.objects.filter(item_id=int(object_id)).select_related("author")
+                          .order_by("-date", "-id"))
+        return super().history_view(request, object_id, {**(extra_context or {}), "follow_ups": follow_ups})
 
     @admin.display(description=gettext_lazy("问题描述"))
     def obstacle_short(self, obj):
@@ -195,14 +223,22 @@ class TaskAdmin(DeskModelAdmin):
 
 @admin.register(EvidenceDocument)
 class EvidenceDocumentAdmin(DeskModelAdmin):
-    list_display = ("title", "kind", "project", "milestone", "content_type", "size", "uploaded_by", "created_at")
+    list_display = ("title", "kind", "project", "milestone", "file_kind", "file_size", "uploaded_by", "created_at")
     list_filter = ("kind",)
     list_select_related = ("project", "milestone", "uploaded_by")
     search_fields = ("title", "original_name", "project__name")
     autocomplete_fields = ("project", "funds_entry")
-    readonly_fields = ("download_link", "original_name", "content_type", "size", "uploaded_by", "created_at")
+    readonly_fields = ("download_link", "original_name", "file_kind", "file_size", "uploaded_by", "created_at")
     fields = ("project", "milestone", "interaction", "funds_entry", "kind", "title", "download_link", "original_name",
-              "content_type", "size", "uploaded_by", "created_at")
+              "file_kind", "file_size", "uploaded_by", "created_at")
+
+    @admin.display(description=gettext_lazy("文件类型"), ordering="extension")
+    def file_kind(self, obj):
+        return timeline.file_kind(obj.extension)
+
+    @admin.display(description=gettext_lazy("文件大小"), ordering="size")
+    def file_size(self, obj):
+        return timeline.file_size(obj.size)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -356,6 +392,64 @@ def bulk_edit_projects(modeladmin, request, queryset):
         "action": "bulk_edit_projects",
     }
     return TemplateResponse(request, "admin/desk/bulk_edit.html", context)
+
+
+PAGE_FORMS = {"visit": ProjectVisitForm, "task": ProjectTaskForm, "evidence": ProjectEvidenceForm}
+
+
+def project_page_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """项目工作页: the project's timeline, its stage checklist and the quick actions (log a visit, add a
+    task, attach a file), each written by its service and back to this page (staff with the view
+    permission; each write checks its own)."""
+    if not request.user.has_perm("projects.view_project"):
+        raise PermissionDenied
+    project = get_object_or_404(timeline.page_projects(), pk=pk)
+    forms = {"visit": ProjectVisitForm(prefix="visit", initial={"occurred_on": timezone.localdate(),
+                                                                "staff": [request.user.pk]}),
+             "task": ProjectTaskForm(prefix="task", initial={"assignee": request.user.pk}),
+             "evidence": ProjectEvidenceForm(prefix="evidence", project=project)}
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action in PAGE_FORMS:
+        extra = {"project": project} if action == "evidence" else {}
+        form = PAGE_FORMS[action](request.POST, request.FILES, prefix=action, **extra)
+        forms[action] = form
+        if form.is_valid():
+            try:
+                done = _page_write(action, form, project=project, user=request.user)
+            except ValidationError as exc:
+                for name, errors in _error_dict(exc).items():
+                    form.add_error(name if name in form.fields else None, errors)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc) or _("您没有权限执行此操作。"))
+            else:
+                messages.success(request, done)
+                return redirect(f"{reverse('admin:desk_project_page', args=[project.pk])}#timeline")
+    page = timeline.project_page(project=project, kind=request.GET.get("kind", ""))
+    context = {**admin.site.each_context(request), "page": page, "project": page.project,
+               "title": _("项目工作页：%(name)s") % {"name": page.project.name}, "forms": forms, "open_form": action,
+               "kinds": timeline.EntryKind.choices, "opts": Project._meta}
+    return TemplateResponse(request, "admin/desk/project_page.html", context, status=400 if action else 200)
+
+
+def _error_dict(exc: ValidationError) -> dict:
+    return exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+
+
+def _page_write(action: str, form, *, project: Project, user) -> str:
+    data = form.cleaned_data
+    if action == "visit":
+        visit = services.interaction_log(
+            project=project, occurred_on=data["occurred_on"], summary=data["summary"], user=user, kind=data["kind"],
+            staff=data.get("staff") or [], enterprise_participants=data.get("enterprise_participants") or "",
+            next_step=data.get("next_step") or "", next_step_due=data.get("next_step_due"))
+        return _("已登记%(kind)s：%(date)s") % {"kind": visit.get_kind_display(), "date": visit.occurred_on.isoformat()}
+    if action == "task":
+        task = services.task_create(title=data["title"], assignee=data["assignee"], due_on=data.get("due_on"),
+                                    project=project, user=user)
+        return _("已新建任务：%(title)s") % {"title": task.title}
+    document = services.evidence_attach(project=project, upload=data["upload"], title=data.get("title") or "",
+                                        kind=data["kind"], milestone=data.get("milestone"), user=user)
+    return _("已上传佐证材料：%(title)s") % {"title": document.title}
 
 
 def project_sheet_view(request: HttpRequest, pk: int) -> HttpResponse:

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.users import officer_choices
-from projects.models import RenewalZone, Sector
+from projects.models import Project, ProjectMilestone, RenewalZone, Sector
 
 from .files import ALLOWED_EXTENSIONS_TEXT, check_upload, max_bytes
-from .models import EmailMode, EvidenceDocument, Interaction, SupervisionItem, SupervisionStatus, Task
+from .models import EmailMode, EvidenceDocument, EvidenceKind, Interaction, SupervisionItem, SupervisionStatus, Task
 
 
 class InteractionForm(forms.ModelForm):
@@ -75,6 +75,19 @@ class EvidenceUploadForm(forms.ModelForm):
         self.fields["upload"].help_text = self.fields["upload"].help_text % {
             "allowed": ALLOWED_EXTENSIONS_TEXT, "limit": round(max_bytes() / 1024 / 1024, 1)}
         self.fields["title"].required = False
+        # The milestone, visit and funds menus list the chosen project's own records only (none until
+        # a project is chosen: ``?project=<id>`` in the address, or the project sent with the form).
+        project_id = self.data.get(self.add_prefix("project")) or self.initial.get("project")
+        project_id = getattr(project_id, "pk", project_id)
+        project_id = int(project_id) if str(project_id or "").isdigit() else None
+        for name in ("milestone", "interaction", "funds_entry"):
+            field = self.fields.get(name)
+            if field is not None:
+                field.queryset = field.queryset.filter(project_id=project_id) if project_id else field.queryset.none()
+        if "milestone" in self.fields:
+            self.fields["milestone"].label_from_instance = milestone_label
+            if project_id is None:
+                self.fields["milestone"].help_text = _("先选择项目并保存，或从项目工作页上传，即可选择该项目的节点。")
 
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
@@ -95,6 +108,71 @@ class EvidenceUploadForm(forms.ModelForm):
         if project is not None and funds_entry is not None and funds_entry.project_id != project.pk:
             self.add_error("funds_entry", _("该到位资金记录不属于此项目。"))
         return cleaned
+
+
+def milestone_label(milestone: ProjectMilestone) -> str:
+    """A milestone in a menu of one project's milestones: its stage and date (the project goes without saying)."""
+    return f"{milestone.get_stage_display()} {milestone.date_display}".strip()
+
+
+class ProjectVisitForm(forms.ModelForm):
+    """登记走访 on the project's page: the project is the page's."""
+
+    class Meta:
+        model = Interaction
+        fields = ("occurred_on", "kind", "staff", "enterprise_participants", "summary", "next_step", "next_step_due")
+        widgets = {"occurred_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+                   "next_step_due": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+                   "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = officer_choices()
+        self.fields["staff"].widget.attrs["size"] = 4
+        self.fields["next_step_due"].help_text = _("填写下一步工作和期限后，自动为您创建一项任务。")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("next_step_due") and not cleaned.get("next_step"):
+            self.add_error("next_step", _("填写了完成期限，请同时填写下一步工作。"))
+        return cleaned
+
+
+class ProjectTaskForm(forms.ModelForm):
+    """新建任务 on the project's page."""
+
+    class Meta:
+        model = Task
+        fields = ("title", "assignee", "due_on")
+        widgets = {"due_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = officer_choices()
+
+
+class ProjectEvidenceForm(forms.Form):
+    """上传佐证材料 on the project's page: its milestones and visits only."""
+
+    kind = forms.ChoiceField(label=_("材料类型"), choices=EvidenceKind.choices, initial=EvidenceKind.OTHER)
+    title = forms.CharField(label=_("材料名称"), max_length=200, required=False)
+    milestone = forms.ModelChoiceField(label=_("项目节点"), queryset=ProjectMilestone.objects.none(), required=False)
+    upload = forms.FileField(label=_("文件"))
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].queryset = ProjectMilestone.objects.filter(project=project).order_by("date", "id")
+        self.fields["milestone"].label_from_instance = milestone_label
+        self.fields["upload"].help_text = _("允许的格式：%(allowed)s；单个文件不超过 %(limit)s MB。") % {
+            "allowed": ALLOWED_EXTENSIONS_TEXT, "limit": round(max_bytes() / 1024 / 1024, 1)}
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        try:
+            check_upload(upload)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["file"]) from exc
+        return upload
 
 
 class PreferenceForm(forms.Form):

@@ -43,4 +43,5 @@ def register() -> None:
     register_progress_source(latest_visit)
     register_progress_source(latest_resolution)
     register_after_workflow(services.workflow_notify)
+    register_object_tool(Project, ObjectTool("admin:desk_project_page", _("项目工作页"), "project-page-link"))
     register_object_tool(Project, ObjectTool("admin:desk_project_sheet", _("打印项目情况表"), "project-sheet-link"))

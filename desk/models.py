@@ -256,6 +256,7 @@ class EvidenceDocument(TimeStampedModel):
 class NotificationKind(models.TextChoices):
     RETURNED = "returned", _("退回修改")
     PUBLISHED = "published", _("已发布")
+    APPROVED = "approved", _("修改已通过")
     ASSIGNED = "assigned", _("指派给我")
     DUE = "due", _("明日到期")
     PLAN_DUE = "plan_due", _("计划节点临近")

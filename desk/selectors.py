@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from ledger.models import ReviewStatus
+from ledger.revisions import returned_records
 from projects.models import Project
 from projects.plans import PlanColour, plan_reason, with_plan_alert
 from projects.progress import AlertColour, with_alert
@@ -90,7 +91,7 @@ def desk_for(*, user: AbstractBaseUser, now: datetime.datetime | None = None) ->
     """My projects by stage (days since real progress), the red/yellow ones (the worst of the silence
     and plan lights, with the reasons: ``with_lights``), records returned to
     me, records waiting for my review, my open tasks and 督办 items (due date, overdue first).
-    Three queries (four for a reviewer, six with leadership) after the two permission lookups,
+    Four queries (four for a reviewer, seven with leadership) after the two permission lookups,
     whatever the number of projects (tests/desk/test_workbench.py)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -104,7 +105,7 @@ def desk_for(*, user: AbstractBaseUser, now: datetime.datetime | None = None) ->
               for stage, rows in groupby(mine, key=lambda p: p.stage)]
     stalled = sorted((p for p in mine if p.light in (AlertColour.RED, AlertColour.YELLOW)),
                      key=lambda p: (p.light != AlertColour.RED, p.last_activity))
-    returned = [p for p in mine if p.review_status == ReviewStatus.RETURNED]
+    returned = returned_projects(user=user)
     to_review = None
     if user.has_perm("projects.publish_project"):
         to_review = list(Project.objects.filter(review_status=ReviewStatus.SUBMITTED, archived_at__isnull=True)
@@ -123,6 +124,22 @@ def desk_for(*, user: AbstractBaseUser, now: datetime.datetime | None = None) ->
     if user.has_perm(LEADERSHIP_PERMISSION):
         desk.units, desk.unit_stalled = _units(now=now, today=today)
     return desk
+
+
+def returned_projects(*, user: AbstractBaseUser) -> list[Project]:
+    """The projects sent back to ``user``: returned drafts and returned revisions of published ones, by
+    the definition the index's banner counts (``ledger.revisions.returned_records``). Each carries
+    ``returned_reason`` (the reviewer's words). One query (none for a reviewer)."""
+    returned = returned_records(user, Project)
+    if returned is None:
+        return []
+    records, revisions = returned
+    reason = revisions.filter(object_id=models.OuterRef("pk")).order_by("-decided_at", "-pk").values("decision_comment")[:1]
+    rows = list(Project.objects.filter(models.Q(pk__in=records.values("pk")) | models.Q(pk__in=revisions.values("object_id")))
+                .annotate(revision_reason=models.Subquery(reason)).order_by("-updated_at", "-id")[:DESK_LIMIT])
+    for project in rows:
+        project.returned_reason = project.revision_reason or project.review_comment
+    return rows
 
 
 def _units(*, now: datetime.datetime, today: datetime.date) -> tuple[list[UnitRow], list[Project]]:

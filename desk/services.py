@@ -25,7 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger.history import save_with_history
+from ledger.models import Revision
 from ledger.permissions import require
+from ledger.workflow import revision_record
 from ledger.writes import attribute
 from projects import plans
 from projects.models import FundsEntry, Project, ProjectMilestone
@@ -91,7 +93,12 @@ def supervision_create(
     item = SupervisionItem(project=project, obstacle=obstacle.strip(), responsible_unit=responsible_unit.strip(),
                            responsible_person=responsible_person.strip(), deadline=deadline,
                            owner=owner or (user if user is not None and user.is_authenticated else None))
-    return _write(item, user=user, reason=_("新建督办事项"))
+    _write(item, user=user, reason=_("新建督办事项"))
+    if item.owner is not None and (user is None or item.owner.pk != user.pk):
+        notification_send(recipient=item.owner, kind=NotificationKind.ASSIGNED,
+                          message=_("督办事项指派给您跟踪：%(item)s（期限 %(deadline)s）") % {
+                              "item": item, "deadline": item.deadline.isoformat()}, url=_admin_url(item))
+    return item
 
 
 @transaction.atomic
@@ -387,7 +394,11 @@ def digest_send(*, now: datetime.datetime | None = None) -> int:
 
 def workflow_notify(*, action: str, record: models.Model, user: AbstractBaseUser | None) -> None:
     """After a publish or a return (``ledger.workflow`` calls this): tell the record's officer, or
-    whoever submitted it. Costs nothing when there is nobody to tell."""
+    whoever submitted it; after a decision on a revision, its author. Costs nothing when there is
+    nobody to tell."""
+    if isinstance(record, Revision):
+        _revision_notify(action=action, revision=record, user=user)
+        return
     # A record with a 招商专员 field tells its officer (nobody when none is set: no extra query);
     # other records tell whoever last submitted them.
     has_officer = any(f.name == "officer" for f in record._meta.concrete_fields)
@@ -406,6 +417,24 @@ def workflow_notify(*, action: str, record: models.Model, user: AbstractBaseUser
     else:
         return
     notification_send(recipient=recipient, kind=kind, message=message, url=_admin_url(record))
+
+
+def _revision_notify(*, action: str, revision: Revision, user: AbstractBaseUser | None) -> None:
+    """A reviewer approved or returned someone's revision of a published record: tell its author once."""
+    if user is not None and revision.author_id == user.pk:
+        return
+    live = revision_record(revision)
+    values = {"model": live._meta.verbose_name, "name": live}
+    if action == "revision_returned":
+        kind = NotificationKind.RETURNED
+        message = _("您对%(model)s“%(name)s”的修改被退回：%(reason)s") % {**values, "reason": revision.decision_comment}
+    elif action == "revision_approved":
+        kind = NotificationKind.APPROVED
+        message = _("您对%(model)s“%(name)s”的修改已审核通过，已公开。") % values
+    else:
+        return
+    notification_send(recipient=revision.author, kind=kind, message=message, url=_admin_url(live),
+                      key=f"revision-{revision.pk}-{action}")
 
 
 def _submitter(record: models.Model) -> AbstractBaseUser | None:

@@ -83,3 +83,23 @@ class Job(models.Model):
     @property
     def downloadable(self) -> bool:
         return self.status == JobStatus.SUCCEEDED and bool(self.result_file) and not self.file_expired
+
+
+class ScheduledRun(models.Model):
+    """One slot of a periodic job that was queued (``jobs.schedule``): the database refuses a second
+    row for the same kind and slot, so two schedulers (or one restarted) never queue it twice."""
+
+    kind = models.CharField(_("类型"), max_length=64)
+    slot = models.DateTimeField(_("计划时间"))
+    job = models.ForeignKey(Job, verbose_name=_("任务"), null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="+")
+    created_at = models.DateTimeField(_("排队时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("定时任务记录")
+        verbose_name_plural = _("定时任务记录")
+        ordering = ["-slot", "kind"]
+        constraints = [models.UniqueConstraint(fields=["kind", "slot"], name="scheduled_run_once_per_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} @ {self.slot:%Y-%m-%d %H:%M}"

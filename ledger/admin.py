@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.models import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from . import workflow, writes
-from .admin_conflicts import reapply_onto_current
+from .admin_conflicts import reapply_onto_current, stale_notice
 from .admin_history import ReadableHistoryAdmin
 from .admin_refusals import REFUSALS, RefusalFormAdminMixin, refusal_messages
 from .forms import SlugFromNameForm
@@ -104,7 +104,7 @@ class DoorFormMixin(forms.Form):
                 reason=self.change_reason, options=self.write_options(), exclude=exclude,
             )
         except writes.StaleVersionError as exc:
-            self.add_error(None, exc.messages[0])
+            self.add_error(None, stale_notice(exc))
             reapply_onto_current(self, exc)  # keep the person's input, on the newest version
         except ValidationError as exc:
             self._update_errors(exc)

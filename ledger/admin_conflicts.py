@@ -17,7 +17,7 @@ from django import forms
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
-from .history import has_history
+from .history import format_changes, has_history
 
 
 def _base_version(record, loaded_version: int):
@@ -56,6 +56,16 @@ def _set_data(form: forms.Form, name: str, field: forms.Field, value) -> None:
         form.data.setlist(key, data)
     else:
         form.data[key] = data
+
+
+def stale_notice(stale) -> str:
+    """What happened, said once and in agreement with what the form does next: not saved yet, the
+    input kept (the door's own message tells an API client to reload instead)."""
+    return _(
+        "保存失败：此记录在您打开后已被%(editors)s修改（您打开的是第 %(loaded)s 版，当前为第 %(current)s 版），"
+        "这次没有保存。对方的改动：%(changes)s。"
+    ) % {"editors": getattr(stale, "editors", "") or _("他人"), "loaded": stale.loaded_version,
+         "current": stale.current_version, "changes": format_changes(stale.changes) or _("（无字段变化）")}
 
 
 def reapply_onto_current(form: forms.ModelForm, stale) -> None:

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+
+from .people import install_display_name
 
 
 class LedgerConfig(AppConfig):
@@ -11,3 +14,6 @@ class LedgerConfig(AppConfig):
 
     name = "ledger"
     verbose_name = _("台账核心")
+
+    def ready(self) -> None:
+        install_display_name(get_user_model())

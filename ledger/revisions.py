@@ -148,18 +148,30 @@ def returned_to(user: AbstractBaseUser) -> list[tuple[type[models.Model], int]]:
     the returned records they may change (their own where the model names an officer) and their returned revisions not yet redone."""
     found: list[tuple[type[models.Model], int]] = []
     for model in apps.get_models():
-        names = {f.name for f in model._meta.concrete_fields}
-        if "review_status" not in names or not user_may(user, model, "change") or user_may(user, model, "publish"):
-            continue  # those who publish a model's records have nothing returned to them
-        records = model._default_manager.filter(review_status=ReviewStatus.RETURNED)
-        if "officer" in names:
-            records = records.filter(officer=user)
-        if "archived_at" in names:
-            records = records.filter(archived_at__isnull=True)
-        count = records.count() + returned_revisions(user, model).count()
+        returned = returned_records(user, model)
+        if returned is None:
+            continue
+        records, revisions = returned
+        count = records.count() + revisions.count()
         if count:
             found.append((model, count))
     return found
+
+
+def returned_records(user: AbstractBaseUser, model: type[models.Model]) -> tuple[models.QuerySet, models.QuerySet] | None:
+    """The records of ``model`` returned to ``user`` and ``user``'s returned revisions of it not yet
+    redone (two lazy querysets), or None when nothing of ``model`` can be returned to them (no review
+    workflow, or they may not change it, or they publish it). The index's banner (``returned_to``)
+    and the desk's list read this one definition, so they always agree."""
+    names = {f.name for f in model._meta.concrete_fields}
+    if "review_status" not in names or not user_may(user, model, "change") or user_may(user, model, "publish"):
+        return None  # those who publish a model's records have nothing returned to them
+    records = model._default_manager.filter(review_status=ReviewStatus.RETURNED)
+    if "officer" in names:
+        records = records.filter(officer=user)
+    if "archived_at" in names:
+        records = records.filter(archived_at__isnull=True)
+    return records, returned_revisions(user, model)
 
 
 def returned_revisions(user: AbstractBaseUser, model: type[models.Model]) -> models.QuerySet:

@@ -28,12 +28,14 @@ from django.utils.translation import gettext as _
 from .cache import public_pages_changed
 from .history import save_with_history
 from .models import ReviewStatus, Revision, RevisionStatus
+from .people import display_name
 from .permissions import require
 from .revisions import apply_revision
 from .writes import StaleVersionError, attribute, full_clean_fast, lock_fresh, record_prepare, record_save, rules_for
 
 # Called as ``callback(action=..., record=..., user=...)`` after a workflow write, in its transaction
-# (action: "published" or "returned"). Apps above the core register here from ``AppConfig.ready``
+# (action: "published" or "returned"; for a revision, "revision_approved" or "revision_returned" with
+# the revision as ``record``). Apps above the core register here from ``AppConfig.ready``
 # (the desk's notifications), so that this module names none of them.
 AFTER_WORKFLOW: list[Callable[..., None]] = []
 
@@ -283,7 +285,7 @@ def revision_approve(*, revision: Revision, user: AbstractBaseUser | None) -> mo
     record = revision_record(revision)
     require(user, record, "publish", _("您没有审核%(model)s的权限。") % {"model": _label(record)})
     m2m = apply_revision(record, revision)
-    author = revision.author.get_full_name() or revision.author.get_username()
+    author = display_name(revision.author)
     reason = _("审核通过 %(author)s 提交的修订") % {"author": author}
     if revision.reason:
         reason = f"{reason}：{revision.reason}"
@@ -301,6 +303,7 @@ def revision_approve(*, revision: Revision, user: AbstractBaseUser | None) -> mo
     revision.decided_by = user
     revision.decided_at = timezone.now()
     revision.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    _announce("revision_approved", revision, user)
     return record
 
 
@@ -318,6 +321,7 @@ def revision_return(*, revision: Revision, user: AbstractBaseUser | None, reason
     revision.decided_at = timezone.now()
     revision.decision_comment = reason
     revision.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
+    _announce("revision_returned", revision, user)
     return revision
 
 

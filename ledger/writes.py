@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 from .cache import public_pages_changed
 from .history import describe_changes, format_changes, has_history, save_with_history
 from .models import Revision
+from .people import display_name
 from .permissions import perm, user_may
 from .revisions import revision_propose
 from .slugs import slug_from_name, unique_slug
@@ -61,6 +62,7 @@ class StaleVersionError(ValidationError):
         self.loaded_version = loaded_version
         self.current_version = current_version
         self.changes, editors = _changes_since(record, loaded_version)
+        self.editors = editors
         message = _(
             "保存失败：此记录在您打开后已被%(editors)s修改（您打开的是第 %(loaded)s 版，当前为第 %(current)s 版），"
             "您的修改未保存。对方的改动：%(changes)s。请重新打开此记录，在最新版本上修改。"
@@ -86,7 +88,7 @@ def _changes_since(record: models.Model, loaded_version: int):
         return [], ""
     base, latest = loaded[-1], rows[-1]
     editors = sorted({
-        str(row.history_user.get_full_name() or row.history_user.get_username())
+        display_name(row.history_user)
         for row in rows if row.version > loaded_version and row.history_user is not None
     })
     return describe_changes(base, latest), "、".join(editors)

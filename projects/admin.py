@@ -30,6 +30,7 @@ from ledger.admin_tools import ObjectToolsMixin
 from ledger.forms import AdminModelForm
 from ledger.money import format_money
 from ledger.paginators import EstimatedCountPaginator
+from ledger.people import display_name
 from savedfilters.admin import SavedFiltersMixin
 
 from . import resources
@@ -478,7 +479,7 @@ class ProjectAdmin(SavedFiltersMixin, ObjectToolsMixin, MapFieldsAdminMixin, Job
     def officer_display(self, obj):
         if obj.officer is None:
             return "—"
-        return obj.officer.get_full_name() or obj.officer.get_username()
+        return display_name(obj.officer)
 
     @admin.display(description=_("签约日期"), ordering="signed_on")
     def signed_display(self, obj):

@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ledger.people import display_name
+
 from . import counting, plans, progress, timings
 from .models import Sector, SigningEvent
 from .stages import MAIN_PATH, Stage
@@ -101,7 +103,7 @@ class OfficerFilter(admin.SimpleListFilter):
         choices = getattr(request, "_officer_choices", None)
         if choices is None:
             staff = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("first_name", "username")
-            choices = [(str(user.pk), user.get_full_name() or user.get_username()) for user in staff]
+            choices = [(str(user.pk), display_name(user)) for user in staff]
             request._officer_choices = choices
         return [(self.UNASSIGNED, _("未指派")), *choices]
 

@@ -23,6 +23,7 @@ from django.db.models.functions import Least
 from django.utils.translation import gettext_lazy as _
 
 from ledger.models import DatePrecision
+from ledger.people import display_name
 
 from .models import Project
 from .stages import STAGE_DATE_FIELDS, Stage
@@ -160,8 +161,8 @@ def _labels(by: str, grouped: dict) -> dict:
 
 
 def _person_name(user) -> str:
-    """姓名 in Chinese order (姓 then 名, no space), else the user name."""
-    return f"{user.last_name}{user.first_name}".strip() or user.get_username()
+    """姓名 as people write it (``ledger.people``)."""
+    return display_name(user)
 
 
 def timing_records(*, projects: QuerySet[Project], step: str, by: str | None = None, key: str = "") -> QuerySet[Project]:

@@ -55,8 +55,8 @@ INSTALLED_APPS = [
     "qingshan.apps.AxesConfig",  # issue 16: django-axes under a Chinese name in the admin
     # Issue 14: the admin's second sign-in step (accounts/two_factor.py): TOTP apps and recovery codes.
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "qingshan.apps.TotpConfig",  # django_otp.plugins.otp_totp, under a Chinese name
+    "qingshan.apps.StaticConfig",  # django_otp.plugins.otp_static, under a Chinese name
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "ledger",
@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "savedfilters",
     # Issue 17: long work as jobs (jobs/) on django-tasks with its database backend (manage.py db_worker).
     "django_tasks",
-    "django_tasks_db",
+    "qingshan.apps.TasksDatabaseConfig",  # django_tasks_db, under a Chinese name
     "jobs",
     # Office figures (办公数据): the yardsticks, the admin dashboard, the weekly progress alerts (figures/).
     "figures",

@@ -8,6 +8,7 @@ axe-core is the npm package (``npm install --prefix var/axe axe-core@4``, or AXE
 axe.min.js); it is injected with Playwright in a context that bypasses our CSP for this check only.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from desk.services import supervision_create, supervision_escalate
 from projects.models import Project
 from tests.browser.signin import authenticator, sign_in
 from tests.browser.test_public_site import CHROMIUM, SCREENSHOTS
@@ -94,15 +96,26 @@ def test_the_project_changelist_fits_the_screen(office, live_server, browser, wi
 
 ADMIN_PAGES = ["/admin/", "/admin/projects/project/", "/admin/projects/project/{pk}/change/",
                "/admin/projects/project/add/", "/admin/projects/project/{pk}/history/",
-               "/admin/projects/project/import/", "/admin/projects/enterprise/import/"]
+               "/admin/projects/project/import/", "/admin/projects/enterprise/import/",
+               "/admin/projects/project/export/",
+               # The desk's staff pages: the project's own page, 督办 items (with the follow-up inline's
+               # empty entry) and their history, visits, tasks, files, notices.
+               "/admin/desk/supervisionitem/project/{pk}/", "/admin/desk/supervisionitem/",
+               "/admin/desk/supervisionitem/add/", "/admin/desk/supervisionitem/{item}/change/",
+               "/admin/desk/supervisionitem/{item}/history/", "/admin/desk/interaction/add/",
+               "/admin/desk/task/add/", "/admin/desk/evidencedocument/add/?project={pk}",
+               "/admin/desk/notification/", "/admin/desk/notification/preferences/"]
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (npm install --prefix var/axe axe-core@4)")
 def test_axe_finds_nothing_critical_or_serious_on_the_admin_pages(office, live_server, browser):
+    item = supervision_create(project=office, obstacle="用地指标未落实", responsible_unit="区自然资源局",
+                              deadline=datetime.date.today() - datetime.timedelta(days=3), user=None)
+    supervision_escalate(item=item)
     context, page, errors = logged_in(browser, live_server, 1280, bypass_csp=True)
     found = {}
     for path in ADMIN_PAGES:
-        page.goto(live_server.url + path.format(pk=office.pk))
+        page.goto(live_server.url + path.format(pk=office.pk, item=item.pk))
         page.wait_for_load_state("networkidle")
         bad = serious_violations(page)
         if bad:

@@ -80,7 +80,7 @@ def test_the_reviewer_sees_the_diff_and_approves(client, officer, reviewer, djan
     officer_edits(client, officer, project, total_investment="60000", summary="新摘要")
     client.force_login(reviewer)
     page = client.get(admin_url(Project, "change", project.pk)).content.decode()
-    assert "待审修订：officer" in page
+    assert "待审修订：王" in page
     assert "旧摘要" in page and "新摘要" in page and "通过此修订" in page
     (revision,) = pending_revisions(project)
     history_before = project.history.count()

@@ -36,6 +36,8 @@ def test_my_edit_is_kept_and_their_change_is_taken_where_i_changed_nothing(offic
     project, me, response = _race(officer, officer2, summary="我的摘要")
     errors = form_errors(response)
     assert "已被" in " ".join(errors["__all__"]) and "您的填写都已保留" in " ".join(errors["__all__"])
+    # One story, not two: the input is kept for saving again, so nothing tells the person to reopen the record.
+    assert "请重新打开" not in " ".join(errors["__all__"]) and "您的修改未保存" not in " ".join(errors["__all__"])
     assert "对方已改为“8000.00”" in errors["total_investment"][0]
     again = form_data(response)
     assert again["summary"] == "我的摘要"  # my input is still in the form

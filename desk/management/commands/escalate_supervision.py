@@ -1,4 +1,5 @@
-"""Escalate overdue 督办 items one level (蓝→黄→红); run daily by the schedule (cron, or the job engine).
+"""Escalate overdue 督办 items one level (蓝→黄→红); run daily by the product's schedule
+(``desk.jobs``, ``jobs.schedule``).
 
 The logic is ``desk.services.supervision_escalate_overdue``; this command only runs it and says what it did.
 """

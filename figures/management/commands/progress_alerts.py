@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from figures import alerts
 from figures.jobs import PROGRESS_ALERTS_KIND
 from jobs.commands import BackgroundCommand
+from ledger.people import display_name
 from projects.progress import AlertColour, thresholds
 
 
@@ -65,8 +66,7 @@ class Command(BackgroundCommand):
     def officer_name(officer) -> str:
         if officer is None:
             return _("（未指派）")
-        # Chinese order: family name first, no space (王伟).
-        return f"{officer.last_name}{officer.first_name}".strip() or officer.get_username()
+        return display_name(officer)
 
     @staticmethod
     def line(project, *, now) -> str:
