@@ -27,10 +27,20 @@ from django.utils.translation import gettext as _
 
 from .cache import public_pages_changed
 from .history import save_with_history
-from .models import ReviewStatus, Revision, RevisionStatus
+from .models import ReviewStatus, Revision, RevisionAction, RevisionStatus
 from .permissions import require
 from .revisions import apply_revision
-from .writes import StaleVersionError, attribute, full_clean_fast, lock_fresh, record_prepare, record_save, rules_for
+from .writes import (
+    StaleVersionError,
+    attribute,
+    full_clean_fast,
+    lock_fresh,
+    record_delete,
+    record_prepare,
+    record_save,
+    rules_for,
+    user_may_publish,
+)
 
 # Called as ``callback(action=..., record=..., user=...)`` after a workflow write, in its transaction
 # (action: "published" or "returned"). Apps above the core register here from ``AppConfig.ready``
@@ -281,12 +291,16 @@ def revision_approve(*, revision: Revision, user: AbstractBaseUser | None) -> mo
     changed after the revision was proposed: the author must redo it on the newest version."""
     revision = _lock_pending(revision)
     record = revision_record(revision)
-    require(user, record, "publish", _("您没有审核%(model)s的权限。") % {"model": _label(record)})
-    m2m = apply_revision(record, revision)
+    _require_publisher(user, record)
     author = revision.author.get_full_name() or revision.author.get_username()
     reason = _("审核通过 %(author)s 提交的修订") % {"author": author}
     if revision.reason:
         reason = f"{reason}：{revision.reason}"
+    if revision.action == RevisionAction.DELETE:
+        record_delete(record=record, user=user, reason=reason, approving=True)
+        _decide(revision, user=user, status=RevisionStatus.APPROVED)
+        return record
+    m2m = apply_revision(record, revision)
     try:
         write = record_prepare(record=record, user=user, expected_version=revision.base_version, m2m=m2m,
                                reason=reason, approving=True)
@@ -297,11 +311,21 @@ def revision_approve(*, revision: Revision, user: AbstractBaseUser | None) -> mo
         ) % {"base": revision.base_version, "current": exc.current_version,
              "changes": "；".join(f"{c.label}" for c in exc.changes) or _("无字段变化")}, code="stale") from None
     write.commit()
-    revision.status = RevisionStatus.APPROVED
+    _decide(revision, user=user, status=RevisionStatus.APPROVED)
+    return record
+
+
+def _require_publisher(user: AbstractBaseUser | None, record: models.Model) -> None:
+    if not user_may_publish(user, record):
+        raise PermissionDenied(_("您没有审核%(model)s的权限。") % {"model": _label(record)})
+
+
+def _decide(revision: Revision, *, user: AbstractBaseUser | None, status: str, comment: str = "") -> None:
+    revision.status = status
     revision.decided_by = user
     revision.decided_at = timezone.now()
-    revision.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
-    return record
+    revision.decision_comment = comment
+    revision.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
 
 
 @transaction.atomic
@@ -311,13 +335,8 @@ def revision_return(*, revision: Revision, user: AbstractBaseUser | None, reason
     if not reason:
         raise ValidationError({"reason": _("退回时必须填写退回原因。")})
     revision = _lock_pending(revision)
-    record = revision_record(revision)
-    require(user, record, "publish", _("您没有审核%(model)s的权限。") % {"model": _label(record)})
-    revision.status = RevisionStatus.RETURNED
-    revision.decided_by = user
-    revision.decided_at = timezone.now()
-    revision.decision_comment = reason
-    revision.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
+    _require_publisher(user, revision_record(revision))
+    _decide(revision, user=user, status=RevisionStatus.RETURNED, comment=reason)
     return revision
 
 

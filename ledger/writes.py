@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -45,7 +45,7 @@ from .cache import public_pages_changed
 from .history import describe_changes, format_changes, has_history, save_with_history
 from .models import Revision
 from .permissions import perm, user_may
-from .revisions import revision_propose
+from .revisions import revision_propose, revision_propose_delete
 from .slugs import slug_from_name, unique_slug
 
 
@@ -166,6 +166,85 @@ def lock_fresh(record: models.Model, *, expected_version: int | None) -> models.
     return fresh
 
 
+# -- governed public models ------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class Governance:
+    """How the door governs a model the public sees (``register_governed``).
+
+    ``published``: the field saying whether a record is on the public site, a function of the
+    record for one whose visibility follows another (a milestone follows its project), or None for a
+    record that is always public (a sector or honour named on every public page). ``publisher``: the
+    permission that publishes it and decides its pending revisions. ``internal``: the fields never
+    shown to the public (a staff note, the 招商专员), written at once even on a published record.
+    """
+
+    published: str | Callable[[models.Model], bool] | None
+    publisher: str
+    internal: frozenset[str]
+
+    def is_public(self, record: models.Model, stored: dict | None = None) -> bool:
+        if self.published is None:
+            return True
+        if callable(self.published):
+            return bool(self.published(record))
+        if stored is not None and self.published in stored:
+            return bool(stored[self.published])
+        return bool(getattr(record, self.published))
+
+
+_GOVERNED: dict[type[models.Model], Governance] = {}
+
+
+def register_governed(
+    model: type[models.Model], *, published: str | Callable[[models.Model], bool] | None = "is_published",
+    publisher: str | None = None, internal: Iterable[str] = (),
+) -> None:
+    """A domain app declares (from its ``AppConfig.ready``) a model the public sees: a change or a
+    delete of a public record by someone without ``publisher`` is held for review, except for the
+    ``internal`` fields, which are never public."""
+    names = {f.name for f in model._meta.concrete_fields}
+    unknown = set(internal) - names
+    if unknown:
+        raise ValueError(f"{model.__name__} has no fields {sorted(unknown)}")
+    _GOVERNED[model] = Governance(
+        published=published, publisher=publisher or publish_permission(model), internal=frozenset(internal),
+    )
+
+
+def governance_for(model: type[models.Model] | models.Model) -> Governance | None:
+    return _GOVERNED.get(model if isinstance(model, type) else type(model))
+
+
+def governed_models() -> tuple[type[models.Model], ...]:
+    """Every model the public sees, as the apps declared them."""
+    return tuple(_GOVERNED)
+
+
+def internal_fields(model: type[models.Model] | models.Model) -> frozenset[str]:
+    """The fields of ``model`` that no public page, API answer, export, feed or sitemap shows."""
+    governance = governance_for(model)
+    return governance.internal if governance is not None else frozenset()
+
+
+def publisher_permission(model: type[models.Model] | models.Model) -> str:
+    """The permission that publishes ``model``'s records and decides their pending revisions."""
+    governance = governance_for(model)
+    return governance.publisher if governance is not None else publish_permission(model)
+
+
+def user_may_publish(user: AbstractBaseUser | None, model: type[models.Model] | models.Model) -> bool:
+    """Whether ``user`` publishes ``model``'s records (None: a system write, always)."""
+    if user is None:
+        return True
+    return bool(user.is_active and user.has_perm(publisher_permission(model)))
+
+
+def is_public(record: models.Model) -> bool:
+    """Whether the stored ``record`` is on the public site (a governed model's rule; False otherwise)."""
+    governance = governance_for(record)
+    return governance is not None and record.pk is not None and governance.is_public(record)
+
+
 # -- the domain's rules -----------------------------------------------------------------------
 class WriteRules:
     """What a domain adds to the door for one model (``register_rules``); the default adds nothing."""
@@ -261,26 +340,51 @@ class RecordWrite:
             raise RuntimeError("A RecordWrite is committed once.")
         self.committed = True
         if self.held_for_review:
-            self.revision = revision_propose(
-                record=self.record, user=self.user, m2m=self.m2m, reason=self.reason,
-                base_version=self.stored["version"],
-            )
-            self.record._held_revision = self.revision
+            with transaction.atomic(savepoint=False):
+                live = type(self.record)._default_manager.get(pk=self.record.pk)
+                applied, base_version = self._apply_internal(live)
+                self.revision = revision_propose(
+                    record=self.record, user=self.user, m2m=self.m2m, reason=self.reason,
+                    base_version=base_version, live=live,
+                )
+            if self.revision is not None or not applied:
+                self.record._held_revision = self.revision
             return self.record
         # No savepoint of its own: a failure here fails the caller's transaction, which must not commit.
         with transaction.atomic(savepoint=False):
-            attribute(self.record, user=self.user, reason=self.reason)
-            save_with_history(self.record, m2m=self.m2m)
-            rules_for(type(self.record)).after_save(self)
-            public_pages_changed()
+            self._write()
         return self.record
+
+    def _write(self) -> None:
+        attribute(self.record, user=self.user, reason=self.reason)
+        save_with_history(self.record, m2m=self.m2m)
+        rules_for(type(self.record)).after_save(self)
+        public_pages_changed()
+
+    def _apply_internal(self, live: models.Model) -> tuple[bool, int]:
+        """Write at once the internal fields (never public) a held write changes, on the ``live``
+        row; the public ones wait for review. Returns whether it wrote, and the version the
+        revision is based on."""
+        names = internal_fields(self.record)
+        changed = [f for f in self.record._meta.concrete_fields
+                   if f.name in names and getattr(self.record, f.attname) != getattr(live, f.attname)]
+        version = self.stored.get("version", 0)
+        if not changed:
+            return False, version
+        for field in changed:
+            setattr(live, field.attname, getattr(self.record, field.attname))
+        if "version" in _field_names(type(live)):
+            live.version = version + 1
+        RecordWrite(record=live, user=self.user, m2m={}, reason=self.reason, stored=self.stored,
+                    options=self.options, committed=True)._write()
+        return True, getattr(live, "version", 0)
 
 
 def require_write_permission(*, record: models.Model, user: AbstractBaseUser | None, approving: bool = False) -> None:
     """A user (None: a system write) needs the add or change permission for the record's model
     (the publish permission when approving a pending revision)."""
     action = "add" if record.pk is None else "change"
-    if not user_may(user, record, "publish" if approving else action):
+    if not (user_may_publish(user, record) if approving else user_may(user, record, action)):
         raise PermissionDenied(
             _("您没有权限%(action)s%(model)s。")
             % {"action": _("新增") if action == "add" else _("修改"), "model": record._meta.verbose_name}
@@ -301,11 +405,12 @@ def start_as_draft(*, record: models.Model, user: AbstractBaseUser | None) -> No
 
 
 def needs_review(*, record: models.Model, user: AbstractBaseUser | None, stored: dict | None) -> bool:
-    """Whether a write is held as a pending revision: a person who may not publish changes a
-    published record that goes through review."""
-    if user is None or stored is None or not stored.get("is_published") or "review_status" not in stored:
+    """Whether a write (or a delete) is held as a pending revision: a person who may not publish
+    changes a public record of a governed model (``register_governed``)."""
+    governance = governance_for(record)
+    if governance is None or user is None or stored is None or user.has_perm(governance.publisher):
         return False
-    return not user.has_perm(publish_permission(record))
+    return governance.is_public(record, stored)
 
 
 def attribute(record: models.Model, *, user: AbstractBaseUser | None, reason: str = "") -> None:
@@ -393,12 +498,21 @@ def record_save(
 
 
 @transaction.atomic
-def record_delete(*, record: models.Model, user: AbstractBaseUser | None = None) -> None:
+def record_delete(
+    *, record: models.Model, user: AbstractBaseUser | None = None, reason: str = "", approving: bool = False,
+) -> Revision | None:
     """Delete through the door: the permission, a lock on the row, refusal while other records
-    use it (``protected_relations``), one history entry, the public-data bump."""
-    if not user_may(user, record, "delete"):
+    use it (``records_using``), one history entry, the domain's ``after_delete`` step (what is
+    derived from the record follows it), the public-data bump.
+
+    A public record of a governed model deleted by someone who may not publish it is not deleted:
+    the delete is stored as their pending revision (returned; also on ``record._held_revision``)
+    and done when a reviewer approves it. ``approving``: that reviewer's delete (the publish
+    permission stands for the delete permission)."""
+    allowed = user_may_publish(user, record) if approving else user_may(user, record, "delete")
+    if not allowed:
         raise PermissionDenied(_("您没有权限删除%(model)s。") % {"model": record._meta.verbose_name})
-    type(record)._default_manager.select_for_update().filter(pk=record.pk).order_by().exists()
+    stored = locked_versions(type(record), [record.pk]).get(record.pk)
     in_use = records_using(record)
     if in_use:
         raise ValidationError(
@@ -406,10 +520,15 @@ def record_delete(*, record: models.Model, user: AbstractBaseUser | None = None)
             % {"name": record, "count": len(in_use), "examples": "、".join(str(r) for r in in_use[:5])},
             code="in_use",
         )
-    attribute(record, user=user)
+    if not approving and needs_review(record=record, user=user, stored=stored):
+        record._held_revision = revision_propose_delete(
+            record=record, user=user, reason=reason, base_version=stored.get("version", 0))
+        return record._held_revision
+    attribute(record, user=user, reason=reason)
     record.delete()
     rules_for(type(record)).after_delete(record)
     public_pages_changed()
+    return None
 
 
 def records_using(record: models.Model) -> list[models.Model]:

@@ -26,7 +26,6 @@ from ledger.writes import (
     WriteRules,
     attribute,
     locked_versions,
-    publish_permission,
     record_prepare,
     record_save,
     register_rules,
@@ -97,7 +96,8 @@ class ProjectRules(WriteRules):
 class ListedRecordRules(WriteRules):
     """An enterprise or institute a project lists: its slug, name (the order) and whether it is
     published (the public cell) are in those projects' stored export cells, refreshed in one
-    statement for all of them on a save that changes one of these and on every change of publication."""
+    statement for all of them on a save that changes one of these and on every change of publication.
+    (A delete needs no step: the door refuses to delete a record a project still lists.)"""
 
     locked_fields = ("slug", "name", "is_published")
 
@@ -130,7 +130,8 @@ def export_lines_forget_officer(*, user) -> int:
 class ShownParentRules(WriteRules):
     """A sector, signing conference or zone: its slug (and, if it has one, whether it is published) is
     in the stored CSV line of every project that points to it. A change of these forgets those lines
-    (one statement, however many projects) and queues their new computation (``export_lines_forget``)."""
+    (one statement, however many projects) and queues their new computation (``export_lines_forget``).
+    (A delete needs no step: a record a project points to is protected from deletion.)"""
 
     def __init__(self, *, relation: str, locked_fields: tuple[str, ...]):
         self.relation = relation
@@ -149,20 +150,15 @@ class ShownParentRules(WriteRules):
 
 
 class MilestoneRules(WriteRules):
-    """A milestone written at the door (the timeline, a revert) is in its project's stored export cells.
-    A milestone of a published project is on its public page: like the project itself, only someone
-    who may publish projects changes it there (issue 14); a new milestone follows a live stage change."""
-
-    def validate(self, write: RecordWrite) -> dict[str, list[str]]:
-        milestone, user = write.record, write.user
-        if milestone.pk is None or user is None or user.has_perm(publish_permission(Project)):
-            return {}
-        if Project.objects.filter(pk=milestone.project_id, is_published=True).exists():
-            return {"note": [_("此项目已发布，其节点说明在公开页面上显示，只能由审核员修改。")]}
-        return {}
+    """A milestone written at the door (the timeline, a revert) or deleted is in its project's stored
+    export cells. (A milestone of a published project is on its public page: a change or delete by
+    someone who may not publish projects waits for review, ``projects.governance``.)"""
 
     def after_save(self, write: RecordWrite) -> None:
         export_cells_refresh_projects(project_ids=[write.record.project_id])
+
+    def after_delete(self, record: ProjectMilestone) -> None:
+        export_cells_refresh_projects(project_ids=[record.project_id])
 
 
 register_rules(Project, ProjectRules())
