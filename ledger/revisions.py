@@ -26,7 +26,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .history import DIFF_EXCLUDED_FIELDS, FieldChange, display_value
@@ -84,22 +83,34 @@ def pending_ids(model: type[models.Model]) -> models.QuerySet:
     ).values("object_id").distinct()
 
 
-def _supersede_mine(record: models.Model, user: AbstractBaseUser) -> ContentType:
+def _supersede_mine(record: models.Model, user: AbstractBaseUser) -> tuple[ContentType, Revision | None]:
+    """Mark ``user``'s pending revision of ``record`` superseded; returns it (None: there was none)."""
     content_type = ContentType.objects.get_for_model(type(record))
-    Revision.objects.select_for_update().filter(
+    mine = Revision.objects.select_for_update().filter(
         content_type=content_type, object_id=record.pk, author=user, status=RevisionStatus.PENDING
-    ).update(status=RevisionStatus.SUPERSEDED, updated_at=timezone.now())
-    return content_type
+    ).first()
+    if mine is not None:
+        mine.status = RevisionStatus.SUPERSEDED
+        mine.save(update_fields=["status", "updated_at"])
+    return content_type, mine
 
 
 def revision_propose(
     *, record: models.Model, user: AbstractBaseUser, m2m: dict[str, list], reason: str, base_version: int,
-    live: models.Model | None = None,
+    live: models.Model | None = None, merge: bool = False,
 ) -> Revision | None:
-    """Store the write of ``record`` as ``user``'s pending revision (replacing their earlier one);
-    None when it changes nothing. ``live``: the stored row, if the caller read it already."""
+    """Store the write of ``record`` as ``user``'s pending revision, replacing their earlier one;
+    None when it changes nothing. ``live``: the stored row, if the caller read it already.
+
+    ``merge``: the write started from the live row, not from the earlier revision (an import row),
+    so the earlier revision's changes are kept under the new ones, on the earlier base version (if
+    the record moved on since, approving is refused as for any stale revision, never overwriting)."""
     changes = proposed_changes(record, m2m=m2m, live=live)
-    content_type = _supersede_mine(record, user)
+    content_type, mine = _supersede_mine(record, user)
+    if merge and mine is not None and mine.action == RevisionAction.CHANGE:
+        changes = {**mine.changes, **changes}
+        base_version = min(base_version, mine.base_version)
+        reason = "；".join(filter(None, [mine.reason, reason]))
     if not changes:
         return None
     return Revision.objects.create(
@@ -110,7 +121,7 @@ def revision_propose(
 
 def revision_propose_delete(*, record: models.Model, user: AbstractBaseUser, reason: str, base_version: int) -> Revision:
     """Store ``user``'s delete of ``record`` as their pending revision (replacing their earlier one)."""
-    content_type = _supersede_mine(record, user)
+    content_type, _earlier = _supersede_mine(record, user)
     return Revision.objects.create(
         content_type=content_type, object_id=record.pk, action=RevisionAction.DELETE, changes={},
         base_version=base_version, author=user, reason=reason,

@@ -325,6 +325,7 @@ class RecordWrite:
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)  # what the rules computed for after_save
     committed: bool = False
     held_for_review: bool = False  # a published record changed by a non-reviewer: becomes a Revision
+    merge_pending: bool = False  # held: keep the writer's earlier pending changes (a write from the live row)
     revision: Revision | None = None  # the pending revision ``commit`` stored (held writes only)
 
     @property
@@ -345,7 +346,7 @@ class RecordWrite:
                 applied, base_version = self._apply_internal(live)
                 self.revision = revision_propose(
                     record=self.record, user=self.user, m2m=self.m2m, reason=self.reason,
-                    base_version=base_version, live=live,
+                    base_version=base_version, live=live, merge=self.merge_pending,
                 )
             if self.revision is not None or not applied:
                 self.record._held_revision = self.revision
@@ -433,6 +434,7 @@ def record_prepare(
     lookups: BatchLookups | None = None,
     stored: dict | None | object = _UNREAD,
     approving: bool = False,
+    merge_pending: bool = False,
 ) -> RecordWrite:
     """Steps 1-4 of the door (see the module): call inside a transaction, then ``commit()``.
 
@@ -440,6 +442,8 @@ def record_prepare(
     ``stored``: a batch's reads (unique values, the locked stored row) instead of a query each.
     ``approving``: a reviewer writes a pending revision (``ledger.workflow.revision_approve``): the
     publish permission stands for the change permission and the write is never held.
+    ``merge_pending``: the record was read from the live row (an import row), so a held write
+    keeps the writer's earlier pending changes instead of replacing them (``revision_propose``).
     Raises ``ValidationError`` (by field) or ``PermissionDenied``.
     """
     model = type(record)
@@ -463,6 +467,7 @@ def record_prepare(
         record=record, user=user, reason=reason, stored=stored, options=dict(options or {}),
         m2m={name: list(values) for name, values in (m2m or {}).items() if values is not None},
         held_for_review=not approving and needs_review(record=record, user=user, stored=stored),
+        merge_pending=merge_pending,
     )
     errors = {name: list(messages) for name, messages in rules.validate(write).items()}
     unchanged = [name for name in unique_field_names(model)

@@ -317,6 +317,7 @@ class ProjectImport:
                 stored = locked_versions(Project, [project.pk], extra=ProjectRules.locked_fields).get(project.pk)
         write = record_prepare(
             record=project, user=self.user, m2m={"investors": investors}, lookups=self.lookups, stored=stored,
+            merge_pending=True,  # a row is read from the live record: an officer's pending changes stay
         )
         attribute(project, user=self.user, reason=write.reason)
         self._writes.append(write)
