@@ -26,19 +26,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .cache import public_pages_changed
-from .history import save_with_history
 from .models import ReviewStatus, Revision, RevisionAction, RevisionStatus
 from .permissions import require
 from .revisions import apply_revision
 from .writes import (
     StaleVersionError,
-    attribute,
-    full_clean_fast,
     lock_fresh,
     record_delete,
     record_prepare,
     record_save,
     rules_for,
+    state_save,
     user_may_publish,
 )
 
@@ -71,14 +69,7 @@ def _has(record: models.Model, name: str) -> bool:
 
 
 def _save(record: models.Model, *, user: AbstractBaseUser | None, reason: str, changed: list[str]) -> None:
-    """Write a change of workflow state: the changed fields and the model's ``clean()`` are
-    validated; the other fields are the stored ones, locked, and valid as stored."""
-    full_clean_fast(record, exclude=[f.name for f in record._meta.concrete_fields if f.name not in changed])
-    attribute(record, user=user, reason=reason)
-    update_fields = [name for name in (*changed, "version", "updated_at") if _has(record, name)]
-    save_with_history(record, update_fields=update_fields)
-    rules_for(type(record)).after_state_change(record, changed)
-    public_pages_changed()
+    state_save(record, user=user, reason=reason, changed=changed)
 
 
 def _is_archived(record: models.Model) -> bool:

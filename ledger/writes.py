@@ -1,8 +1,9 @@
 """
 The write door: every change to a ledger record enters here, whoever makes it.
 
-Admin forms, inlines, bulk and workflow actions, reverts, imports, management commands and the
-seed and demo loaders all write through this module, which does, once and in one transaction:
+Admin forms, inlines, bulk and workflow actions, reverts, imports, the desk, management commands and
+the seed loader all write through this module (only the demo generator COPYs around it, on purpose),
+which does, once and in one transaction:
 
 1. the permission (``add``/``change``/``delete`` of the record's model; none for a system write,
    ``user=None``);
@@ -25,8 +26,12 @@ they are, whichever path the write came by (form, inline, revert, import, API).
 ``record_prepare`` does steps 1-4 and returns a ``RecordWrite`` whose ``commit`` does 5-6; a form
 prepares the write while it validates (so refusals appear next to the fields) and the admin
 commits that same write. ``record_save`` is both. ``record_delete`` deletes through the same
-checks. A batch of writes (imports) prepares each record against what the batch read once
-(``BatchLookups``) and writes them in bulk.
+checks and holds the delete of a public record for review. A batch of writes (imports) locks with
+``records_lock``, prepares each record against what the batch read once (``BatchLookups``) and
+commits them with ``batch_commit``. ``state_save`` writes the workflow's changes of state,
+``follow_on_save`` the records a rule appends (milestones), ``record_write`` the desk's records.
+
+The public models and their internal fields are declared by their apps (``register_governed``).
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from .cache import public_pages_changed
-from .history import describe_changes, format_changes, has_history, save_with_history
+from .history import describe_changes, format_changes, has_history, save_many_with_history, save_with_history
 from .models import Revision
 from .permissions import perm, user_may
 from .revisions import revision_propose, revision_propose_delete
@@ -258,6 +263,11 @@ class WriteRules:
 
     def after_save(self, write: RecordWrite) -> None:
         """Writes that follow the record's, in the same transaction (e.g. milestones)."""
+
+    def after_batch(self, writes: list[RecordWrite]) -> None:
+        """``after_save`` for many live writes committed together (``batch_commit``)."""
+        for write in writes:
+            self.after_save(write)
 
     def after_delete(self, record: models.Model) -> None:
         """Writes that follow the record's delete (``record_delete``), in the same transaction."""
@@ -534,6 +544,75 @@ def record_delete(
     rules_for(type(record)).after_delete(record)
     public_pages_changed()
     return None
+
+
+def state_save(record: models.Model, *, user: AbstractBaseUser | None, reason: str, changed: list[str]) -> None:
+    """Write a change of workflow state (``ledger.workflow``, on a row it locked with ``lock_fresh``):
+    the changed fields and the model's ``clean()`` are validated, the other fields are the stored
+    ones; one history entry, the rules' ``after_state_change``, the public-data bump."""
+    full_clean_fast(record, exclude=[f.name for f in record._meta.concrete_fields if f.name not in changed])
+    attribute(record, user=user, reason=reason)
+    names = _field_names(type(record))
+    save_with_history(record, update_fields=[n for n in (*changed, "version", "updated_at") if n in names])
+    rules_for(type(record)).after_state_change(record, changed)
+    public_pages_changed()
+
+
+def record_write(
+    *, record: models.Model, user: AbstractBaseUser | None, reason: str = "", m2m: dict[str, Iterable] | None = None,
+    exclude: Iterable[str] = (), validate: bool = True,
+) -> models.Model:
+    """A record no public page shows (the desk's 督办 items, visits, tasks, evidence): the permission,
+    ``full_clean()`` (unless the caller validated it, ``validate=False``), one history entry. No review
+    and no public-data bump: nothing public changes. The caller locks a stored row it edits."""
+    action = "add" if record.pk is None else "change"
+    if not user_may(user, record, action):
+        raise PermissionDenied(_("您没有权限%(action)s%(model)s。") % {
+            "action": _("新增") if action == "add" else _("修改"), "model": record._meta.verbose_name})
+    if validate:
+        record.full_clean(exclude=list(exclude))
+    attribute(record, user=user, reason=reason)
+    save_with_history(record, m2m={name: list(values) for name, values in (m2m or {}).items()})
+    return record
+
+
+def follow_on_save(records: Iterable[models.Model], *, user: AbstractBaseUser | None, together: bool = False) -> None:
+    """Records a rule writes after its record's (a project's new milestones, validated by the rule),
+    one history entry each: from ``after_save``/``after_batch`` (``together``: in a few queries), or
+    alone (``milestone_record``)."""
+    records = list(records)
+    for record in records:
+        attribute(record, user=user)
+    if together:
+        save_many_with_history(records)
+        return
+    for record in records:
+        save_with_history(record)
+
+
+def records_lock(model: type[models.Model], pks: Iterable) -> dict:
+    """Lock many stored rows for a batch in one query: per pk, what ``record_prepare(stored=...)``
+    takes (the version, the workflow fields, the columns the model's rules read)."""
+    return locked_versions(model, pks, extra=rules_for(model).locked_fields)
+
+
+def batch_commit(writes: list[RecordWrite]) -> list[models.Model]:
+    """Commit many prepared writes of one model in a few queries (a spreadsheet import): the held
+    ones as pending revisions, the live ones saved together with one history entry each, then the
+    rules' ``after_batch`` step and one public-data bump. Same result as committing each."""
+    live = [write for write in writes if not write.held_for_review]
+    with transaction.atomic(savepoint=False):
+        for write in writes:
+            if write.held_for_review:
+                write.commit()
+        for write in live:
+            attribute(write.record, user=write.user, reason=write.reason)
+            write.committed = True
+        if live:
+            save_many_with_history([w.record for w in live], m2m={id(w.record): w.m2m for w in live if w.m2m})
+            rules_for(type(live[0].record)).after_batch(live)
+            public_pages_changed()
+    return [write.record for write in live]
 
 
 def records_using(record: models.Model) -> list[models.Model]:

@@ -18,16 +18,16 @@ from django.utils.translation import gettext as _
 
 from jobs.services import job_start
 from ledger.cache import public_pages_changed
-from ledger.history import save_many_with_history
 from ledger.writes import (
     BatchLookups,
     FieldPermissionDenied,
     RecordWrite,
     WriteRules,
-    attribute,
-    locked_versions,
+    batch_commit,
+    follow_on_save,
     record_prepare,
     record_save,
+    records_lock,
     register_rules,
 )
 
@@ -78,12 +78,25 @@ class ProjectRules(WriteRules):
 
     def after_save(self, write: RecordWrite) -> None:
         project = write.record
-        for milestone in write.extra.get("milestones", ()):
+        milestones = write.extra.get("milestones", ())
+        for milestone in milestones:
             milestone.project = project
-            milestone.save()
+        follow_on_save(milestones, user=write.user)
         if project.signing_event_id is not None:
             flag_possible_duplicates(project=project)
         export_cells_refresh_projects(project_ids=[project.pk])
+
+    def after_batch(self, writes: list[RecordWrite]) -> None:
+        milestones = []
+        for write in writes:
+            for milestone in write.extra.get("milestones", ()):
+                milestone.project = write.record
+                milestones.append(milestone)
+        follow_on_save(milestones, user=writes[0].user, together=True)
+        for write in writes:
+            if write.record.signing_event_id is not None:
+                flag_possible_duplicates(project=write.record)
+        export_cells_refresh_projects(project_ids=[write.record.pk for write in writes])
 
     def after_state_change(self, record: Project, changed: list[str]) -> None:
         # Publication, review and archive fields are in the project's stored CSV lines.
@@ -269,7 +282,6 @@ def milestone_build(
     )
     # Its one CHECK (stage) is the field's choices; the project and user are already saved records.
     milestone.full_clean(exclude=["project", "recorded_by"], validate_constraints=False)
-    attribute(milestone, user=user)
     return milestone
 
 
@@ -279,7 +291,7 @@ def milestone_record(
     """Append a milestone for ``stage`` (see ``milestone_build``)."""
     milestone = milestone_build(project=project, stage=stage, user=user, note=note)
     with transaction.atomic():
-        milestone.save()
+        follow_on_save([milestone], user=user)
         export_cells_refresh_projects(project_ids=[project.pk])
     public_pages_changed()
     return milestone
@@ -300,7 +312,7 @@ class ProjectImport:
                  codes: Iterable[str] = (), names: Iterable[str] = ()):
         self.user = user
         existing = [project for project in existing if project.pk is not None]
-        self._stored = locked_versions(Project, [p.pk for p in existing], extra=ProjectRules.locked_fields)
+        self._stored = records_lock(Project, [p.pk for p in existing])
         self.lookups = BatchLookups(Project)
         self.lookups.prefetch("code", [code for code in codes if code])
         self.lookups.prefetch("slug", [p.slug for p in existing if p.slug])
@@ -314,40 +326,19 @@ class ProjectImport:
         if project.pk is not None:
             stored = self._stored.get(project.pk)
             if stored is None:  # not announced to the batch: lock it now
-                stored = locked_versions(Project, [project.pk], extra=ProjectRules.locked_fields).get(project.pk)
+                stored = records_lock(Project, [project.pk]).get(project.pk)
         write = record_prepare(
             record=project, user=self.user, m2m={"investors": investors}, lookups=self.lookups, stored=stored,
             merge_pending=True,  # a row is read from the live record: an officer's pending changes stay
         )
-        attribute(project, user=self.user, reason=write.reason)
         self._writes.append(write)
 
     def __len__(self) -> int:
         return len(self._writes)
 
     def write(self) -> list[Project]:
-        live = [write for write in self._writes if not write.held_for_review]
-        projects = [write.record for write in live]
-        m2m = {id(write.record): write.m2m for write in live if write.m2m}
         with transaction.atomic():
-            for write in self._writes:
-                if write.held_for_review:  # a published project changed by an officer: a pending revision
-                    write.commit()
-            save_many_with_history(projects, m2m=m2m)
-            milestones = []
-            for write in live:
-                write.committed = True
-                for milestone in write.extra.get("milestones", ()):
-                    milestone.project = write.record
-                    milestones.append(milestone)
-            save_many_with_history(milestones)
-            for project in projects:
-                if project.signing_event_id is not None:
-                    flag_possible_duplicates(project=project)
-            export_cells_refresh_projects(project_ids=[project.pk for project in projects])
-            if projects:
-                public_pages_changed()
-        return projects
+            return batch_commit(self._writes)
 
 
 def projects_import(
