@@ -8,6 +8,7 @@ class AmbassadorsConfig(AppConfig):
 
     def ready(self) -> None:
         # The service timings (projects.timings) start a project's path at its first lead's referral.
-        from . import hooks
+        from . import governance, hooks
 
         hooks.register()
+        governance.register()

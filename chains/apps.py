@@ -8,4 +8,6 @@ class ChainsConfig(AppConfig):
 
     def ready(self) -> None:
         # The chains' rules register with the write door (their public pages are the portal's).
-        from . import services  # noqa: F401
+        from . import governance, services  # noqa: F401
+
+        governance.register()

@@ -1,7 +1,7 @@
 """
 The desk's writes. Keyword-only and typed; each checks the user's permission (``user=None`` is a
 system write: the schedule commands), validates, and leaves exactly one history entry per record
-it writes (``ledger.history.save_with_history``). Project fields (bulk edits) go through the
+it writes, through the door (``ledger.writes.record_write``). Project fields (bulk edits) go through the
 project door, ``projects.services.project_save``.
 """
 
@@ -24,11 +24,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ledger.history import save_with_history
 from ledger.models import Revision
 from ledger.permissions import require
 from ledger.workflow import revision_record
-from ledger.writes import attribute
+from ledger.writes import record_write
 from projects import plans
 from projects.models import FundsEntry, Project, ProjectMilestone
 from projects.services import project_save
@@ -56,14 +55,8 @@ logger = logging.getLogger(__name__)
 
 def _write(record: models.Model, *, user: AbstractBaseUser | None, reason: str = "",
            m2m: dict[str, Iterable] | None = None, exclude: Iterable[str] = ()) -> models.Model:
-    """Check the permission, validate, save with one history entry."""
-    action = "add" if record.pk is None else "change"
-    require(user, record, action, _("您没有权限%(action)s%(model)s。") % {
-        "action": _("新增") if action == "add" else _("修改"), "model": record._meta.verbose_name})
-    record.full_clean(exclude=list(exclude))
-    attribute(record, user=user, reason=reason)
-    save_with_history(record, m2m={name: list(values) for name, values in (m2m or {}).items()})
-    return record
+    """Through the door (``record_write``): the permission, validation, one history entry."""
+    return record_write(record=record, user=user, reason=reason, m2m=m2m, exclude=exclude)
 
 
 @transaction.atomic
@@ -259,8 +252,7 @@ def evidence_attach(
         with transaction.atomic():
             document.file.save("upload", upload, save=False)
             stored_name = document.file.name
-            attribute(document, user=user, reason=_("上传佐证材料"))
-            save_with_history(document)
+            record_write(record=document, user=user, reason=_("上传佐证材料"), validate=False)
     except (IntegrityError, ValidationError, OSError):
         if stored_name:
             document.file.storage.delete(stored_name)

@@ -8,4 +8,6 @@ class FiguresConfig(AppConfig):
 
     def ready(self) -> None:
         # The weekly progress-alert list is a kind of job (``progress_alerts --background``).
-        from . import jobs  # noqa: F401
+        from . import governance, jobs  # noqa: F401
+
+        governance.register()

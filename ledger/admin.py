@@ -35,7 +35,7 @@ from .admin_conflicts import reapply_onto_current, stale_notice
 from .admin_history import ReadableHistoryAdmin
 from .admin_refusals import REFUSALS, RefusalFormAdminMixin, refusal_messages
 from .forms import SlugFromNameForm
-from .models import ReviewStatus, Revision, RevisionStatus
+from .models import ReviewStatus, Revision, RevisionAction, RevisionStatus
 from .permissions import perm
 from .preview import preview_url
 from .revisions import apply_revision, pending_ids, pending_revisions, revision_diff
@@ -222,11 +222,25 @@ class DeleteThroughDoorMixin:
         return deleted, model_count, perms_needed, protected
 
     def delete_model(self, request, obj):
-        writes.record_delete(record=obj, user=request.user)
+        request._held_delete = writes.record_delete(record=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            writes.record_delete(record=obj, user=request.user)
+        held = [obj for obj in queryset if writes.record_delete(record=obj, user=request.user) is not None]
+        if held:
+            self.message_user(request, _(
+                "%(count)d 条已公开的%(model)s的删除已提交审核，审核员通过后才会删除：%(names)s。"
+            ) % {"count": len(held), "model": self.opts.verbose_name, "names": "、".join(str(o) for o in held)},
+                messages.WARNING)
+
+    def response_delete(self, request, obj_display, obj_id):
+        held = getattr(request, "_held_delete", None)
+        if held is None:
+            return super().response_delete(request, obj_display, obj_id)
+        self.message_user(request, _(
+            "“%(name)s”已公开：删除已保存为待审修订，审核员通过后才会删除。"
+        ) % {"name": obj_display}, messages.SUCCESS)
+        return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                                            args=[obj_id]))
 
 
 class WorkflowAdminMixin(RefusalFormAdminMixin, DeleteThroughDoorMixin, ReadableHistoryAdmin):
@@ -249,6 +263,11 @@ class WorkflowAdminMixin(RefusalFormAdminMixin, DeleteThroughDoorMixin, Readable
     @property
     def _reviewed(self) -> bool:
         return _has_field(self.model, "review_status")
+
+    @property
+    def _governed(self) -> bool:
+        """A model the public sees (``writes.register_governed``): its public records' changes wait for review."""
+        return writes.governance_for(self.model) is not None
 
     @property
     def _publishable(self) -> bool:
@@ -291,15 +310,15 @@ class WorkflowAdminMixin(RefusalFormAdminMixin, DeleteThroughDoorMixin, Readable
     def get_object(self, request, object_id, from_field=None):
         """A writer who has a pending revision of the record edits on top of it (their form shows it)."""
         obj = super().get_object(request, object_id, from_field)
-        if obj is not None and self._reviewed and obj.is_published and not getattr(request, "_revert_m2m", None):
-            mine = pending_revisions(obj).filter(author_id=request.user.pk).first()
+        if obj is not None and writes.is_public(obj) and not getattr(request, "_revert_m2m", None):
+            mine = pending_revisions(obj).filter(author_id=request.user.pk, action=RevisionAction.CHANGE).first()
             if mine is not None:
                 request._revert_m2m = apply_revision(obj, mine) or None
                 request._own_revision = mine
         return obj
 
     def _revision_context(self, request, obj) -> dict:
-        if obj is None or not self._reviewed:
+        if obj is None or not self._governed:
             return {}
         revisions = list(pending_revisions(obj))
         returned = Revision.objects.filter(
@@ -314,7 +333,7 @@ class WorkflowAdminMixin(RefusalFormAdminMixin, DeleteThroughDoorMixin, Readable
                                   for revision in revisions],
             "own_revision": getattr(request, "_own_revision", None),
             "returned_revision": returned,
-            "may_review": self.has_publish_permission(request),
+            "may_review": writes.user_may_publish(request.user, self.model),
             "returned_record": obj if getattr(obj, "review_status", None) == ReviewStatus.RETURNED else None,
         }
 
@@ -355,7 +374,7 @@ class WorkflowAdminMixin(RefusalFormAdminMixin, DeleteThroughDoorMixin, Readable
         """Approve (``approve``) or return (``return``, with a reason) a pending revision: POST only."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if decision not in ("approve", "return") or not self.has_publish_permission(request):
+        if decision not in ("approve", "return") or not writes.user_may_publish(request.user, self.model):
             raise PermissionDenied
         try:
             obj_pk = self.model._meta.pk.to_python(unquote(object_id))
@@ -371,6 +390,10 @@ class WorkflowAdminMixin(RefusalFormAdminMixin, DeleteThroughDoorMixin, Readable
         try:
             if decision == "approve":
                 record = workflow.revision_approve(revision=revision, user=request.user)
+                if revision.action == RevisionAction.DELETE:
+                    self.message_user(request, _("已通过删除，“%(name)s”已删除。") % {"name": record}, messages.SUCCESS)
+                    return HttpResponseRedirect(reverse(
+                        f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
                 self.message_user(request, _("已通过修订，“%(name)s”的公开内容已更新。") % {"name": record},
                                   messages.SUCCESS)
             else:
@@ -480,7 +503,7 @@ class WorkflowAdminMixin(RefusalFormAdminMixin, DeleteThroughDoorMixin, Readable
         filters = list(super().get_list_filter(request))
         if self._archivable:
             filters.insert(0, ArchivedFilter)
-        if self._reviewed:
+        if self._governed:
             filters.insert(0, PendingRevisionFilter)
         return filters
 
@@ -510,7 +533,7 @@ class WorkflowAdminMixin(RefusalFormAdminMixin, DeleteThroughDoorMixin, Readable
     def changelist_view(self, request, extra_context=None):
         if request.method == "POST" and "_save" in request.POST and self.list_editable:
             return self._list_edit_view(request, extra_context)
-        if request.method == "GET" and self._reviewed and self.has_publish_permission(request):
+        if request.method == "GET" and self._governed and writes.user_may_publish(request.user, self.model):
             pending = pending_ids(self.model).count()
             if pending and request.GET.get(PendingRevisionFilter.parameter_name) != "yes":
                 url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
@@ -522,6 +545,7 @@ class WorkflowAdminMixin(RefusalFormAdminMixin, DeleteThroughDoorMixin, Readable
                                 url, PendingRevisionFilter.parameter_name, _("查看待审修订")),
                     messages.INFO,
                 )
+        if request.method == "GET" and self._reviewed and self.has_publish_permission(request):
             waiting = self.model._default_manager.filter(review_status=ReviewStatus.SUBMITTED)
             if self._archivable:
                 waiting = waiting.filter(archived_at__isnull=True)

@@ -99,17 +99,24 @@ class RevisionStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("已被取代")
 
 
+class RevisionAction(models.TextChoices):
+    CHANGE = "change", _("修改")
+    DELETE = "delete", _("删除")
+
+
 class Revision(models.Model):
     """A change to a published record, proposed by someone who may not publish, waiting for a reviewer.
 
     The live row (what the public sees) keeps the approved version; ``changes`` holds the proposed
     values of the fields that differ from it (many-to-many sets as lists of ids), as the write door
-    validated them on the record version ``base_version``. A reviewer approves it (it is then
-    written through the door, if the record is still at ``base_version``) or returns it with a reason.
+    validated them on the record version ``base_version``; a pending deletion (``action`` delete)
+    proposes no values. A reviewer approves it (it is then written, or the record deleted, through
+    the door, if the record is still at ``base_version``) or returns it with a reason.
     """
 
     content_type = models.ForeignKey(ContentType, models.CASCADE, verbose_name=_("记录类型"))
     object_id = models.PositiveBigIntegerField(_("记录编号"))
+    action = models.CharField(_("操作"), max_length=8, choices=RevisionAction.choices, default=RevisionAction.CHANGE)
     changes = models.JSONField(_("修改内容"), default=dict)
     base_version = models.PositiveIntegerField(_("基于版本"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("提交人"))
@@ -133,6 +140,9 @@ class Revision(models.Model):
                 fields=["content_type", "object_id", "author"], condition=models.Q(status="pending"),
                 name="ledger_revision_one_pending_per_author",
                 violation_error_message=_("您对这条记录已有一条待审修订。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(action__in=["change", "delete"]), name="ledger_revision_action_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=["pending", "approved", "returned", "superseded"]),

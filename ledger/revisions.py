@@ -11,7 +11,9 @@ replaces their own pending revision (the form shows it to them, so nothing of it
 ``ledger.workflow.revision_approve`` writes a revision through the door (one history entry, the
 public data version bump), refused when the record changed after the revision was proposed (its
 ``base_version``): two pending revisions never silently overwrite each other.
-``ledger.workflow.revision_return`` sends one back with a reason.
+``ledger.workflow.revision_return`` sends one back with a reason. A delete of a public record by
+someone who may not publish it is a pending revision too (``revision_propose_delete``): approved,
+the record is deleted through the door; returned, it stays.
 """
 
 from __future__ import annotations
@@ -24,11 +26,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .history import DIFF_EXCLUDED_FIELDS, FieldChange, display_value
-from .models import ReviewStatus, Revision, RevisionStatus
+from .models import ReviewStatus, Revision, RevisionAction, RevisionStatus
 from .permissions import user_may
 
 # Fields a revision never carries: bookkeeping and the workflow state (changed by ``ledger.workflow`` only).
@@ -51,9 +52,10 @@ def _m2m_ids(values) -> list:
     return sorted(getattr(value, "pk", value) for value in values)
 
 
-def proposed_changes(record: models.Model, *, m2m: dict[str, list]) -> dict:
-    """The fields of ``record`` (and the sets of ``m2m``) that differ from its live row, JSON-ready."""
-    live = type(record)._default_manager.get(pk=record.pk)
+def proposed_changes(record: models.Model, *, m2m: dict[str, list], live: models.Model | None = None) -> dict:
+    """The fields of ``record`` (and the sets of ``m2m``) that differ from its ``live`` row, JSON-ready."""
+    if live is None:
+        live = type(record)._default_manager.get(pk=record.pk)
     changes: dict = {}
     for field in _proposable(type(record)):
         new, old = _json(field, getattr(record, field.attname)), _json(field, getattr(live, field.attname))
@@ -81,22 +83,48 @@ def pending_ids(model: type[models.Model]) -> models.QuerySet:
     ).values("object_id").distinct()
 
 
-def revision_propose(
-    *, record: models.Model, user: AbstractBaseUser, m2m: dict[str, list], reason: str, base_version: int
-) -> Revision | None:
-    """Store the write of ``record`` as ``user``'s pending revision (replacing their earlier one);
-    None when it changes nothing."""
-    changes = proposed_changes(record, m2m=m2m)
+def _supersede_mine(record: models.Model, user: AbstractBaseUser) -> tuple[ContentType, Revision | None]:
+    """Mark ``user``'s pending revision of ``record`` superseded; returns it (None: there was none)."""
     content_type = ContentType.objects.get_for_model(type(record))
     mine = Revision.objects.select_for_update().filter(
         content_type=content_type, object_id=record.pk, author=user, status=RevisionStatus.PENDING
-    )
-    mine.update(status=RevisionStatus.SUPERSEDED, updated_at=timezone.now())
+    ).first()
+    if mine is not None:
+        mine.status = RevisionStatus.SUPERSEDED
+        mine.save(update_fields=["status", "updated_at"])
+    return content_type, mine
+
+
+def revision_propose(
+    *, record: models.Model, user: AbstractBaseUser, m2m: dict[str, list], reason: str, base_version: int,
+    live: models.Model | None = None, merge: bool = False,
+) -> Revision | None:
+    """Store the write of ``record`` as ``user``'s pending revision, replacing their earlier one;
+    None when it changes nothing. ``live``: the stored row, if the caller read it already.
+
+    ``merge``: the write started from the live row, not from the earlier revision (an import row),
+    so the earlier revision's changes are kept under the new ones, on the earlier base version (if
+    the record moved on since, approving is refused as for any stale revision, never overwriting)."""
+    changes = proposed_changes(record, m2m=m2m, live=live)
+    content_type, mine = _supersede_mine(record, user)
+    if merge and mine is not None and mine.action == RevisionAction.CHANGE:
+        changes = {**mine.changes, **changes}
+        base_version = min(base_version, mine.base_version)
+        reason = "；".join(filter(None, [mine.reason, reason]))
     if not changes:
         return None
     return Revision.objects.create(
         content_type=content_type, object_id=record.pk, changes=changes, base_version=base_version,
         author=user, reason=reason,
+    )
+
+
+def revision_propose_delete(*, record: models.Model, user: AbstractBaseUser, reason: str, base_version: int) -> Revision:
+    """Store ``user``'s delete of ``record`` as their pending revision (replacing their earlier one)."""
+    content_type, _earlier = _supersede_mine(record, user)
+    return Revision.objects.create(
+        content_type=content_type, object_id=record.pk, action=RevisionAction.DELETE, changes={},
+        base_version=base_version, author=user, reason=reason,
     )
 
 
@@ -120,8 +148,14 @@ def apply_revision(record: models.Model, revision: Revision) -> dict[str, list]:
 
 
 def revision_diff(revision: Revision, live: models.Model) -> list[FieldChange]:
-    """What the revision changes, against the live record, as people read it (history's labels)."""
+    """What the revision changes, against the live record, as people read it (history's labels);
+    for a pending deletion, every field the delete removes."""
     model = type(live)
+    if revision.action == RevisionAction.DELETE:
+        return [FieldChange(field.name, str(field.verbose_name),
+                            display_value(field, getattr(live, field.name if field.is_relation else field.attname)),
+                            _("（删除）"))
+                for field in _proposable(model)]
     proposed = model._default_manager.get(pk=live.pk)
     m2m = apply_revision(proposed, revision)
     changes: list[FieldChange] = []

@@ -26,12 +26,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .cache import public_pages_changed
-from .history import save_with_history
-from .models import ReviewStatus, Revision, RevisionStatus
+from .models import ReviewStatus, Revision, RevisionAction, RevisionStatus
 from .people import display_name
 from .permissions import require
 from .revisions import apply_revision
-from .writes import StaleVersionError, attribute, full_clean_fast, lock_fresh, record_prepare, record_save, rules_for
+from .writes import (
+    StaleVersionError,
+    lock_fresh,
+    record_delete,
+    record_prepare,
+    record_save,
+    rules_for,
+    state_save,
+    user_may_publish,
+)
 
 # Called as ``callback(action=..., record=..., user=...)`` after a workflow write, in its transaction
 # (action: "published" or "returned"; for a revision, "revision_approved" or "revision_returned" with
@@ -63,14 +71,7 @@ def _has(record: models.Model, name: str) -> bool:
 
 
 def _save(record: models.Model, *, user: AbstractBaseUser | None, reason: str, changed: list[str]) -> None:
-    """Write a change of workflow state: the changed fields and the model's ``clean()`` are
-    validated; the other fields are the stored ones, locked, and valid as stored."""
-    full_clean_fast(record, exclude=[f.name for f in record._meta.concrete_fields if f.name not in changed])
-    attribute(record, user=user, reason=reason)
-    update_fields = [name for name in (*changed, "version", "updated_at") if _has(record, name)]
-    save_with_history(record, update_fields=update_fields)
-    rules_for(type(record)).after_state_change(record, changed)
-    public_pages_changed()
+    state_save(record, user=user, reason=reason, changed=changed)
 
 
 def _is_archived(record: models.Model) -> bool:
@@ -283,12 +284,16 @@ def revision_approve(*, revision: Revision, user: AbstractBaseUser | None) -> mo
     changed after the revision was proposed: the author must redo it on the newest version."""
     revision = _lock_pending(revision)
     record = revision_record(revision)
-    require(user, record, "publish", _("您没有审核%(model)s的权限。") % {"model": _label(record)})
-    m2m = apply_revision(record, revision)
+    _require_publisher(user, record)
     author = display_name(revision.author)
     reason = _("审核通过 %(author)s 提交的修订") % {"author": author}
     if revision.reason:
         reason = f"{reason}：{revision.reason}"
+    if revision.action == RevisionAction.DELETE:
+        record_delete(record=record, user=user, reason=reason, approving=True)
+        _decide(revision, user=user, status=RevisionStatus.APPROVED)
+        return record
+    m2m = apply_revision(record, revision)
     try:
         write = record_prepare(record=record, user=user, expected_version=revision.base_version, m2m=m2m,
                                reason=reason, approving=True)
@@ -299,12 +304,22 @@ def revision_approve(*, revision: Revision, user: AbstractBaseUser | None) -> mo
         ) % {"base": revision.base_version, "current": exc.current_version,
              "changes": "；".join(f"{c.label}" for c in exc.changes) or _("无字段变化")}, code="stale") from None
     write.commit()
-    revision.status = RevisionStatus.APPROVED
+    _decide(revision, user=user, status=RevisionStatus.APPROVED)
+    return record
+
+
+def _require_publisher(user: AbstractBaseUser | None, record: models.Model) -> None:
+    if not user_may_publish(user, record):
+        raise PermissionDenied(_("您没有审核%(model)s的权限。") % {"model": _label(record)})
+
+
+def _decide(revision: Revision, *, user: AbstractBaseUser | None, status: str, comment: str = "") -> None:
+    revision.status = status
     revision.decided_by = user
     revision.decided_at = timezone.now()
-    revision.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
-    _announce("revision_approved", revision, user)
-    return record
+    revision.decision_comment = comment
+    revision.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
+    _announce("revision_approved" if status == RevisionStatus.APPROVED else "revision_returned", revision, user)
 
 
 @transaction.atomic
@@ -314,14 +329,8 @@ def revision_return(*, revision: Revision, user: AbstractBaseUser | None, reason
     if not reason:
         raise ValidationError({"reason": _("退回时必须填写退回原因。")})
     revision = _lock_pending(revision)
-    record = revision_record(revision)
-    require(user, record, "publish", _("您没有审核%(model)s的权限。") % {"model": _label(record)})
-    revision.status = RevisionStatus.RETURNED
-    revision.decided_by = user
-    revision.decided_at = timezone.now()
-    revision.decision_comment = reason
-    revision.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
-    _announce("revision_returned", revision, user)
+    _require_publisher(user, revision_record(revision))
+    _decide(revision, user=user, status=RevisionStatus.RETURNED, comment=reason)
     return revision
 
 

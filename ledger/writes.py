@@ -1,8 +1,9 @@
 """
 The write door: every change to a ledger record enters here, whoever makes it.
 
-Admin forms, inlines, bulk and workflow actions, reverts, imports, management commands and the
-seed and demo loaders all write through this module, which does, once and in one transaction:
+Admin forms, inlines, bulk and workflow actions, reverts, imports, the desk, management commands and
+the seed loader all write through this module (only the demo generator COPYs around it, on purpose),
+which does, once and in one transaction:
 
 1. the permission (``add``/``change``/``delete`` of the record's model; none for a system write,
    ``user=None``);
@@ -25,15 +26,19 @@ they are, whichever path the write came by (form, inline, revert, import, API).
 ``record_prepare`` does steps 1-4 and returns a ``RecordWrite`` whose ``commit`` does 5-6; a form
 prepares the write while it validates (so refusals appear next to the fields) and the admin
 commits that same write. ``record_save`` is both. ``record_delete`` deletes through the same
-checks. A batch of writes (imports) prepares each record against what the batch read once
-(``BatchLookups``) and writes them in bulk.
+checks and holds the delete of a public record for review. A batch of writes (imports) locks with
+``records_lock``, prepares each record against what the batch read once (``BatchLookups``) and
+commits them with ``batch_commit``. ``state_save`` writes the workflow's changes of state,
+``follow_on_save`` the records a rule appends (milestones), ``record_write`` the desk's records.
+
+The public models and their internal fields are declared by their apps (``register_governed``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -42,11 +47,11 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from .cache import public_pages_changed
-from .history import describe_changes, format_changes, has_history, save_with_history
+from .history import describe_changes, format_changes, has_history, save_many_with_history, save_with_history
 from .models import Revision
 from .people import display_name
 from .permissions import perm, user_may
-from .revisions import revision_propose
+from .revisions import revision_propose, revision_propose_delete
 from .slugs import slug_from_name, unique_slug
 
 
@@ -168,6 +173,85 @@ def lock_fresh(record: models.Model, *, expected_version: int | None) -> models.
     return fresh
 
 
+# -- governed public models ------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class Governance:
+    """How the door governs a model the public sees (``register_governed``).
+
+    ``published``: the field saying whether a record is on the public site, a function of the
+    record for one whose visibility follows another (a milestone follows its project), or None for a
+    record that is always public (a sector or honour named on every public page). ``publisher``: the
+    permission that publishes it and decides its pending revisions. ``internal``: the fields never
+    shown to the public (a staff note, the 招商专员), written at once even on a published record.
+    """
+
+    published: str | Callable[[models.Model], bool] | None
+    publisher: str
+    internal: frozenset[str]
+
+    def is_public(self, record: models.Model, stored: dict | None = None) -> bool:
+        if self.published is None:
+            return True
+        if callable(self.published):
+            return bool(self.published(record))
+        if stored is not None and self.published in stored:
+            return bool(stored[self.published])
+        return bool(getattr(record, self.published))
+
+
+_GOVERNED: dict[type[models.Model], Governance] = {}
+
+
+def register_governed(
+    model: type[models.Model], *, published: str | Callable[[models.Model], bool] | None = "is_published",
+    publisher: str | None = None, internal: Iterable[str] = (),
+) -> None:
+    """A domain app declares (from its ``AppConfig.ready``) a model the public sees: a change or a
+    delete of a public record by someone without ``publisher`` is held for review, except for the
+    ``internal`` fields, which are never public."""
+    names = {f.name for f in model._meta.concrete_fields}
+    unknown = set(internal) - names
+    if unknown:
+        raise ValueError(f"{model.__name__} has no fields {sorted(unknown)}")
+    _GOVERNED[model] = Governance(
+        published=published, publisher=publisher or publish_permission(model), internal=frozenset(internal),
+    )
+
+
+def governance_for(model: type[models.Model] | models.Model) -> Governance | None:
+    return _GOVERNED.get(model if isinstance(model, type) else type(model))
+
+
+def governed_models() -> tuple[type[models.Model], ...]:
+    """Every model the public sees, as the apps declared them."""
+    return tuple(_GOVERNED)
+
+
+def internal_fields(model: type[models.Model] | models.Model) -> frozenset[str]:
+    """The fields of ``model`` that no public page, API answer, export, feed or sitemap shows."""
+    governance = governance_for(model)
+    return governance.internal if governance is not None else frozenset()
+
+
+def publisher_permission(model: type[models.Model] | models.Model) -> str:
+    """The permission that publishes ``model``'s records and decides their pending revisions."""
+    governance = governance_for(model)
+    return governance.publisher if governance is not None else publish_permission(model)
+
+
+def user_may_publish(user: AbstractBaseUser | None, model: type[models.Model] | models.Model) -> bool:
+    """Whether ``user`` publishes ``model``'s records (None: a system write, always)."""
+    if user is None:
+        return True
+    return bool(user.is_active and user.has_perm(publisher_permission(model)))
+
+
+def is_public(record: models.Model) -> bool:
+    """Whether the stored ``record`` is on the public site (a governed model's rule; False otherwise)."""
+    governance = governance_for(record)
+    return governance is not None and record.pk is not None and governance.is_public(record)
+
+
 # -- the domain's rules -----------------------------------------------------------------------
 class WriteRules:
     """What a domain adds to the door for one model (``register_rules``); the default adds nothing."""
@@ -181,6 +265,11 @@ class WriteRules:
 
     def after_save(self, write: RecordWrite) -> None:
         """Writes that follow the record's, in the same transaction (e.g. milestones)."""
+
+    def after_batch(self, writes: list[RecordWrite]) -> None:
+        """``after_save`` for many live writes committed together (``batch_commit``)."""
+        for write in writes:
+            self.after_save(write)
 
     def after_delete(self, record: models.Model) -> None:
         """Writes that follow the record's delete (``record_delete``), in the same transaction."""
@@ -248,6 +337,7 @@ class RecordWrite:
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)  # what the rules computed for after_save
     committed: bool = False
     held_for_review: bool = False  # a published record changed by a non-reviewer: becomes a Revision
+    merge_pending: bool = False  # held: keep the writer's earlier pending changes (a write from the live row)
     revision: Revision | None = None  # the pending revision ``commit`` stored (held writes only)
 
     @property
@@ -263,26 +353,51 @@ class RecordWrite:
             raise RuntimeError("A RecordWrite is committed once.")
         self.committed = True
         if self.held_for_review:
-            self.revision = revision_propose(
-                record=self.record, user=self.user, m2m=self.m2m, reason=self.reason,
-                base_version=self.stored["version"],
-            )
-            self.record._held_revision = self.revision
+            with transaction.atomic(savepoint=False):
+                live = type(self.record)._default_manager.get(pk=self.record.pk)
+                applied, base_version = self._apply_internal(live)
+                self.revision = revision_propose(
+                    record=self.record, user=self.user, m2m=self.m2m, reason=self.reason,
+                    base_version=base_version, live=live, merge=self.merge_pending,
+                )
+            if self.revision is not None or not applied:
+                self.record._held_revision = self.revision
             return self.record
         # No savepoint of its own: a failure here fails the caller's transaction, which must not commit.
         with transaction.atomic(savepoint=False):
-            attribute(self.record, user=self.user, reason=self.reason)
-            save_with_history(self.record, m2m=self.m2m)
-            rules_for(type(self.record)).after_save(self)
-            public_pages_changed()
+            self._write()
         return self.record
+
+    def _write(self) -> None:
+        attribute(self.record, user=self.user, reason=self.reason)
+        save_with_history(self.record, m2m=self.m2m)
+        rules_for(type(self.record)).after_save(self)
+        public_pages_changed()
+
+    def _apply_internal(self, live: models.Model) -> tuple[bool, int]:
+        """Write at once the internal fields (never public) a held write changes, on the ``live``
+        row; the public ones wait for review. Returns whether it wrote, and the version the
+        revision is based on."""
+        names = internal_fields(self.record)
+        changed = [f for f in self.record._meta.concrete_fields
+                   if f.name in names and getattr(self.record, f.attname) != getattr(live, f.attname)]
+        version = self.stored.get("version", 0)
+        if not changed:
+            return False, version
+        for field in changed:
+            setattr(live, field.attname, getattr(self.record, field.attname))
+        if "version" in _field_names(type(live)):
+            live.version = version + 1
+        RecordWrite(record=live, user=self.user, m2m={}, reason=self.reason, stored=self.stored,
+                    options=self.options, committed=True)._write()
+        return True, getattr(live, "version", 0)
 
 
 def require_write_permission(*, record: models.Model, user: AbstractBaseUser | None, approving: bool = False) -> None:
     """A user (None: a system write) needs the add or change permission for the record's model
     (the publish permission when approving a pending revision)."""
     action = "add" if record.pk is None else "change"
-    if not user_may(user, record, "publish" if approving else action):
+    if not (user_may_publish(user, record) if approving else user_may(user, record, action)):
         raise PermissionDenied(
             _("您没有权限%(action)s%(model)s。")
             % {"action": _("新增") if action == "add" else _("修改"), "model": record._meta.verbose_name}
@@ -303,11 +418,12 @@ def start_as_draft(*, record: models.Model, user: AbstractBaseUser | None) -> No
 
 
 def needs_review(*, record: models.Model, user: AbstractBaseUser | None, stored: dict | None) -> bool:
-    """Whether a write is held as a pending revision: a person who may not publish changes a
-    published record that goes through review."""
-    if user is None or stored is None or not stored.get("is_published") or "review_status" not in stored:
+    """Whether a write (or a delete) is held as a pending revision: a person who may not publish
+    changes a public record of a governed model (``register_governed``)."""
+    governance = governance_for(record)
+    if governance is None or user is None or stored is None or user.has_perm(governance.publisher):
         return False
-    return not user.has_perm(publish_permission(record))
+    return governance.is_public(record, stored)
 
 
 def attribute(record: models.Model, *, user: AbstractBaseUser | None, reason: str = "") -> None:
@@ -330,6 +446,7 @@ def record_prepare(
     lookups: BatchLookups | None = None,
     stored: dict | None | object = _UNREAD,
     approving: bool = False,
+    merge_pending: bool = False,
 ) -> RecordWrite:
     """Steps 1-4 of the door (see the module): call inside a transaction, then ``commit()``.
 
@@ -337,6 +454,8 @@ def record_prepare(
     ``stored``: a batch's reads (unique values, the locked stored row) instead of a query each.
     ``approving``: a reviewer writes a pending revision (``ledger.workflow.revision_approve``): the
     publish permission stands for the change permission and the write is never held.
+    ``merge_pending``: the record was read from the live row (an import row), so a held write
+    keeps the writer's earlier pending changes instead of replacing them (``revision_propose``).
     Raises ``ValidationError`` (by field) or ``PermissionDenied``.
     """
     model = type(record)
@@ -360,6 +479,7 @@ def record_prepare(
         record=record, user=user, reason=reason, stored=stored, options=dict(options or {}),
         m2m={name: list(values) for name, values in (m2m or {}).items() if values is not None},
         held_for_review=not approving and needs_review(record=record, user=user, stored=stored),
+        merge_pending=merge_pending,
     )
     errors = {name: list(messages) for name, messages in rules.validate(write).items()}
     unchanged = [name for name in unique_field_names(model)
@@ -395,12 +515,21 @@ def record_save(
 
 
 @transaction.atomic
-def record_delete(*, record: models.Model, user: AbstractBaseUser | None = None) -> None:
+def record_delete(
+    *, record: models.Model, user: AbstractBaseUser | None = None, reason: str = "", approving: bool = False,
+) -> Revision | None:
     """Delete through the door: the permission, a lock on the row, refusal while other records
-    use it (``protected_relations``), one history entry, the public-data bump."""
-    if not user_may(user, record, "delete"):
+    use it (``records_using``), one history entry, the domain's ``after_delete`` step (what is
+    derived from the record follows it), the public-data bump.
+
+    A public record of a governed model deleted by someone who may not publish it is not deleted:
+    the delete is stored as their pending revision (returned; also on ``record._held_revision``)
+    and done when a reviewer approves it. ``approving``: that reviewer's delete (the publish
+    permission stands for the delete permission)."""
+    allowed = user_may_publish(user, record) if approving else user_may(user, record, "delete")
+    if not allowed:
         raise PermissionDenied(_("您没有权限删除%(model)s。") % {"model": record._meta.verbose_name})
-    type(record)._default_manager.select_for_update().filter(pk=record.pk).order_by().exists()
+    stored = locked_versions(type(record), [record.pk]).get(record.pk)
     in_use = records_using(record)
     if in_use:
         raise ValidationError(
@@ -408,10 +537,84 @@ def record_delete(*, record: models.Model, user: AbstractBaseUser | None = None)
             % {"name": record, "count": len(in_use), "examples": "、".join(str(r) for r in in_use[:5])},
             code="in_use",
         )
-    attribute(record, user=user)
+    if not approving and needs_review(record=record, user=user, stored=stored):
+        record._held_revision = revision_propose_delete(
+            record=record, user=user, reason=reason, base_version=stored.get("version", 0))
+        return record._held_revision
+    attribute(record, user=user, reason=reason)
     record.delete()
     rules_for(type(record)).after_delete(record)
     public_pages_changed()
+    return None
+
+
+def state_save(record: models.Model, *, user: AbstractBaseUser | None, reason: str, changed: list[str]) -> None:
+    """Write a change of workflow state (``ledger.workflow``, on a row it locked with ``lock_fresh``):
+    the changed fields and the model's ``clean()`` are validated, the other fields are the stored
+    ones; one history entry, the rules' ``after_state_change``, the public-data bump."""
+    full_clean_fast(record, exclude=[f.name for f in record._meta.concrete_fields if f.name not in changed])
+    attribute(record, user=user, reason=reason)
+    names = _field_names(type(record))
+    save_with_history(record, update_fields=[n for n in (*changed, "version", "updated_at") if n in names])
+    rules_for(type(record)).after_state_change(record, changed)
+    public_pages_changed()
+
+
+def record_write(
+    *, record: models.Model, user: AbstractBaseUser | None, reason: str = "", m2m: dict[str, Iterable] | None = None,
+    exclude: Iterable[str] = (), validate: bool = True,
+) -> models.Model:
+    """A record no public page shows (the desk's 督办 items, visits, tasks, evidence): the permission,
+    ``full_clean()`` (unless the caller validated it, ``validate=False``), one history entry. No review
+    and no public-data bump: nothing public changes. The caller locks a stored row it edits."""
+    action = "add" if record.pk is None else "change"
+    if not user_may(user, record, action):
+        raise PermissionDenied(_("您没有权限%(action)s%(model)s。") % {
+            "action": _("新增") if action == "add" else _("修改"), "model": record._meta.verbose_name})
+    if validate:
+        record.full_clean(exclude=list(exclude))
+    attribute(record, user=user, reason=reason)
+    save_with_history(record, m2m={name: list(values) for name, values in (m2m or {}).items()})
+    return record
+
+
+def follow_on_save(records: Iterable[models.Model], *, user: AbstractBaseUser | None, together: bool = False) -> None:
+    """Records a rule writes after its record's (a project's new milestones, validated by the rule),
+    one history entry each: from ``after_save``/``after_batch`` (``together``: in a few queries), or
+    alone (``milestone_record``)."""
+    records = list(records)
+    for record in records:
+        attribute(record, user=user)
+    if together:
+        save_many_with_history(records)
+        return
+    for record in records:
+        save_with_history(record)
+
+
+def records_lock(model: type[models.Model], pks: Iterable) -> dict:
+    """Lock many stored rows for a batch in one query: per pk, what ``record_prepare(stored=...)``
+    takes (the version, the workflow fields, the columns the model's rules read)."""
+    return locked_versions(model, pks, extra=rules_for(model).locked_fields)
+
+
+def batch_commit(writes: list[RecordWrite]) -> list[models.Model]:
+    """Commit many prepared writes of one model in a few queries (a spreadsheet import): the held
+    ones as pending revisions, the live ones saved together with one history entry each, then the
+    rules' ``after_batch`` step and one public-data bump. Same result as committing each."""
+    live = [write for write in writes if not write.held_for_review]
+    with transaction.atomic(savepoint=False):
+        for write in writes:
+            if write.held_for_review:
+                write.commit()
+        for write in live:
+            attribute(write.record, user=write.user, reason=write.reason)
+            write.committed = True
+        if live:
+            save_many_with_history([w.record for w in live], m2m={id(w.record): w.m2m for w in live if w.m2m})
+            rules_for(type(live[0].record)).after_batch(live)
+            public_pages_changed()
+    return [write.record for write in live]
 
 
 def records_using(record: models.Model) -> list[models.Model]:

@@ -8,10 +8,11 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         # The project rules (the stage table) and the funds ledger's register themselves with the write
-        # door, the ledger's kinds of job with the job engine; a renamed account forgets the stored CSV
+        # door, the public models are declared to it (``governance``), the ledger's kinds of job with the job engine; a renamed account forgets the stored CSV
         # lines that name it.
         from accounts.users import register_username_changed
 
-        from . import funds, jobs, services  # noqa: F401
+        from . import funds, governance, jobs, services  # noqa: F401
 
+        governance.register()
         register_username_changed(services.export_lines_forget_officer)

@@ -18,17 +18,16 @@ from django.utils.translation import gettext as _
 
 from jobs.services import job_start
 from ledger.cache import public_pages_changed
-from ledger.history import save_many_with_history
 from ledger.writes import (
     BatchLookups,
     FieldPermissionDenied,
     RecordWrite,
     WriteRules,
-    attribute,
-    locked_versions,
-    publish_permission,
+    batch_commit,
+    follow_on_save,
     record_prepare,
     record_save,
+    records_lock,
     register_rules,
 )
 
@@ -79,12 +78,25 @@ class ProjectRules(WriteRules):
 
     def after_save(self, write: RecordWrite) -> None:
         project = write.record
-        for milestone in write.extra.get("milestones", ()):
+        milestones = write.extra.get("milestones", ())
+        for milestone in milestones:
             milestone.project = project
-            milestone.save()
+        follow_on_save(milestones, user=write.user)
         if project.signing_event_id is not None:
             flag_possible_duplicates(project=project)
         export_cells_refresh_projects(project_ids=[project.pk])
+
+    def after_batch(self, writes: list[RecordWrite]) -> None:
+        milestones = []
+        for write in writes:
+            for milestone in write.extra.get("milestones", ()):
+                milestone.project = write.record
+                milestones.append(milestone)
+        follow_on_save(milestones, user=writes[0].user, together=True)
+        for write in writes:
+            if write.record.signing_event_id is not None:
+                flag_possible_duplicates(project=write.record)
+        export_cells_refresh_projects(project_ids=[write.record.pk for write in writes])
 
     def after_state_change(self, record: Project, changed: list[str]) -> None:
         # Publication, review and archive fields are in the project's stored CSV lines.
@@ -97,7 +109,8 @@ class ProjectRules(WriteRules):
 class ListedRecordRules(WriteRules):
     """An enterprise or institute a project lists: its slug, name (the order) and whether it is
     published (the public cell) are in those projects' stored export cells, refreshed in one
-    statement for all of them on a save that changes one of these and on every change of publication."""
+    statement for all of them on a save that changes one of these and on every change of publication.
+    (A delete needs no step: the door refuses to delete a record a project still lists.)"""
 
     locked_fields = ("slug", "name", "is_published")
 
@@ -130,7 +143,8 @@ def export_lines_forget_officer(*, user) -> int:
 class ShownParentRules(WriteRules):
     """A sector, signing conference or zone: its slug (and, if it has one, whether it is published) is
     in the stored CSV line of every project that points to it. A change of these forgets those lines
-    (one statement, however many projects) and queues their new computation (``export_lines_forget``)."""
+    (one statement, however many projects) and queues their new computation (``export_lines_forget``).
+    (A delete needs no step: a record a project points to is protected from deletion.)"""
 
     def __init__(self, *, relation: str, locked_fields: tuple[str, ...]):
         self.relation = relation
@@ -149,20 +163,15 @@ class ShownParentRules(WriteRules):
 
 
 class MilestoneRules(WriteRules):
-    """A milestone written at the door (the timeline, a revert) is in its project's stored export cells.
-    A milestone of a published project is on its public page: like the project itself, only someone
-    who may publish projects changes it there (issue 14); a new milestone follows a live stage change."""
-
-    def validate(self, write: RecordWrite) -> dict[str, list[str]]:
-        milestone, user = write.record, write.user
-        if milestone.pk is None or user is None or user.has_perm(publish_permission(Project)):
-            return {}
-        if Project.objects.filter(pk=milestone.project_id, is_published=True).exists():
-            return {"note": [_("此项目已发布，其节点说明在公开页面上显示，只能由审核员修改。")]}
-        return {}
+    """A milestone written at the door (the timeline, a revert) or deleted is in its project's stored
+    export cells. (A milestone of a published project is on its public page: a change or delete by
+    someone who may not publish projects waits for review, ``projects.governance``.)"""
 
     def after_save(self, write: RecordWrite) -> None:
         export_cells_refresh_projects(project_ids=[write.record.project_id])
+
+    def after_delete(self, record: ProjectMilestone) -> None:
+        export_cells_refresh_projects(project_ids=[record.project_id])
 
 
 register_rules(Project, ProjectRules())
@@ -273,7 +282,6 @@ def milestone_build(
     )
     # Its one CHECK (stage) is the field's choices; the project and user are already saved records.
     milestone.full_clean(exclude=["project", "recorded_by"], validate_constraints=False)
-    attribute(milestone, user=user)
     return milestone
 
 
@@ -283,7 +291,7 @@ def milestone_record(
     """Append a milestone for ``stage`` (see ``milestone_build``)."""
     milestone = milestone_build(project=project, stage=stage, user=user, note=note)
     with transaction.atomic():
-        milestone.save()
+        follow_on_save([milestone], user=user)
         export_cells_refresh_projects(project_ids=[project.pk])
     public_pages_changed()
     return milestone
@@ -304,7 +312,7 @@ class ProjectImport:
                  codes: Iterable[str] = (), names: Iterable[str] = ()):
         self.user = user
         existing = [project for project in existing if project.pk is not None]
-        self._stored = locked_versions(Project, [p.pk for p in existing], extra=ProjectRules.locked_fields)
+        self._stored = records_lock(Project, [p.pk for p in existing])
         self.lookups = BatchLookups(Project)
         self.lookups.prefetch("code", [code for code in codes if code])
         self.lookups.prefetch("slug", [p.slug for p in existing if p.slug])
@@ -318,39 +326,19 @@ class ProjectImport:
         if project.pk is not None:
             stored = self._stored.get(project.pk)
             if stored is None:  # not announced to the batch: lock it now
-                stored = locked_versions(Project, [project.pk], extra=ProjectRules.locked_fields).get(project.pk)
+                stored = records_lock(Project, [project.pk]).get(project.pk)
         write = record_prepare(
             record=project, user=self.user, m2m={"investors": investors}, lookups=self.lookups, stored=stored,
+            merge_pending=True,  # a row is read from the live record: an officer's pending changes stay
         )
-        attribute(project, user=self.user, reason=write.reason)
         self._writes.append(write)
 
     def __len__(self) -> int:
         return len(self._writes)
 
     def write(self) -> list[Project]:
-        live = [write for write in self._writes if not write.held_for_review]
-        projects = [write.record for write in live]
-        m2m = {id(write.record): write.m2m for write in live if write.m2m}
         with transaction.atomic():
-            for write in self._writes:
-                if write.held_for_review:  # a published project changed by an officer: a pending revision
-                    write.commit()
-            save_many_with_history(projects, m2m=m2m)
-            milestones = []
-            for write in live:
-                write.committed = True
-                for milestone in write.extra.get("milestones", ()):
-                    milestone.project = write.record
-                    milestones.append(milestone)
-            save_many_with_history(milestones)
-            for project in projects:
-                if project.signing_event_id is not None:
-                    flag_possible_duplicates(project=project)
-            export_cells_refresh_projects(project_ids=[project.pk for project in projects])
-            if projects:
-                public_pages_changed()
-        return projects
+            return batch_commit(self._writes)
 
 
 def projects_import(

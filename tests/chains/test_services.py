@@ -91,9 +91,13 @@ def test_a_record_a_chain_uses_is_not_deleted_from_under_it(administrator):
     with pytest.raises(ValidationError) as refused:
         record_delete(record=enterprise, user=None)
     assert node.name in refused.value.messages[0]
-    # A link is deleted through the door by someone who may: one history entry says so.
+    # A published link deleted by someone who may not publish it waits for a reviewer.
+    assert record_delete(record=node, user=administrator).action == "delete"
+    assert ChainNode.objects.filter(pk=node.pk).exists()
+    # An unpublished one is deleted through the door at once: one history entry says so.
+    ChainNode.objects.filter(pk=node.pk).update(is_published=False)
     pk = node.pk
-    record_delete(record=node, user=administrator)
+    record_delete(record=ChainNode.objects.get(pk=pk), user=administrator)
     assert not ChainNode.objects.filter(pk=pk).exists()
     last = ChainNode.history.filter(id=pk).latest("history_date")
     assert (last.history_type, last.history_user) == ("-", administrator)

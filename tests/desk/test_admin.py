@@ -13,7 +13,7 @@ from desk.models import Interaction, Notification, SupervisionItem, SupervisionS
 from ledger.models import Revision
 from projects.models import Project
 from tests.admin_utils import form_data
-from tests.factories import ProjectFactory, StaffUserFactory
+from tests.factories import ProjectFactory, SectorFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -153,10 +153,13 @@ def test_the_printable_sheet_shows_internal_fields_open_items_and_latest_visits(
 
 def test_an_officers_bulk_edit_of_a_published_project_waits_for_review(client, officer):
     published = ProjectFactory(name="已发布的项目")
+    sector = SectorFactory(name="测试另一领域")
     client.force_login(officer)
     response = client.post(CHANGELIST, {"action": "bulk_edit_projects", ACTION_CHECKBOX_NAME: [published.pk],
-                                        "confirm": "yes", "responsible_unit": "区发改局"}, follow=True)
+                                        "confirm": "yes", "sector": sector.pk, "responsible_unit": "区发改局"},
+                           follow=True)
     assert "1 个已发布项目的修改已保存为待审修订" in response.content.decode()
     published.refresh_from_db()
-    assert published.responsible_unit == ""  # the live record (and the public site) is unchanged
-    assert Revision.objects.get(object_id=published.pk).changes["responsible_unit"] == "区发改局"
+    assert published.sector != sector  # the live record (and the public site) keeps its public fields
+    assert published.responsible_unit == "区发改局"  # an internal field applies at once
+    assert Revision.objects.get(object_id=published.pk).changes == {"sector_id": sector.pk}

@@ -78,7 +78,7 @@ def test_a_record_that_cannot_be_written_removes_its_file(project, officer, monk
     def fail(*args, **kwargs):
         raise IntegrityError("simulated")
 
-    monkeypatch.setattr("desk.services.save_with_history", fail)
+    monkeypatch.setattr("ledger.writes.save_with_history", fail)
     with pytest.raises(IntegrityError):
         services.evidence_attach(project=project, upload=pdf(), title="合同", user=officer)
     assert stored_files() == []

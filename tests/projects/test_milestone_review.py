@@ -1,10 +1,11 @@
-"""A milestone of a published project is on the public page: its note, like the project, changes
-only by someone who may publish (issue 14). An officer may still annotate a draft's timeline."""
+"""A milestone of a published project is on the public page: a change of its note by someone who
+may not publish waits for review, like the project's own. An officer annotates a draft's timeline."""
 
 import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
+from ledger.models import Revision, RevisionStatus
 from projects.models import ProjectMilestone
 from tests.admin_utils import form_data
 from tests.factories import ProjectFactory, StaffUserFactory
@@ -24,15 +25,17 @@ def _first_milestone(**project_fields) -> ProjectMilestone:
     return ProjectMilestone.objects.filter(project=project).earliest("created_at")
 
 
-def test_an_officer_cannot_change_a_published_projects_milestone_note(client):
+def test_an_officers_change_of_a_published_projects_milestone_note_waits_for_review(client):
     milestone = _first_milestone()
     before = milestone.note
     client.force_login(StaffUserFactory(username="officer-li", roles=[Role.OFFICER]))
     response = _edit_note(client, milestone, "未经审核的节点说明 MARKER")
-    assert response.status_code == 200
-    assert "只能由审核员修改" in response.content.decode()
+    assert response.status_code == 302
+    assert "待审修订" in client.get(response.url).content.decode()
     milestone.refresh_from_db()
     assert milestone.note == before
+    revision = Revision.objects.get(object_id=milestone.pk, status=RevisionStatus.PENDING)
+    assert revision.changes == {"note": "未经审核的节点说明 MARKER"}
     assert "MARKER" not in client.get(milestone.project.get_absolute_url()).content.decode()
 
 
