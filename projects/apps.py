@@ -14,4 +14,4 @@ class ProjectsConfig(AppConfig):
 
         from . import funds, jobs, services  # noqa: F401
 
-        register_username_changed(services.export_lines_forget_officer)
+        register_username_changed(services.export_lines_refill_officer)
