@@ -40,6 +40,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--saves", type=int, default=30)
     parser.add_argument("--stale", type=int, default=10_000)
+    parser.add_argument("--writes-only", action="store_true",
+                        help="only the write cost, with and without the triggers interleaved save by save")
     args = parser.parse_args()
 
     import django
@@ -123,6 +125,35 @@ def main() -> None:
         print(f"[{label}] disk: stored lines and cells {cells / 2**20:,.0f} MiB; projects table "
               f"{projects / 2**20:,.0f} MiB ({cells / projects:.2f}×)")
 
+    def write_cost_interleaved() -> None:
+        """Each project saved twice, with the triggers and without (dropped for that transaction only)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE %s",
+                           ["%_export_forget_%"])
+            triggers = cursor.fetchall()
+        ids = list(Project.objects.filter(is_published=True).order_by("pk").values_list("pk", flat=True)[: args.saves])
+        times: dict[bool, list[float]] = {True: [], False: []}
+        for pk in ids:
+            for enabled in (True, False):
+                with transaction.atomic():
+                    if not enabled:
+                        with connection.cursor() as cursor:
+                            for name, table in triggers:
+                                cursor.execute(f'ALTER TABLE {table} DISABLE TRIGGER "{name}"')
+                    project = Project.objects.get(pk=pk)
+                    project.summary = f"{project.summary}（基准）"
+                    started = time.perf_counter()
+                    project_save(project=project)
+                    times[enabled].append(time.perf_counter() - started)
+                    transaction.set_rollback(True)
+        with_, without = statistics.median(times[True]), statistics.median(times[False])
+        print(f"[writes] project_save, {len(ids)} projects each saved with and without the {len(triggers)} "
+              f"triggers: median {with_ * 1000:.1f} ms against {without * 1000:.1f} ms ({with_ / without:.2f}×)")
+
+    if args.writes_only:
+        call_command("migrate", "projects", "0020", verbosity=0)
+        write_cost_interleaved()
+        return
     print(f"{Project.objects.count():,} projects, {args.rounds} rounds per phase")
     for label, target in (("main", "0019"), ("triggers", "0020")):
         call_command("migrate", "projects", target, verbosity=0)
