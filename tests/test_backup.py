@@ -15,6 +15,9 @@ from django.db import connection
 from desk import services as desk_services
 from projects.models import Project, ProjectMilestone
 from tests.factories import (
+    ChainFactory,
+    ChainNodeFactory,
+    EnterpriseFactory,
     FundsEntryFactory,
     LeadFactory,
     ProjectFactory,
@@ -63,6 +66,9 @@ def test_pg_dump_and_restore_bring_back_every_record_and_history_entry(tmp_path)
     LeadFactory()
     FundsEntryFactory()  # the funds ledger and its history
     ProjectYearFiguresFactory()  # a year's output and tax (亩均) and its history
+    # A chain's 链主/链核 and a link's attached records: the seed attaches none (it invents no facts).
+    ChainNodeFactory(chain=ChainFactory(leaders=[EnterpriseFactory()], cores=[EnterpriseFactory()]),
+                     enterprises=[EnterpriseFactory()], projects=[ProjectFactory()])
     ProjectFactory().institutes.add(ResearchInstituteFactory())  # the history of a project's institutes
     desk_records(Project.objects.order_by("pk").first())  # the desk's records and their history
     models = [model for model in apps.get_models() if model._meta.managed and not model._meta.proxy]
