@@ -38,6 +38,11 @@ from .api.serializers import PrivateProjectSerializer, ProjectSerializer
 from .models import Enterprise, Project, ProjectExportCells, ResearchInstitute
 
 
+def stores_export_lines() -> bool:
+    """Whether the export's data is stored at all (PostgreSQL); elsewhere every row is computed live."""
+    return connections[Project.objects.db].vendor == "postgresql"
+
+
 def _readers() -> tuple[ProjectSerializer, PrivateProjectSerializer]:
     return ProjectSerializer(context={"private": False}), PrivateProjectSerializer(context={"private": True})
 

@@ -33,7 +33,7 @@ from ledger.writes import (
 
 from . import stages
 from .duplicates import flag_possible_duplicates
-from .export_cells import export_cells_refresh_listing, export_cells_refresh_projects
+from .export_cells import export_cells_refresh_listing, export_cells_refresh_projects, stores_export_lines
 from .jobs import REFRESH_EXPORT_LINES_KIND
 from .land import WARNING_FIELDS, signing_warnings
 from .models import (
@@ -116,7 +116,7 @@ def export_lines_refill_queue() -> None:
 def export_lines_refill_officer(*, user) -> None:
     """An account was renamed: the staff CSV names a project's officer, so the database forgot the
     stored lines of the projects it follows (registered with ``accounts.users`` in ``ready()``)."""
-    if Project.objects.filter(officer=user).exists():
+    if stores_export_lines() and Project.objects.filter(officer=user).exists():
         export_lines_refill_queue()
 
 
@@ -129,7 +129,7 @@ class ShownParentRules(WriteRules):
         self.relation = relation
 
     def _refill(self, record) -> None:
-        if Project.objects.filter(**{self.relation: record.pk}).exists():
+        if stores_export_lines() and Project.objects.filter(**{self.relation: record.pk}).exists():
             export_lines_refill_queue()
 
     def after_save(self, write: RecordWrite) -> None:
