@@ -10,6 +10,7 @@ path computes from the tables (which reads nothing stored), and the XLSX holds t
 
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -19,7 +20,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from ledger.writes import record_delete
 from projects.api.viewsets import ProjectViewSet
-from projects.export_cells import export_cells_differences, export_cells_rebuild
+from projects.export_cells import _fresh_select, export_cells_differences, export_cells_rebuild, stored_values
 from projects.models import Project, ProjectExportCells, ProjectMilestone
 from projects.services import project_save
 from projects.stages import Stage
@@ -133,3 +134,15 @@ def test_check_export_reports_stored_data_written_past_the_triggers_and_repairs_
     out = io.StringIO()
     call_command("check_export", stdout=out)
     assert "0 differ" in out.getvalue()
+
+
+def test_every_table_the_export_reads_has_the_triggers_that_forget():
+    """A column added to the export from a new table would be served stale without its trigger."""
+    _columns, sql, _params = _fresh_select(Project.objects.all(), stored_values())
+    read = set(re.findall(r'(?:FROM|JOIN) "([a-z_0-9]+)"', sql)) - {ProjectExportCells._meta.db_table}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE %s",
+                       ["%_export_forget_truncate"])
+        guarded = {table for (table,) in cursor.fetchall()}
+    assert "projects_projectmilestone" in read and "projects_enterprise" in read
+    assert read <= guarded, read - guarded
