@@ -284,11 +284,35 @@ def file_headers(columns: list[str], serializer: serializers.Serializer, mode: s
     return [column_label(column, serializer.fields[column], model) for column in columns]
 
 
+def choice_labels(columns: list[str], serializer: serializers.Serializer) -> dict[int, dict[str, str]]:
+    """{column index: {code: its label}} for the columns of single-choice fields."""
+    return {
+        index: {str(code): str(label) for code, label in field.choices.items()}
+        for index, field in enumerate(serializer.fields[column] for column in columns)
+        if isinstance(field, serializers.ChoiceField) and not isinstance(field, serializers.MultipleChoiceField)
+    }
+
+
+def _labelled(rows: Iterable[list[str]], labels: dict[int, dict[str, str]]) -> Iterator[list[str]]:
+    for row in rows:
+        for index, names in labels.items():
+            row[index] = names.get(row[index], row[index])
+        yield row
+
+
 def write_xlsx(columns: list[str], rows: Iterable[list[str]], *, serializer: serializers.Serializer, title: str,
                mode: str = "labels"):
-    """The export as a typed workbook (``ledger.spreadsheet_cells.write_xlsx``), rewound."""
+    """The export as a typed workbook (``ledger.spreadsheet_cells.write_xlsx``), rewound. With the labels
+    (its default, for people) a choice shows its label too (``已签约``, not ``signed``); with
+    ``headers=names`` (for programs) the codes, as the CSV always has. A date known to the month or year
+    only is a date cell shown so (``2025年2月``, ``2025年``)."""
     kinds = [field_kind(serializer.fields[column]) for column in columns]
-    return write_typed_xlsx(file_headers(columns, serializer, mode), rows, kinds=kinds, title=title)
+    precisions = {index: columns.index(f"{column}_precision") for index, column in enumerate(columns)
+                  if kinds[index] == Kind.DATE and f"{column}_precision" in columns}
+    if mode == "labels":
+        rows = _labelled(rows, choice_labels(columns, serializer))
+    return write_typed_xlsx(file_headers(columns, serializer, mode), rows, kinds=kinds, title=title,
+                            precisions=precisions)
 
 
 def sheet_name(serializer: serializers.Serializer, basename: str) -> str:

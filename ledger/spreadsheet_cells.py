@@ -30,6 +30,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .models import DatePrecision
+
 BOM = "\ufeff"
 #: Not allowed in the XML of a workbook (the same set as openpyxl's ILLEGAL_CHARACTERS_RE);
 #: tab, LF and CR are allowed, and are formula triggers below.
@@ -43,6 +45,15 @@ SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
+#: A date known to the month or the year only: still a date cell (it sorts and filters as one), shown
+#: no more precisely than known (``2025年2月``, ``2025年``).
+MONTH_FORMAT = 'yyyy"年"m"月"'
+YEAR_FORMAT = 'yyyy"年"'
+#: A year written ``2025年`` in a date column (the admin export's dates, which its import reads back):
+#: the number 2025 shown ``2025年``; the import reads it as a year again (a date cell would come back
+#: as a day). ``2025年2月`` stays text for the same reason.
+YEAR_NUMBER_FORMAT = '0"年"'
+_YEAR_TEXT = re.compile(r"(\d{4})年")
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 INTEGER_FORMAT = "0"
 DECIMAL_FORMAT = "#,##0.######"
@@ -155,12 +166,15 @@ def write_xlsx(
     samples: Sequence[Sequence] = (),
     validations: Sequence[tuple[int, Sequence[str]]] = (),
     validation_rows: int = 1000,
+    precisions: dict[int, int] | None = None,
 ):
     """An XLSX workbook in a rewound temporary file: one named sheet, typed cells, frozen bold header,
     autofilter over the data, widths that fit the headers.
 
     ``rows`` hold text (flat export cells) or native values; each is converted by its column's kind.
     ``validations``: (column index, allowed values) dropdowns for the first ``validation_rows`` rows.
+    ``precisions``: {date column index: the index of the column holding its precision} (``day``,
+    ``month``, ``year``): a month or year date is formatted as ``MONTH_FORMAT`` / ``YEAR_FORMAT``.
     """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title(title))
@@ -187,10 +201,18 @@ def write_xlsx(
     sheet.append(header_cells)
     count = 0
     formats = [NUMBER_FORMATS.get(kind) for kind in kinds]
+    # The precision as stored (``month``) or as labelled for people (``月``).
+    precise = {key: number_format for precision, number_format in ((DatePrecision.MONTH, MONTH_FORMAT),
+               (DatePrecision.YEAR, YEAR_FORMAT)) for key in (precision.value, str(precision.label))}
     for row in rows:
         cells = []
-        for value, kind, number_format in zip(row, kinds, formats, strict=True):
+        for index, (value, kind, number_format) in enumerate(zip(row, kinds, formats, strict=True)):
+            if precisions and index in precisions:
+                number_format = precise.get(row[precisions[index]], number_format)
             typed = typed_value(value, kind)
+            year = _YEAR_TEXT.fullmatch(typed) if kind == Kind.DATE and isinstance(typed, str) else None
+            if year:
+                typed, number_format = int(year.group(1)), YEAR_NUMBER_FORMAT
             if number_format and not isinstance(typed, str | bool | type(None)):
                 cell = WriteOnlyCell(sheet, value=typed)
                 cell.number_format = number_format

@@ -15,4 +15,4 @@ class ProjectsConfig(AppConfig):
         from . import funds, governance, jobs, services  # noqa: F401
 
         governance.register()
-        register_username_changed(services.export_lines_forget_officer)
+        register_username_changed(services.export_lines_refill_officer)

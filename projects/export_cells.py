@@ -1,18 +1,27 @@
-"""The CSV export's stored cells of projects (``ProjectExportCells``): computed and kept current.
+"""The CSV export's stored cells of projects (``ProjectExportCells``): forgotten by the database, computed again.
 
-Each write that changes a project's to-many cells refreshes them in the same transaction with one
-set-based statement, ``INSERT INTO projects_projectexportcells SELECT <the export's own aggregate
-expressions> FROM projects_project WHERE ... ON CONFLICT (project_id) DO UPDATE``:
+The invariant: the export never differs from a fresh computation, whatever wrote the tables. It
+holds by construction: triggers on every table the export's SELECT reads (the door, ``update()``,
+raw SQL, a data migration and a delete fire them alike) delete the stored row of each project a
+write touches, in the write's own transaction (projects/migrations/0020_export_cells_forgotten_by_triggers.py);
+the export reads a project's stored row when it has one and computes the project live otherwise.
 
-- a project saved at the door (``ProjectRules.after_save``), imported (``ProjectImport.write``) or
-  given a milestone (``milestone_record``): that project / those projects;
-- an enterprise or institute saved at the door or moved through the workflow (published,
-  unpublished: the public cell lists only published records): every project that lists it;
-- ``manage.py rebuild_export_cells`` (and the ``rebuild_export_cells`` job): every project.
+What is forgotten is computed again with one set-based statement, ``INSERT INTO
+projects_projectexportcells SELECT <the export's own expressions> FROM projects_project WHERE ... ON
+CONFLICT (project_id) DO UPDATE``:
 
-The expressions are ``ledger.api.export_sql.stored_cell_values`` of the project serializer: the same
-SQL the export ran per row before, so a stored cell is by construction the live one. PostgreSQL only,
-as the COPY export that reads them: elsewhere the refresh does nothing (and the export computes live).
+- in the same transaction, for what the door wrote: a project saved (``ProjectRules.after_save``),
+  imported (``ProjectImport.write``) or given a milestone (``milestone_record``); every project that
+  lists an enterprise or institute saved or moved through the workflow;
+- in the background (``export_lines_refresh_stale``, the ``refresh_export_lines`` job) for the rest:
+  queued by the door when a sector, conference, zone or officer's user name changes; run by
+  ``manage.py check_export --repair``;
+- ``manage.py rebuild_export_cells`` (and its job): every project.
+
+The expressions are ``ledger.api.export_sql.stored_cell_values`` of the project serializer, so a
+stored cell is by construction the live one; ``export_cells_differences`` (``manage.py check_export``)
+compares what is stored with a fresh computation. PostgreSQL only, as the COPY export that reads them:
+elsewhere nothing is stored and the export computes every row live.
 """
 
 from collections.abc import Callable, Iterable
@@ -27,6 +36,11 @@ from ledger.api.export_sql import stored_cell_values, stored_line_values
 
 from .api.serializers import PrivateProjectSerializer, ProjectSerializer
 from .models import Enterprise, Project, ProjectExportCells, ResearchInstitute
+
+
+def stores_export_lines() -> bool:
+    """Whether the export's data is stored at all (PostgreSQL); elsewhere every row is computed live."""
+    return connections[Project.objects.db].vendor == "postgresql"
 
 
 def _readers() -> tuple[ProjectSerializer, PrivateProjectSerializer]:
@@ -124,16 +138,6 @@ def export_cells_refresh_listing(*, record: models.Model) -> int:
     )
 
 
-def export_lines_invalidate(*, projects: models.QuerySet) -> int:
-    """Forget the stored CSV lines of ``projects`` in one statement (the export computes them live until
-    ``export_lines_refresh_stale`` has run): for a change that reaches many projects at once, such as a
-    zone's publication or an officer's user name. Returns the lines forgotten."""
-    if connections[projects.db].vendor != "postgresql":
-        return 0
-    return ProjectExportCells.objects.filter(project__in=projects.order_by().values("pk")).exclude(
-        public_line=None, staff_line=None).update(public_line=None, staff_line=None)
-
-
 REBUILD_BATCH = 25_000
 
 
@@ -189,12 +193,16 @@ def _in_export_order(projects: models.QuerySet) -> list[models.QuerySet]:
 
 
 def export_lines_refresh_stale(*, workers: int = 1, report: Callable[[int, int], None] | None = None) -> int:
-    """The lines of every project whose stored line was forgotten (or never computed), from its cells."""
+    """Every project the database forgot (its stored row deleted by a trigger, see the module) or whose
+    lines were never computed: the first computed whole, the others from their cells. The export
+    computes them live meanwhile. Returns the rows written."""
     if connections[Project.objects.db].vendor != "postgresql":
         return 0
+    missing = _in_export_order(Project.objects.filter(export_cells__isnull=True))
+    done = _in_batches(export_cells_refresh, missing, workers=workers, report=report)
     stale = ProjectExportCells.objects.filter(models.Q(public_line=None) | models.Q(staff_line=None))
     batches = _in_export_order(Project.objects.filter(pk__in=stale.values("project_id")))
-    return _in_batches(export_lines_refresh, batches, workers=workers, report=report)
+    return done + _in_batches(export_lines_refresh, batches, workers=workers, report=report)
 
 
 def export_cells_rebuild(*, workers: int = 1, lines_only: bool = False,
@@ -208,25 +216,40 @@ def export_cells_rebuild(*, workers: int = 1, lines_only: bool = False,
     return _in_batches(refresh, _in_export_order(Project.objects.all()), workers=workers, report=report)
 
 
-def export_cells_differing(*, projects: models.QuerySet) -> int:
-    """How many of ``projects`` have no stored cells or cells other than a fresh computation gives.
+def export_cells_differences(*, projects: models.QuerySet, missing: bool = False) -> list[tuple[int, list[str]]]:
+    """(project id, the stored columns that differ from a fresh computation) for each of ``projects``
+    whose stored export data is not what the export would compute now, in one statement.
 
-    A check for cells written by other means than :func:`export_cells_refresh` (``generate_demo``
-    computes its projects' cells as it makes them): one statement, the same expressions.
+    A project without a stored row, or with a NULL line or one written in another time zone, is
+    computed live by the export and so cannot differ; ``missing=True`` reports a project without a
+    stored row too (``generate_demo``'s check of the cells it wrote itself), as ``["(missing)"]``.
     """
     connection = connections[projects.db]
     if connection.vendor != "postgresql":
-        return 0
-    values = stored_cell_values(Project, ProjectSerializer(context={}), ProjectSerializer.Meta.stored_cells)
-    columns, sql, params = _fresh_select(projects, values)
+        return []
+    columns, sql, params = _fresh_select(projects.order_by("pk"), stored_values())
     quote = connection.ops.quote_name
-    fresh = ", ".join(f"fresh.cell_{i}" for i in range(len(columns)))
-    kept = ", ".join(f"kept.{quote(ProjectExportCells._meta.get_field(c).column)}" for c in columns)
+    stored = ProjectSerializer.Meta.stored_cells
+    lines = set(stored.lines or ())
+
+    def kept(column: str) -> str:
+        return f"kept.{quote(ProjectExportCells._meta.get_field(column).column)}"
+
+    zone = f"{kept(stored.line_zone)} = fresh.cell_{columns.index(stored.line_zone)}"
+    tests = {
+        column: (f"({kept(column)} IS NOT NULL AND {zone} AND {kept(column)} IS DISTINCT FROM fresh.cell_{i})"
+                 if column in lines else f"{kept(column)} IS DISTINCT FROM fresh.cell_{i}")
+        for i, column in enumerate(columns) if column != stored.line_zone
+    }
+    names = ", ".join(f"CASE WHEN {test} THEN %s END" for test in tests.values())
+    absent = f"kept.{quote('project_id')} IS NULL"
+    where = " OR ".join([*([absent] if missing else []), *(f"(kept.{quote('project_id')} IS NOT NULL AND {t})"
+                                                            for t in tests.values())])
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*) FROM ({sql}) fresh LEFT JOIN {quote(ProjectExportCells._meta.db_table)} kept"
-            f" ON kept.{quote('project_id')} = fresh.pk"
-            f" WHERE kept.{quote('project_id')} IS NULL OR ({fresh}) IS DISTINCT FROM ({kept})",
-            params,
+            f"SELECT fresh.pk, {absent}, array_remove(ARRAY[{names}]::text[], NULL) FROM ({sql}) fresh"
+            f" LEFT JOIN {quote(ProjectExportCells._meta.db_table)} kept ON kept.{quote('project_id')} = fresh.pk"
+            f" WHERE {where} ORDER BY fresh.pk",
+            (*tests, *params),
         )
-        return cursor.fetchone()[0]
+        return [(pk, ["(missing)"] if gone else list(differing)) for pk, gone, differing in cursor.fetchall()]

@@ -29,7 +29,7 @@ register_job_kind(REBUILD_EXPORT_CELLS_KIND, run_rebuild_export_cells, max_attem
 
 
 def run_refresh_export_lines(job: Job, progress: Progress) -> JobOutcome:
-    """The stored CSV lines a change forgot (``export_lines_invalidate``) computed again, one transaction."""
+    """The stored CSV lines the database forgot on a write, computed again, in one transaction."""
 
     def report(done: int, total: int) -> None:
         progress.rows(done, max(total, 1), _("已计算 %(done)s / %(total)s 个项目"))

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from jobs.services import job_start
@@ -33,7 +32,7 @@ from ledger.writes import (
 
 from . import stages
 from .duplicates import flag_possible_duplicates
-from .export_cells import export_cells_refresh_listing, export_cells_refresh_projects, export_lines_invalidate
+from .export_cells import export_cells_refresh_listing, export_cells_refresh_projects, stores_export_lines
 from .jobs import REFRESH_EXPORT_LINES_KIND
 from .land import WARNING_FIELDS, signing_warnings
 from .models import (
@@ -108,58 +107,51 @@ class ProjectRules(WriteRules):
 
 class ListedRecordRules(WriteRules):
     """An enterprise or institute a project lists: its slug, name (the order) and whether it is
-    published (the public cell) are in those projects' stored export cells, refreshed in one
-    statement for all of them on a save that changes one of these and on every change of publication.
+    published (the public cell) are in those projects' stored export cells. The database forgets them
+    on any change of the record; the door computes them again in one statement for all of them.
     (A delete needs no step: the door refuses to delete a record a project still lists.)"""
 
-    locked_fields = ("slug", "name", "is_published")
-
     def after_save(self, write: RecordWrite) -> None:
-        if write.is_new:  # listed by no project yet
-            return
-        if any(write.stored.get(name) != getattr(write.record, name) for name in self.locked_fields):
+        if not write.is_new:  # a new one is listed by no project yet; the database forgot the others
             export_cells_refresh_listing(record=write.record)
 
     def after_state_change(self, record, changed: list[str]) -> None:
-        if "is_published" in changed:
-            export_cells_refresh_listing(record=record)
+        export_cells_refresh_listing(record=record)
 
 
-def export_lines_forget(*, projects: QuerySet[Project]) -> int:
-    """Forget the stored CSV lines of ``projects`` (a change that reaches many of them at once) and, if
-    there were any, queue the job that computes them again; the export computes them live meanwhile."""
-    forgotten = export_lines_invalidate(projects=projects)
-    if forgotten:
-        job_start(kind=REFRESH_EXPORT_LINES_KIND, title=_("重新计算项目导出行"), user=None)
-    return forgotten
+def export_lines_refill_queue() -> None:
+    """Queue the job that computes again the stored export lines the database forgot (its triggers,
+    see projects/migrations/0020_export_cells_forgotten_by_triggers.py), for a change that reaches
+    many projects at once; the export computes those projects live meanwhile."""
+    job_start(kind=REFRESH_EXPORT_LINES_KIND, title=_("重新计算项目导出行"), user=None)
 
 
-def export_lines_forget_officer(*, user) -> int:
-    """An account was renamed: the staff CSV names a project's officer by username, so the stored lines
-    of the projects it follows are forgotten (registered with ``accounts.users`` in ``ready()``)."""
-    return export_lines_forget(projects=Project.objects.filter(officer=user))
+def export_lines_refill_officer(*, user) -> None:
+    """An account was renamed: the staff CSV names a project's officer, so the database forgot the
+    stored lines of the projects it follows (registered with ``accounts.users`` in ``ready()``)."""
+    if stores_export_lines() and Project.objects.filter(officer=user).exists():
+        export_lines_refill_queue()
 
 
 class ShownParentRules(WriteRules):
     """A sector, signing conference or zone: its slug (and, if it has one, whether it is published) is
-    in the stored CSV line of every project that points to it. A change of these forgets those lines
-    (one statement, however many projects) and queues their new computation (``export_lines_forget``).
+    in the stored CSV line of every project that points to it. The database forgets those lines on any
+    change of the record; the door queues their new computation.
     (A delete needs no step: a record a project points to is protected from deletion.)"""
 
-    def __init__(self, *, relation: str, locked_fields: tuple[str, ...]):
+    def __init__(self, *, relation: str):
         self.relation = relation
-        self.locked_fields = locked_fields
 
-    def _forget(self, record) -> None:
-        export_lines_forget(projects=Project.objects.filter(**{self.relation: record.pk}))
+    def _refill(self, record) -> None:
+        if stores_export_lines() and Project.objects.filter(**{self.relation: record.pk}).exists():
+            export_lines_refill_queue()
 
     def after_save(self, write: RecordWrite) -> None:
-        if not write.is_new and any(write.stored.get(n) != getattr(write.record, n) for n in self.locked_fields):
-            self._forget(write.record)
+        if not write.is_new:
+            self._refill(write.record)
 
     def after_state_change(self, record, changed: list[str]) -> None:
-        if "is_published" in changed:
-            self._forget(record)
+        self._refill(record)
 
 
 class MilestoneRules(WriteRules):
@@ -178,9 +170,9 @@ register_rules(Project, ProjectRules())
 register_rules(ProjectMilestone, MilestoneRules())
 register_rules(Enterprise, ListedRecordRules())
 register_rules(ResearchInstitute, ListedRecordRules())
-register_rules(Sector, ShownParentRules(relation="sector", locked_fields=("slug",)))
-register_rules(SigningEvent, ShownParentRules(relation="signing_event", locked_fields=("slug", "is_published")))
-register_rules(RenewalZone, ShownParentRules(relation="zone", locked_fields=("slug", "is_published")))
+register_rules(Sector, ShownParentRules(relation="sector"))
+register_rules(SigningEvent, ShownParentRules(relation="signing_event"))
+register_rules(RenewalZone, ShownParentRules(relation="zone"))
 
 
 def project_stage_errors(

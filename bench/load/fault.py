@@ -10,7 +10,9 @@ app (``DJANGO_TRUSTED_PROXY_COUNT=1``) throttles the API per visitor at the prod
 ``--start`` command. The ``--start`` command runs again at the end whatever happened. Prints a
 per-second timeline and a JSON verdict: every answer must be a 200 or a fast 503 page (no 429,
 no 500, no timeout, no traceback; anything else is listed under ``unexpected``), and the service
-must serve 200s again after the start without a restart.
+must serve 200s again after the start without a restart. Then ``--check`` (default ``manage.py
+check_export`` with this Python, in the repository, with the server's ``DATABASE_URL`` from the
+environment) must pass: the export's stored data equals a fresh computation after the outage.
 """
 
 import argparse
@@ -21,6 +23,7 @@ import sys
 import threading
 import time
 from collections import Counter, defaultdict
+from pathlib import Path
 from urllib.parse import urlsplit
 
 
@@ -82,6 +85,8 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=40)
     parser.add_argument("--down-at", type=float, default=10)
     parser.add_argument("--down-for", type=float, default=10)
+    parser.add_argument("--check", default=f"{sys.executable} manage.py check_export",
+                        help="run after the load, from the repository; must exit 0 (empty: skip)")
     args = parser.parse_args()
     if not 1 <= args.visitors <= 254 or args.threads > 50:
         parser.error("--visitors 1..254, --threads at most 50")
@@ -153,7 +158,13 @@ def main() -> int:
     # "Fast": a 503 takes no longer than an ordinary page under the same load, and nothing comes near
     # the 5 s client timeout (a hang on the database would: connect_timeout is 3 s).
     verdict["fast"] = verdict["p99_ms_503"] <= max(1000.0, verdict["p99_ms_200"]) and verdict["max_ms_503"] < 5000
-    verdict["ok"] = all(verdict[k] for k in ("only_200_and_503", "saw_503", "recovered", "fast"))
+    if args.check:
+        check = subprocess.run(args.check, shell=True, cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                               text=True)
+        print(check.stdout + check.stderr, end="")
+        verdict["export_check"] = check.returncode == 0
+    verdict["ok"] = all(verdict[k] for k in ("only_200_and_503", "saw_503", "recovered", "fast", "export_check")
+                        if k in verdict)
     if verdict["unexpected"]:
         print("unexpected answers (neither 200 nor the 503 page): " + json.dumps(verdict["unexpected"]))
     print("FAULT_JSON " + json.dumps(verdict, ensure_ascii=False))

@@ -348,8 +348,9 @@ class ProjectExportCells(models.Model):
     all of them; links are built from the slugs when read) and the milestones as the export's JSON.
     It also holds the project's whole CSV line for the public and for staff, as the export writes it
     (links with a placeholder for the request's ``scheme://host``): the CSV export copies these.
-    Kept current by the write door in the same transaction; ``manage.py rebuild_export_cells``
-    rebuilds them all. A project without a row, or a NULL line, is computed live by the export.
+    Deleted by database triggers on any write to what it shows (``projects.export_cells``), computed
+    again by the door and in the background; ``manage.py check_export`` compares it with a fresh
+    computation. A project without a row, or a NULL line, is computed live by the export.
     """
 
     project = models.OneToOneField(

@@ -25,8 +25,8 @@ pytestmark = pytest.mark.django_db
 # The CSV export's stored cells (projects.export_cells): on PostgreSQL a write that changes a project's
 # investors, institutes or milestones ends with ONE ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` for
 # every project it touches (1 project or 100, one statement); elsewhere the export computes the cells
-# live and nothing is stored. An enterprise save refreshes only when its slug, name or publication
-# changes; a write held for review changes no live row and refreshes nothing. The same statement
+# live and nothing is stored. An enterprise save refreshes the projects listing it (the database forgot
+# them on the UPDATE, whatever changed); a write held for review changes no live row and refreshes nothing. The same statement
 # writes the project's whole CSV line, which also holds its publication and review fields: a change
 # of workflow state (publish, unpublish, submit, return, archive) refreshes it too.
 EXPORT_CELLS = 1 if connection.vendor == "postgresql" else 0
@@ -34,9 +34,9 @@ EXPORT_CELLS = 1 if connection.vendor == "postgresql" else 0
 # count is ADMIN_PROJECT_EDIT_HELD).
 ADMIN_PROJECT_EDIT = 20 + EXPORT_CELLS
 ADMIN_PROJECT_CREATE = 21 + EXPORT_CELLS
-ADMIN_ENTERPRISE_EDIT = 13
-# A new name is checked for uniqueness (one query), then the projects listing it are refreshed.
-ADMIN_ENTERPRISE_RENAME = ADMIN_ENTERPRISE_EDIT + 1 + EXPORT_CELLS
+ADMIN_ENTERPRISE_EDIT = 13 + EXPORT_CELLS
+# A new name is also checked for uniqueness (one query).
+ADMIN_ENTERPRISE_RENAME = ADMIN_ENTERPRISE_EDIT + 1
 # The history leaves out the project's funds in place (the funds ledger's sum): the version read back
 # takes it from the live row (one query).
 ADMIN_REVERT = 23 + EXPORT_CELLS

@@ -210,23 +210,25 @@ def test_a_zone_unpublished_forgets_its_projects_lines_until_the_job_computes_th
     assert "zone-marker" in _csv(client)
     unpublish(record=RenewalZone.objects.get(pk=zone.pk), user=None)
     lines = dict(ProjectExportCells.objects.values_list("project_id", "public_line"))
-    assert [lines[p.pk] for p in projects] == [None, None] and lines[other.pk] is not None
+    assert [p.pk in lines for p in projects] == [False, False] and lines[other.pk] is not None  # forgotten
     assert Job.objects.filter(kind=REFRESH_EXPORT_LINES_KIND).count() == 1
     assert "zone-marker" not in _csv(client)  # computed live meanwhile: the zone is no longer public
     run_worker()  # the real db_worker
     assert Job.objects.get(kind=REFRESH_EXPORT_LINES_KIND).status == JobStatus.SUCCEEDED
     stored = assert_fresh()
-    assert all(stored[p.pk][5] is not None for p in projects)
+    assert all(stored[p.pk][5] is not None for p in projects)  # computed again by the job
     assert "zone-marker" not in _csv(client)
 
 
-def test_a_zone_saved_without_a_change_of_slug_keeps_the_lines():
+def test_a_zone_renamed_is_forgotten_by_the_database_and_queued_for_the_job():
     zone = RenewalZoneFactory(slug="steady-zone")
-    ProjectFactory(zone=zone)
+    project = ProjectFactory(zone=zone)
+    other = ProjectFactory()
     zone.name = "新名称"
     record_save(record=zone)
-    assert not Job.objects.filter(kind=REFRESH_EXPORT_LINES_KIND).exists()
-    assert ProjectExportCells.objects.filter(public_line=None).count() == 0
+    assert Job.objects.filter(kind=REFRESH_EXPORT_LINES_KIND).count() == 1
+    assert set(ProjectExportCells.objects.values_list("project_id", flat=True)) == {other.pk}
+    assert project.pk not in dict(ProjectExportCells.objects.values_list("project_id", "public_line"))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -247,7 +249,7 @@ def test_an_officer_renamed_in_the_user_admin_forgets_the_staff_lines_naming_the
     data["username"] = "new-name"
     response = admin_client.post(admin_url(User, "change", officer.pk), data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert ProjectExportCells.objects.get(project=project).staff_line is None
+    assert not ProjectExportCells.objects.filter(project=project).exists()  # forgotten by the database
     assert Job.objects.filter(kind=REFRESH_EXPORT_LINES_KIND).count() == 1
 
 

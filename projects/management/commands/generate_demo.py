@@ -39,7 +39,7 @@ from psycopg.copy import QueuedLibpqWriter
 from tqdm import tqdm
 
 from ledger.cache import public_pages_changed
-from projects.export_cells import export_cells_differing, export_cells_rebuild, export_cells_refresh
+from projects.export_cells import export_cells_differences, export_cells_rebuild, export_cells_refresh
 from projects.models import (
     BuildStatus,
     DevelopmentModel,
@@ -373,17 +373,20 @@ class Command(BaseCommand):
         """The export's stored cells of every project, as the write door keeps them (PostgreSQL).
 
         The generated projects' cells were computed with the rows (see :meth:`projects`): here a
-        sample of them is compared with the export's own SQL (``export_cells_differing``), and
-        the other projects' cells are refreshed. If any sampled cell differs, or the cells were not
+        sample of them is compared with the export's own SQL (``export_cells_differences``), and
+        the other projects' cells are refreshed, with those of any project the database forgot as the
+        rows went in (projects/migrations/0020_export_cells_forgotten_by_triggers.py). If any sampled cell differs, or the cells were not
         computed, every project's cells are rebuilt by the set-based statement instead.
         """
         started = time.monotonic()
         if getattr(self, "cells_made", False):
             if self.show_progress:
                 self.stderr.write(f"export cells: checking {len(self.cell_sample):,} against the export's SQL …")
-            differing = export_cells_differing(projects=Project.objects.filter(pk__in=list(self.cell_sample)))
+            differing = len(export_cells_differences(
+                projects=Project.objects.filter(pk__in=list(self.cell_sample)), missing=True))
             if not differing:
-                export_cells_refresh(projects=Project.objects.exclude(slug__startswith=SLUG_PREFIX))
+                export_cells_refresh(projects=Project.objects.filter(
+                    ~models.Q(slug__startswith=SLUG_PREFIX) | models.Q(export_cells__isnull=True)))
                 self.timings["export cells (check)"] = time.monotonic() - started
                 return
             self.stderr.write(f"export cells: {differing} of the sample differ; rebuilding all in SQL")
