@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ledger.models import Revision
+from ledger.models import Revision, RevisionAction
 from ledger.permissions import require
 from ledger.workflow import revision_record
 from ledger.writes import record_write
@@ -415,11 +415,24 @@ def _revision_notify(*, action: str, revision: Revision, user: AbstractBaseUser 
     """A reviewer approved or returned someone's revision of a published record: tell its author once."""
     if user is not None and revision.author_id == user.pk:
         return
+    model = revision.content_type.model_class()
+    if revision.action == RevisionAction.DELETE and action == "revision_approved":
+        # The record is gone: its name is the last one its history kept.
+        history = getattr(model, "history", None)
+        last = history.filter(id=revision.object_id).order_by("-history_date", "-history_id").first() if history else None
+        values = {"model": model._meta.verbose_name, "name": last.instance if last else revision.object_id}
+        notification_send(
+            recipient=revision.author, kind=NotificationKind.APPROVED,
+            message=_("您提出的删除%(model)s“%(name)s”已审核通过，记录已删除。") % values,
+            url=reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"),
+            key=f"revision-{revision.pk}-{action}")
+        return
     live = revision_record(revision)
     values = {"model": live._meta.verbose_name, "name": live}
     if action == "revision_returned":
         kind = NotificationKind.RETURNED
-        message = _("您对%(model)s“%(name)s”的修改被退回：%(reason)s") % {**values, "reason": revision.decision_comment}
+        message = (_("您提出的删除%(model)s“%(name)s”被退回：%(reason)s") if revision.action == RevisionAction.DELETE
+                   else _("您对%(model)s“%(name)s”的修改被退回：%(reason)s")) % {**values, "reason": revision.decision_comment}
     elif action == "revision_approved":
         kind = NotificationKind.APPROVED
         message = _("您对%(model)s“%(name)s”的修改已审核通过，已公开。") % values

@@ -8,14 +8,16 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from accounts.roles import Role
 from desk import services
 from desk.models import EmailMode, Notification, NotificationKind
 from desk.selectors import desk_for
 from ledger import workflow
 from ledger.models import Revision, RevisionStatus
-from projects.models import Project
+from ledger.writes import record_delete
+from projects.models import Project, SigningEvent
 from projects.services import project_save
-from tests.factories import ProjectFactory
+from tests.factories import ProjectFactory, SigningEventFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -75,3 +77,20 @@ def test_the_index_banner_and_the_desk_agree_on_a_returned_revision(client, offi
     assert "招商项目：1 条已退回" in page
     assert "没有被退回的项目" not in page
     assert "金额无依据" in page.split('id="desk-returned"')[1].split("</ul>")[0]
+
+
+def test_an_approved_and_a_returned_deletion_tell_their_author_what_became_of_the_record(reviewer):
+    administrator = StaffUserFactory(username="admin-zhao", first_name="敏", last_name="赵", roles=[Role.ADMINISTRATOR])
+    kept, removed = SigningEventFactory(name="留下的签约活动"), SigningEventFactory(name="删除的签约活动")
+    returned = record_delete(record=kept, user=administrator)
+    approved = record_delete(record=removed, user=administrator)
+    assert not Notification.objects.exists()
+
+    workflow.revision_return(revision=returned, user=reviewer, reason="活动仍在公开报道中")
+    workflow.revision_approve(revision=approved, user=reviewer)
+
+    notices = {n.kind: n for n in Notification.objects.filter(recipient=administrator)}
+    assert "删除签约活动“留下的签约活动”被退回：活动仍在公开报道中" in notices[NotificationKind.RETURNED].message
+    assert "删除签约活动“删除的签约活动”已审核通过，记录已删除" in notices[NotificationKind.APPROVED].message
+    assert notices[NotificationKind.APPROVED].url == reverse("admin:projects_signingevent_changelist")
+    assert list(SigningEvent.objects.values_list("name", flat=True)) == ["留下的签约活动"]
